@@ -1,0 +1,3 @@
+from recours.cli import main
+
+main()

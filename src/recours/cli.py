@@ -1,0 +1,226 @@
+"""Command-line interface (French). A thin adapter: each command calls one library function.
+
+Heavy engines (docxtpl, WeasyPrint, questionary) are imported inside the commands that
+need them, so that ``recours --help`` and the prompts start fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from recours import __version__, cli_fr
+from recours.errors import RecoursError, UsageError
+
+cli_fr.install()
+
+F = TypeVar("F", bound=Callable[..., Any])
+CONTEXT = {"help_option_names": ["-h", "--aide", "--help"], "max_content_width": 100}
+
+
+def today() -> date:
+    """The only place that reads the clock."""
+    return date.today()
+
+
+def parse_date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{option} : date invalide « {value} », format attendu AAAA-MM-JJ") from None
+
+
+def handle_errors(func: F) -> F:
+    """Turn library errors into a French message on stderr and an exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except RecoursError as exc:
+            click.echo(f"Erreur : {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("\nInterrompu.", err=True)
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "--version", prog_name="recours")
+def main() -> None:
+    """Recours gracieux et requêtes contre le sous-financement de l'accord
+    « Ségur pour tous » (BASS, 4 juin 2024).
+
+    Les délais et montants sont calculés à partir d'un référentiel juridique sourcé
+    (recours referentiel). Ce n'est pas un conseil juridique : faites relire vos recours.
+    """
+
+
+# --------------------------------------------------------------------------- delais
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--notification", required=True, metavar="AAAA-MM-JJ", help="Date de notification de la décision.")
+@click.option("--envoi-gracieux", metavar="AAAA-MM-JJ", help="Date d'envoi du recours gracieux (cachet de la poste).")
+@click.option("--reception-gracieux", metavar="AAAA-MM-JJ", help="Date de réception du recours gracieux par l'autorité.")
+@click.option("--rejet-explicite", metavar="AAAA-MM-JJ", help="Date de notification d'un rejet explicite du recours gracieux.")
+@click.option("--sans-voies-et-delais", is_flag=True, help="La notification ne mentionnait pas les voies et délais de recours.")
+@click.option("--accuse-non-conforme", is_flag=True, help="L'accusé de réception du recours gracieux n'avait pas les mentions de l'article R.112-5 du CRPA.")
+@click.option("--departement", metavar="CODE", help="Département de l'établissement (jours fériés locaux, outre-mer).")
+@click.option("--aujourdhui", metavar="AAAA-MM-JJ", help="Date de référence (par défaut : aujourd'hui).")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON (interface stable pour les scripts).")
+@click.option("--ics", "ics_path", type=click.Path(dir_okay=False, path_type=Path), help="Écrire les échéances dans un fichier calendrier (.ics).")
+@click.option("--force", is_flag=True, help="Remplacer le fichier .ics s'il existe.")
+@handle_errors
+def delais(
+    notification: str,
+    envoi_gracieux: str | None,
+    reception_gracieux: str | None,
+    rejet_explicite: str | None,
+    sans_voies_et_delais: bool,
+    accuse_non_conforme: bool,
+    departement: str | None,
+    aujourdhui: str | None,
+    as_json: bool,
+    ics_path: Path | None,
+    force: bool,
+) -> None:
+    """Calculer les délais de recours gracieux et contentieux."""
+    from recours.deadlines import DeadlineInput, compute_deadlines
+    from recours.identifiers import check_departement
+    from recours.report import deadlines_text
+
+    if departement is not None:
+        try:
+            departement = check_departement(departement)
+        except ValueError as exc:
+            raise UsageError(f"--departement : {exc}") from None
+    notif = parse_date(notification, "--notification")
+    assert notif is not None
+    envoi = parse_date(envoi_gracieux, "--envoi-gracieux")
+    reception = parse_date(reception_gracieux, "--reception-gracieux")
+    rejet = parse_date(rejet_explicite, "--rejet-explicite")
+    if (reception or rejet) and envoi is None:
+        raise UsageError("--reception-gracieux et --rejet-explicite supposent --envoi-gracieux")
+    for label, value in (("--envoi-gracieux", envoi), ("--rejet-explicite", rejet)):
+        if value is not None and value < notif:
+            raise UsageError(f"{label} : date antérieure à la notification")
+    if reception is not None and envoi is not None and reception < envoi:
+        raise UsageError("--reception-gracieux : date antérieure à l'envoi")
+    report = compute_deadlines(
+        DeadlineInput(
+            notification=notif,
+            envoi_gracieux=envoi,
+            reception_gracieux=reception,
+            accuse_reception_conforme=not accuse_non_conforme,
+            rejet_explicite=rejet,
+            voies_et_delais_mentionnes=not sans_voies_et_delais,
+            departement=departement,
+        ),
+        today=parse_date(aujourdhui, "--aujourdhui") or today(),
+    )
+    if ics_path is not None:
+        from recours.calendar_export import deadlines_to_ics
+        from recours.files import atomic_write_bytes
+
+        atomic_write_bytes(ics_path, deadlines_to_ics(report), force=force)
+    if as_json:
+        echo_json(report.to_json())
+    else:
+        click.echo(deadlines_text(report))
+        if ics_path is not None:
+            click.echo(f"\nCalendrier écrit : {ics_path}")
+
+
+# --------------------------------------------------------------------- calculer
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("dossier", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
+@handle_errors
+def calculer(dossier: Path, as_json: bool) -> None:
+    """Calculer les montants dus, reçus et l'écart, par autorité, établissement et exercice."""
+    from recours.amounts import compute_amounts
+    from recours.report import amounts_json, amounts_text
+    from recours.validation import load_dossier
+
+    loaded = load_dossier(dossier)
+    report = compute_amounts(loaded)
+    if as_json:
+        echo_json(amounts_json(loaded, report))
+    else:
+        click.echo(amounts_text(loaded, report))
+
+
+# --------------------------------------------------------------------- verifier
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("dossier", type=click.Path(path_type=Path))
+@click.option("--aujourdhui", metavar="AAAA-MM-JJ", help="Date de référence (par défaut : aujourd'hui).")
+@handle_errors
+def verifier(dossier: Path, aujourdhui: str | None) -> None:
+    """Vérifier un dossier : toutes les erreurs d'un coup, avec le champ et la ligne."""
+    from recours.report import check_text
+    from recours.validation import load_dossier
+
+    loaded = load_dossier(dossier)
+    click.echo(check_text(loaded, str(dossier), parse_date(aujourdhui, "--aujourdhui") or today()))
+
+
+# ------------------------------------------------------------------ referentiel
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
+@handle_errors
+def referentiel(as_json: bool) -> None:
+    """Afficher le référentiel juridique, avec la source et la fiabilité de chaque fait."""
+    from recours.referentiel import load_referentiel
+    from recours.report import referentiel_text
+
+    ref = load_referentiel()
+    if as_json:
+        echo_json(ref.model_dump(mode="json"))
+    else:
+        click.echo(referentiel_text(ref))
+
+
+# ----------------------------------------------------------------------- schema
+
+
+@main.command(context_settings=CONTEXT)
+@click.option(
+    "--sortie",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("schemas"),
+    show_default=True,
+    help="Dossier où écrire les schémas JSON.",
+)
+@handle_errors
+def schema(sortie: Path) -> None:
+    """Régénérer les schémas JSON des dossiers (pour les éditeurs et les scripts)."""
+    from recours.schemas import write_schemas
+
+    for path in write_schemas(sortie):
+        click.echo(f"Écrit : {path}")
+
+
+def run() -> None:
+    main()

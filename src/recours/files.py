@@ -1,0 +1,56 @@
+"""Safe file output: atomic writes, no overwrite without --force, readable ASCII names."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import unicodedata
+from pathlib import Path
+
+from recours.errors import FileExistsRefusedError, RecoursError
+
+
+def slug(text: str, max_length: int = 60) -> str:
+    """ASCII, lowercase, dash-separated name: 'ARS Île-de-France' -> 'ars-ile-de-france'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    cleaned = re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower()
+    return cleaned[:max_length].rstrip("-") or "document"
+
+
+def check_writable(path: Path, force: bool) -> None:
+    if path.exists() and not force:
+        raise FileExistsRefusedError(
+            f"{path} existe déjà : utilisez --force pour le remplacer"
+        )
+
+
+def atomic_write_bytes(path: Path, data: bytes, force: bool = False) -> None:
+    """Write through a temporary file in the same folder, then rename.
+
+    A crash or Ctrl-C leaves either the old file or the new one, never half a file.
+    """
+    check_writable(path, force)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_text(path: Path, text: str, force: bool = False) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"), force=force)
+
+
+def ensure_dir(path: Path) -> Path:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RecoursError(f"{path} : impossible de créer le dossier ({exc.strerror})") from None
+    return path
