@@ -84,7 +84,9 @@ class AmountsReport:
     total: Totaux
     avertissements: list[str] = field(default_factory=list)
 
-    def lignes_de(self, autorite: str, finess: set[str] | None = None) -> list[tuple[CoutExercice, Part]]:
+    def lignes_de(
+        self, autorite: str, finess: set[str] | None = None
+    ) -> list[tuple[CoutExercice, Part]]:
         """(cost line, share) pairs of one authority, optionally for some établissements."""
         out = []
         for ligne in self.lignes:
@@ -149,7 +151,8 @@ def compute_amounts(dossier: Dossier) -> AmountsReport:
                 f"etablissements[{i}].coefficient_charges : coefficient {_fr(etab.coefficient_charges)} "
                 f"inhabituellement élevé ({etab.nom}) ; vérifiez-le"
             )
-        for j, ex in enumerate(sorted(etab.exercices, key=lambda e: e.annee)):
+        # Lines come out in year order; j stays the index in the file, for the warning paths.
+        for j, ex in sorted(enumerate(etab.exercices), key=lambda pair: pair[1].annee):
             if ex.etp is not None and ex.etp > ETP_ALERT:
                 warnings.append(
                     f"etablissements[{i}].exercices[{j}].etp : {_fr(ex.etp)} ETP éligibles pour "

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Alarm, Calendar, Event
 
@@ -41,7 +41,7 @@ def deadlines_to_ics(report: DeadlineReport, libelle: str = "") -> bytes:
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     # DTSTAMP derived from the input, not the clock, so the same input gives the same file.
-    stamp = datetime.combine(report.aujourdhui, datetime.min.time(), tzinfo=timezone.utc)
+    stamp = datetime.combine(report.aujourdhui, datetime.min.time(), tzinfo=UTC)
     key = f"{libelle}|{report.entree.notification.isoformat()}"
     suffix = f" — {libelle}" if libelle else ""
     gracieux = report.recours_gracieux

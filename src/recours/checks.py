@@ -43,7 +43,10 @@ def dossier_warnings(dossier: Dossier, today: date) -> list[str]:
                 f"decisions[{i}].voies_et_delais_mentionnes : non renseigné ; le délai de deux mois "
                 "est retenu (hypothèse la plus prudente)"
             )
-        if dec.recours_gracieux is not None and dec.recours_gracieux.accuse_reception_conforme is None:
+        if (
+            dec.recours_gracieux is not None
+            and dec.recours_gracieux.accuse_reception_conforme is None
+        ):
             warnings.append(
                 f"decisions[{i}].recours_gracieux.accuse_reception_conforme : non renseigné ; le "
                 "délai de deux mois est retenu (hypothèse la plus prudente)"

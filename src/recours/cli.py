@@ -6,58 +6,22 @@ need them, so that ``recours --help`` and the prompts start fast.
 
 from __future__ import annotations
 
-import functools
-import json
 import sys
-from collections.abc import Callable
-from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
-from recours import __version__, cli_fr
-from recours.errors import RecoursError, UsageError
-
-cli_fr.install()
-
-F = TypeVar("F", bound=Callable[..., Any])
-CONTEXT = {"help_option_names": ["-h", "--aide", "--help"], "max_content_width": 100}
-
-
-def today() -> date:
-    """The only place that reads the clock."""
-    return date.today()
-
-
-def parse_date(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"{option} : date invalide « {value} », format attendu AAAA-MM-JJ") from None
-
-
-def handle_errors(func: F) -> F:
-    """Turn library errors into a French message on stderr and an exit code."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except RecoursError as exc:
-            click.echo(f"Erreur : {exc}", err=True)
-            sys.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo("\nInterrompu.", err=True)
-            sys.exit(130)
-
-    return wrapper  # type: ignore[return-value]
-
-
-def echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+from recours import __version__
+from recours.cli_common import (
+    CONTEXT,
+    echo_generation,
+    echo_json,
+    handle_errors,
+    parse_date,
+    split_list,
+    today,
+)
+from recours.errors import UsageError
 
 
 @click.group(context_settings=CONTEXT)
@@ -75,16 +39,54 @@ def main() -> None:
 
 
 @main.command(context_settings=CONTEXT)
-@click.option("--notification", required=True, metavar="AAAA-MM-JJ", help="Date de notification de la décision.")
-@click.option("--envoi-gracieux", metavar="AAAA-MM-JJ", help="Date d'envoi du recours gracieux (cachet de la poste).")
-@click.option("--reception-gracieux", metavar="AAAA-MM-JJ", help="Date de réception du recours gracieux par l'autorité.")
-@click.option("--rejet-explicite", metavar="AAAA-MM-JJ", help="Date de notification d'un rejet explicite du recours gracieux.")
-@click.option("--sans-voies-et-delais", is_flag=True, help="La notification ne mentionnait pas les voies et délais de recours.")
-@click.option("--accuse-non-conforme", is_flag=True, help="L'accusé de réception du recours gracieux n'avait pas les mentions de l'article R.112-5 du CRPA.")
-@click.option("--departement", metavar="CODE", help="Département de l'établissement (jours fériés locaux, outre-mer).")
-@click.option("--aujourdhui", metavar="AAAA-MM-JJ", help="Date de référence (par défaut : aujourd'hui).")
-@click.option("--json", "as_json", is_flag=True, help="Sortie JSON (interface stable pour les scripts).")
-@click.option("--ics", "ics_path", type=click.Path(dir_okay=False, path_type=Path), help="Écrire les échéances dans un fichier calendrier (.ics).")
+@click.option(
+    "--notification",
+    required=True,
+    metavar="AAAA-MM-JJ",
+    help="Date de notification de la décision.",
+)
+@click.option(
+    "--envoi-gracieux",
+    metavar="AAAA-MM-JJ",
+    help="Date d'envoi du recours gracieux (cachet de la poste).",
+)
+@click.option(
+    "--reception-gracieux",
+    metavar="AAAA-MM-JJ",
+    help="Date de réception du recours gracieux par l'autorité.",
+)
+@click.option(
+    "--rejet-explicite",
+    metavar="AAAA-MM-JJ",
+    help="Date de notification d'un rejet explicite du recours gracieux.",
+)
+@click.option(
+    "--sans-voies-et-delais",
+    is_flag=True,
+    help="La notification ne mentionnait pas les voies et délais de recours.",
+)
+@click.option(
+    "--accuse-non-conforme",
+    is_flag=True,
+    help="L'accusé de réception du recours gracieux n'avait pas les mentions de l'article R.112-5 du CRPA.",
+)
+@click.option(
+    "--departement",
+    metavar="CODE",
+    help="Département de l'établissement (jours fériés locaux, outre-mer).",
+)
+@click.option(
+    "--aujourdhui", metavar="AAAA-MM-JJ", help="Date de référence (par défaut : aujourd'hui)."
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Sortie JSON (interface stable pour les scripts)."
+)
+@click.option(
+    "--ics",
+    "ics_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Écrire les échéances dans un fichier calendrier (.ics).",
+)
 @click.option("--force", is_flag=True, help="Remplacer le fichier .ics s'il existe.")
 @handle_errors
 def delais(
@@ -173,7 +175,9 @@ def calculer(dossier: Path, as_json: bool) -> None:
 
 @main.command(context_settings=CONTEXT)
 @click.argument("dossier", type=click.Path(path_type=Path))
-@click.option("--aujourdhui", metavar="AAAA-MM-JJ", help="Date de référence (par défaut : aujourd'hui).")
+@click.option(
+    "--aujourdhui", metavar="AAAA-MM-JJ", help="Date de référence (par défaut : aujourd'hui)."
+)
 @handle_errors
 def verifier(dossier: Path, aujourdhui: str | None) -> None:
     """Vérifier un dossier : toutes les erreurs d'un coup, avec le champ et la ligne."""
@@ -220,6 +224,97 @@ def schema(sortie: Path) -> None:
 
     for path in write_schemas(sortie):
         click.echo(f"Écrit : {path}")
+
+
+# ---------------------------------------------------------------------- generer
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("dossier", type=click.Path(path_type=Path))
+@click.option(
+    "--documents",
+    default=None,
+    metavar="gracieux,requete",
+    help="Documents à générer (par défaut : ceux qui correspondent à l'étape du dossier).",
+)
+@click.option(
+    "--formats",
+    default="docx,pdf",
+    show_default=True,
+    metavar="docx,pdf",
+    help="Formats de sortie.",
+)
+@click.option(
+    "--sortie",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("documents"),
+    show_default=True,
+    help="Dossier de sortie.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Remplacer les fichiers existants ; générer même un recours gracieux hors délai.",
+)
+@click.option(
+    "--bordereau",
+    is_flag=True,
+    help="Préparer un dossier Télérecours par requête (pièces numérotées et inventaire).",
+)
+@click.option(
+    "--modeles",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Dossier de modèles personnalisés (repli sur les modèles fournis).",
+)
+@click.option(
+    "--aujourdhui",
+    metavar="AAAA-MM-JJ",
+    help="Date de référence des délais (par défaut : aujourd'hui).",
+)
+@handle_errors
+def generer(
+    dossier: Path,
+    documents: str | None,
+    formats: str,
+    sortie: Path,
+    force: bool,
+    bordereau: bool,
+    modeles: Path | None,
+    aujourdhui: str | None,
+) -> None:
+    """Générer le recours gracieux et la requête d'un dossier, en Word et en PDF."""
+    from recours.documents import DOCUMENTS, FORMATS, generate
+    from recours.validation import load_dossier
+
+    wanted = split_list(documents, DOCUMENTS, "--documents") if documents else None
+    fmts = split_list(formats, FORMATS, "--formats")
+    loaded = load_dossier(dossier)
+    result = generate(
+        loaded,
+        sortie=sortie,
+        today=parse_date(aujourdhui, "--aujourdhui") or today(),
+        documents=wanted,
+        formats=fmts,
+        force=force,
+        bordereau=bordereau,
+        modeles=modeles,
+    )
+    echo_generation(result, sortie, show_templates=modeles is not None)
+    if result.refus:
+        sys.exit(1)
+
+
+# ------------------------------------------------------------------- diagnostic
+
+
+@main.command(context_settings=CONTEXT)
+@handle_errors
+def diagnostic() -> None:
+    """Afficher ce qui influe sur le rendu et la vitesse (polices, libharfbuzz-subset)."""
+    from recours.diagnostics import diagnostic_text
+
+    click.echo(diagnostic_text())
 
 
 def run() -> None:

@@ -57,7 +57,10 @@ _PLURALS: dict[str, tuple[str, str]] = {
         "Argument en trop ({args})",
         "Arguments en trop ({args})",
     ),
-    "{value!r} is not {choice}.": ("{value!r} n'est pas {choice}.", "{value!r} n'est pas {choice}."),
+    "{value!r} is not {choice}.": (
+        "{value!r} n'est pas {choice}.",
+        "{value!r} n'est pas {choice}.",
+    ),
     "{value!r} is not one of {choices}.": (
         "{value!r} ne fait pas partie de {choices}.",
         "{value!r} ne fait pas partie de {choices}.",

@@ -11,6 +11,16 @@ from pathlib import Path
 from recours.errors import FileExistsRefusedError, RecoursError
 
 
+def _default_mode() -> int:
+    # mkstemp creates 0600 files; generated documents get the usual mode under the umask.
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+_MODE = _default_mode()
+
+
 def slug(text: str, max_length: int = 60) -> str:
     """ASCII, lowercase, dash-separated name: 'ARS Île-de-France' -> 'ars-ile-de-france'."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
@@ -20,9 +30,7 @@ def slug(text: str, max_length: int = 60) -> str:
 
 def check_writable(path: Path, force: bool) -> None:
     if path.exists() and not force:
-        raise FileExistsRefusedError(
-            f"{path} existe déjà : utilisez --force pour le remplacer"
-        )
+        raise FileExistsRefusedError(f"{path} existe déjà : utilisez --force pour le remplacer")
 
 
 def atomic_write_bytes(path: Path, data: bytes, force: bool = False) -> None:
@@ -38,6 +46,7 @@ def atomic_write_bytes(path: Path, data: bytes, force: bool = False) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp_name, _MODE)
         os.replace(tmp_name, path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)

@@ -42,6 +42,13 @@ def montant(value: Decimal) -> str:
     return format_currency(value, "EUR", locale=LOCALE)
 
 
+def montant_arrondi(value: Decimal) -> str:
+    """'238 €' for whole amounts, else like montant()."""
+    if value == value.to_integral_value():
+        return f"{nombre(value, 0)}{NBSP}€"
+    return montant(value)
+
+
 def nombre(value: Decimal, decimales_max: int = 4) -> str:
     """'2,5', '1 234' — for ETP, coefficients, percentages."""
     pattern = "#,##0." + "#" * decimales_max if decimales_max else "#,##0"

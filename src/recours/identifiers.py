@@ -12,7 +12,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siren as _siren
 from stdnum.fr import siret as _siret
 
-DEPARTEMENT_RE = re.compile(r"^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-8]|98[4-9])$")
+DEPARTEMENT_RE = re.compile(r"^(0[1-9]|1[0-9]|2[1-9]|[3-8][0-9]|9[0-5]|2A|2B|97[1-8]|98[46-9])$")
 FINESS_RE = re.compile(r"^(?:[0-9]{2}|2A|2B|9[A-F])[0-9]{7}$")
 RNA_RE = re.compile(r"^W[0-9A-Z][0-9]{8}$")
 CODE_POSTAL_RE = re.compile(r"^[0-9]{5}$")
@@ -47,7 +47,9 @@ def check_siret(value: str) -> str:
 def check_rna(value: str) -> str:
     number = compact(value)
     if not RNA_RE.match(number):
-        raise ValueError("numéro RNA invalide : « W » suivi de 9 caractères attendu (ex. W751234567)")
+        raise ValueError(
+            "numéro RNA invalide : « W » suivi de 9 caractères attendu (ex. W751234567)"
+        )
     return number
 
 
@@ -87,10 +89,13 @@ def departement_from_code_postal(code_postal: str) -> str | None:
     if not CODE_POSTAL_RE.match(code_postal):
         return None
     if code_postal.startswith("97") or code_postal.startswith("98"):
-        return code_postal[:3]
-    if code_postal.startswith("20"):
-        return "2A" if int(code_postal) < 20200 else "2B"
-    return code_postal[:2]
+        code = code_postal[:3]
+    elif code_postal.startswith("20"):
+        code = "2A" if int(code_postal) < 20200 else "2B"
+    else:
+        code = code_postal[:2]
+    # 98000 (Monaco), 00xxx or 96xxx name no département: suggest nothing rather than a bad code.
+    return code if DEPARTEMENT_RE.match(code) else None
 
 
 def departement_from_finess(finess: str) -> str | None:

@@ -6,8 +6,8 @@ Field names are French: they are the YAML keys and the template variables.
 
 from __future__ import annotations
 
-import re
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
@@ -36,7 +36,9 @@ def _refuse_controls(value: str) -> str:
     match = _CONTROL_RE.search(value)
     if match:
         code = f"U+{ord(match.group()):04X}"
-        raise ValueError(f"caractère de contrôle interdit ({code}) à la position {match.start() + 1}")
+        raise ValueError(
+            f"caractère de contrôle interdit ({code}) à la position {match.start() + 1}"
+        )
     return value
 
 
@@ -102,7 +104,11 @@ Montant = Annotated[Decimal, BeforeValidator(_french_decimal), Field(ge=0), _max
 Etp = Annotated[Decimal, BeforeValidator(_french_decimal), Field(ge=0), _max_places(4)]
 Pourcentage = Annotated[Decimal, BeforeValidator(_french_decimal), Field(gt=0, le=100)]
 Coefficient = Annotated[Decimal, BeforeValidator(_french_decimal), Field(ge=1), _max_places(4)]
-Departement = Annotated[str, BeforeValidator(lambda v: str(v)), AfterValidator(identifiers.check_departement)]
+Departement = Annotated[
+    str, BeforeValidator(lambda v: str(v)), AfterValidator(identifiers.check_departement)
+]
+
+
 def _code_postal(value: str) -> str:
     if not identifiers.CODE_POSTAL_RE.match(value):
         raise ValueError("code postal invalide : 5 chiffres attendus (ex. 07500)")
@@ -184,15 +190,19 @@ class Organisme(Modele):
 
     @model_validator(mode="after")
     def _check(self) -> Organisme:
+        # Collect every problem: the user fixes them all in one pass (see Dossier).
+        problems: list[str] = []
         if self.siren is None and self.siret is None:
-            raise ValueError("indiquez le SIREN ou le SIRET de l'organisme")
+            problems.append("indiquez le SIREN ou le SIRET de l'organisme")
         if self.siren and self.siret and not self.siret.startswith(self.siren):
-            raise ValueError("le SIRET ne commence pas par le SIREN indiqué")
+            problems.append("le SIRET ne commence pas par le SIREN indiqué")
         if self.signataire is not None and not self.signataire.delegation:
-            raise ValueError(
+            problems.append(
                 "signataire.delegation : indiquez la délégation qui autorise le signataire "
                 "(il n'est pas le représentant légal)"
             )
+        if problems:
+            raise ValueError("\n".join(problems))
         return self
 
     @property
@@ -201,7 +211,9 @@ class Organisme(Modele):
 
 
 class Autorite(Modele):
-    id: Identifiant = Field(description="Identifiant court, utilisé dans le dossier", examples=["ars-idf"])
+    id: Identifiant = Field(
+        description="Identifiant court, utilisé dans le dossier", examples=["ars-idf"]
+    )
     type: TypeAutorite = Field(description="Type d'autorité de tarification")
     nom: Ligne = Field(
         description="Nom de l'autorité", examples=["Agence régionale de santé Île-de-France"]
@@ -239,7 +251,9 @@ class Etablissement(Modele):
     adresse: Adresse
     departement: Departement = Field(description="Département d'implantation")
     regime_budgetaire: RegimeBudgetaire = Field(description="Régime budgétaire")
-    financeurs: list[PartFinancement] = Field(min_length=1, description="Autorités de tarification et parts")
+    financeurs: list[PartFinancement] = Field(
+        min_length=1, description="Autorités de tarification et parts"
+    )
     methode: Methode = Field(
         description="Méthode de calcul du coût : etp, cout_unitaire (DGCS) ou cout_reel (paie)"
     )
@@ -250,42 +264,46 @@ class Etablissement(Modele):
 
     @model_validator(mode="after")
     def _check(self) -> Etablissement:
+        # Collect every problem: the user fixes them all in one pass (see Dossier).
+        problems: list[str] = []
         ref = load_referentiel()
         if self.categorie not in ref.categories:
-            raise ValueError(
+            problems.append(
                 f"categorie : catégorie inconnue « {self.categorie} » ; valeurs possibles : "
                 + ", ".join(sorted(ref.categories))
             )
         if not identifiers.finess_matches_departement(self.finess, self.departement):
-            raise ValueError(
+            problems.append(
                 f"finess : le FINESS {self.finess} ne correspond pas au département "
                 f"{self.departement}"
             )
         ids = [f.autorite for f in self.financeurs]
         if len(set(ids)) != len(ids):
-            raise ValueError("financeurs : une même autorité figure deux fois")
+            problems.append("financeurs : une même autorité figure deux fois")
         total = sum((f.part for f in self.financeurs), Decimal(0))
         if total != 100:
-            raise ValueError(f"financeurs : la somme des parts fait {total} % au lieu de 100 %")
+            problems.append(f"financeurs : la somme des parts fait {total} % au lieu de 100 %")
         years = [e.annee for e in self.exercices]
         if len(set(years)) != len(years):
-            raise ValueError("exercices : un même exercice figure deux fois")
+            problems.append("exercices : un même exercice figure deux fois")
         if self.methode == "etp" and self.coefficient_charges is None:
-            raise ValueError(
+            problems.append(
                 "coefficient_charges : obligatoire avec la méthode etp (aucun coefficient "
                 "officiel n'est publié : saisissez le vôtre)"
             )
         for i, ex in enumerate(self.exercices):
             if self.methode in ("etp", "cout_unitaire") and ex.etp is None:
-                raise ValueError(f"exercices[{i}].etp : obligatoire avec la méthode {self.methode}")
+                problems.append(f"exercices[{i}].etp : obligatoire avec la méthode {self.methode}")
             if self.methode == "cout_reel" and ex.cout_reel is None:
-                raise ValueError(f"exercices[{i}].cout_reel : obligatoire avec la méthode cout_reel")
+                problems.append(f"exercices[{i}].cout_reel : obligatoire avec la méthode cout_reel")
             unknown = sorted(set(ex.financement_recu) - set(ids))
             if unknown:
-                raise ValueError(
+                problems.append(
                     f"exercices[{i}].financement_recu : autorité(s) qui ne finance(nt) pas "
                     f"l'établissement : {', '.join(unknown)}"
                 )
+        if problems:
+            raise ValueError("\n".join(problems))
         return self
 
 
@@ -340,18 +358,24 @@ class Decision(Modele):
 
     @model_validator(mode="after")
     def _check(self) -> Decision:
+        # Collect every problem: the user fixes them all in one pass (see Dossier).
+        problems: list[str] = []
         if self.date_notification < self.date:
-            raise ValueError("date_notification : antérieure à la date de la décision")
+            problems.append("date_notification : antérieure à la date de la décision")
         if self.recours_gracieux and self.recours_gracieux.date_envoi < self.date:
-            raise ValueError("recours_gracieux.date_envoi : antérieure à la date de la décision")
+            problems.append("recours_gracieux.date_envoi : antérieure à la date de la décision")
         if self.rejet_explicite is not None:
             if self.recours_gracieux is None:
-                raise ValueError(
+                problems.append(
                     "rejet_explicite : indiquez aussi le recours gracieux (recours_gracieux) "
                     "auquel ce rejet répond"
                 )
-            if self.rejet_explicite.date_notification < self.recours_gracieux.date_envoi:
-                raise ValueError("rejet_explicite.date_notification : antérieure à l'envoi du recours")
+            elif self.rejet_explicite.date_notification < self.recours_gracieux.date_envoi:
+                problems.append(
+                    "rejet_explicite.date_notification : antérieure à l'envoi du recours"
+                )
+        if problems:
+            raise ValueError("\n".join(problems))
         return self
 
 
@@ -365,14 +389,18 @@ class Avocat(Modele):
 
 
 class Dossier(Modele):
-    schema_: str | None = Field(None, alias="$schema", description="Schéma JSON (pour les éditeurs)")
+    schema_: str | None = Field(
+        None, alias="$schema", description="Schéma JSON (pour les éditeurs)"
+    )
     reference: Ligne | None = Field(None, description="Référence interne du dossier")
     organisme: Organisme
     autorites: list[Autorite] = Field(min_length=1)
     etablissements: list[Etablissement] = Field(min_length=1)
     decisions: list[Decision] = Field(min_length=1)
     avocat: Avocat | None = None
-    lieu_signature: Ligne | None = Field(None, description="Lieu de signature (défaut : commune du siège)")
+    lieu_signature: Ligne | None = Field(
+        None, description="Lieu de signature (défaut : commune du siège)"
+    )
     date_document: dt.date | None = Field(
         None, description="Date des documents (défaut : date du jour de la génération)"
     )
@@ -408,13 +436,13 @@ class Dossier(Modele):
             if dec.autorite not in auth_ids:
                 problems.append(f"decisions[{i}].autorite : autorité inconnue « {dec.autorite} »")
                 continue
-            for fin in dec.etablissements:
-                etab = next((e for e in self.etablissements if e.finess == fin), None)
-                if etab is None:
-                    problems.append(f"decisions[{i}].etablissements : FINESS inconnu {fin}")
-                elif dec.autorite not in {f.autorite for f in etab.financeurs}:
+            for code in dec.etablissements:
+                concerned = next((e for e in self.etablissements if e.finess == code), None)
+                if concerned is None:
+                    problems.append(f"decisions[{i}].etablissements : FINESS inconnu {code}")
+                elif dec.autorite not in {f.autorite for f in concerned.financeurs}:
                     problems.append(
-                        f"decisions[{i}].etablissements : {etab.nom} n'est pas financé par "
+                        f"decisions[{i}].etablissements : {concerned.nom} n'est pas financé par "
                         f"« {dec.autorite} »"
                     )
             if not self.etablissements_de(dec):
@@ -431,7 +459,9 @@ class Dossier(Modele):
     def etablissements_de(self, decision: Decision) -> list[Etablissement]:
         """Établissements a decision concerns (explicit list, else all the authority funds)."""
         funded = [
-            e for e in self.etablissements if decision.autorite in {f.autorite for f in e.financeurs}
+            e
+            for e in self.etablissements
+            if decision.autorite in {f.autorite for f in e.financeurs}
         ]
         if decision.etablissements:
             return [e for e in funded if e.finess in decision.etablissements]

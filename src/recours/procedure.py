@@ -18,8 +18,11 @@ def deadline_input(dossier: Dossier, decision: Decision) -> DeadlineInput:
         envoi_gracieux=gracieux.date_envoi if gracieux else None,
         reception_gracieux=gracieux.date_reception if gracieux else None,
         # Unknown is treated as compliant: the shorter deadline is the prudent one.
-        accuse_reception_conforme=gracieux is None or gracieux.accuse_reception_conforme is not False,
-        rejet_explicite=decision.rejet_explicite.date_notification if decision.rejet_explicite else None,
+        accuse_reception_conforme=gracieux is None
+        or gracieux.accuse_reception_conforme is not False,
+        rejet_explicite=decision.rejet_explicite.date_notification
+        if decision.rejet_explicite
+        else None,
         voies_et_delais_mentionnes=decision.voies_et_delais_mentionnes is not False,
         departement=etabs[0].departement if etabs else None,
     )

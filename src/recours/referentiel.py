@@ -7,8 +7,8 @@ pydantic, so that a lawyer can update the law without touching Python.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import functools
-from datetime import date
 from decimal import Decimal
 from importlib import resources
 from typing import Literal
@@ -21,7 +21,9 @@ from recours.errors import ReferentielError
 Confiance = Literal["C2", "S1", "U"]
 TypeAutorite = Literal["ars", "conseil_departemental", "prefet_departement", "prefet_region"]
 RegimeBudgetaire = Literal["procedure_contradictoire", "cpom_eprd"]
-NatureDecision = Literal["arrete_tarification", "notification_budgetaire", "refus_explicite", "autre"]
+NatureDecision = Literal[
+    "arrete_tarification", "notification_budgetaire", "refus_explicite", "autre"
+]
 
 CONFIANCE_LIBELLES: dict[str, str] = {
     "C2": "confirmé (au moins deux sources)",
@@ -50,7 +52,7 @@ class FaitTexte(Sourced):
 
 
 class FaitDate(Sourced):
-    valeur: date
+    valeur: dt.date
 
 
 class FaitMontant(Sourced):
@@ -59,8 +61,8 @@ class FaitMontant(Sourced):
 
 
 class Arrete(Sourced):
-    date: date
-    publication: date
+    date: dt.date
+    publication: dt.date
     fondement: str
     libelle: str
     nor: str | None = None
@@ -116,6 +118,8 @@ class Moyen(Sourced):
     intitule: str
     expose: str
     references: list[str]
+    # Authority types the ground applies to (all when empty), e.g. ARS-only credits.
+    autorites: list[TypeAutorite] = Field(default_factory=list)
 
 
 class NatureInfo(_Strict):
@@ -130,7 +134,7 @@ class TribunauxInfo(_Strict):
     confiance_droit_commun: Confiance
     source_tarification: str
     confiance_tarification: Confiance
-    date_tarification: date
+    date_tarification: dt.date
     cour_appel_tarification: str
 
 
@@ -192,13 +196,13 @@ class Referentiel(_Strict):
     def _check_references(self) -> Referentiel:
         """Every cross-reference inside the referential must resolve."""
         missing: list[str] = []
-        for key, regime in self.regimes.items():
-            missing += [f"regimes.{key}: {m}" for m in regime.moyens if m not in self.moyens]
+        for regime_key, regime in self.regimes.items():
+            missing += [f"regimes.{regime_key}: {m}" for m in regime.moyens if m not in self.moyens]
         refs: list[tuple[str, str]] = []
         for key, moyen in self.moyens.items():
             refs += [(f"moyens.{key}", r) for r in moyen.references]
-        for key, regle in self.avocat.items():
-            refs += [(f"avocat.{key}", r) for r in regle.references]
+        for type_key, regle in self.avocat.items():
+            refs += [(f"avocat.{type_key}", r) for r in regle.references]
         for i, poss in enumerate(self.apres_expiration):
             refs += [(f"apres_expiration[{i}]", r) for r in poss.references]
         refs += [("accord.agrement", self.accord.agrement.fondement)]

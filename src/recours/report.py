@@ -55,7 +55,9 @@ def deadlines_text(report: DeadlineReport) -> str:
     lines.append(f"  fondements : {_cite(gracieux.fondements)}")
     lines.append("")
     if report.rejet_implicite is not None:
-        lines.append(f"Rejet implicite du recours gracieux : {date_avec_jour(report.rejet_implicite)}")
+        lines.append(
+            f"Rejet implicite du recours gracieux : {date_avec_jour(report.rejet_implicite)}"
+        )
         lines.append("")
     contentieux = report.recours_contentieux
     evenements = {
@@ -220,7 +222,9 @@ def referentiel_text(ref: Referentiel) -> str:
         lines.append(f"  {key} — {regime.libelle} {_mark(regime.confiance)}")
         for moyen_key in regime.moyens:
             moyen = ref.moyens[moyen_key]
-            lines.append(f"    • {moyen.intitule} {_mark(moyen.confiance)} — source : {moyen.source}")
+            lines.append(
+                f"    • {moyen.intitule} {_mark(moyen.confiance)} — source : {moyen.source}"
+            )
         if regime.note:
             lines.append(f"    {regime.note}")
     lines += ["", "TEXTES ET JURISPRUDENCE APPLIQUÉS"]

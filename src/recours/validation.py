@@ -22,6 +22,7 @@ from recours.models import Dossier
 M = TypeVar("M", bound=BaseModel)
 Loc = tuple[str | int, ...]
 
+
 class DossierLoader(yaml.SafeLoader):
     """SafeLoader that keeps numbers and dates as the text the user typed.
 
@@ -43,7 +44,7 @@ DossierLoader.yaml_implicit_resolvers = {
 
 
 def load_yaml(text: str) -> Any:
-    return yaml.load(text, Loader=DossierLoader)  # noqa: S506 - a SafeLoader subclass
+    return yaml.load(text, Loader=DossierLoader)
 
 
 _SUBPATH_RE = re.compile(r"^([a-z_]+(?:\[\d+\])?(?:\.[a-z_]+(?:\[\d+\])?)*) : (.*)$", re.DOTALL)
@@ -195,10 +196,7 @@ def read_dossier_file(path: Path) -> tuple[Any, dict[Loc, int]]:
         raise RecoursError(f"{path} : lecture impossible ({exc.strerror})") from None
     lines: dict[Loc, int] = {}
     try:
-        if path.suffix.lower() == ".json":
-            data = json.loads(text)
-        else:
-            data = load_yaml(text)
+        data = json.loads(text) if path.suffix.lower() == ".json" else load_yaml(text)
     except json.JSONDecodeError as exc:
         raise DossierInvalidError(
             str(path), [FieldProblem("", f"JSON invalide : {exc.msg}", ligne=exc.lineno)]
