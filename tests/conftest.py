@@ -31,7 +31,11 @@ _MINIMAL: dict[str, Any] = {
             "id": "cd-72",
             "type": "conseil_departemental",
             "nom": "Département de la Sarthe",
-            "adresse": {"voie": "1 place de l'Exemple", "code_postal": "72000", "commune": "Le Mans"},
+            "adresse": {
+                "voie": "1 place de l'Exemple",
+                "code_postal": "72000",
+                "commune": "Le Mans",
+            },
             "departement": "72",
         }
     ],
@@ -95,3 +99,12 @@ def example_paths() -> dict[str, Path]:
 def runner() -> CliRunner:
     """Click 8.2+ runner: result.stdout and result.stderr are always kept apart."""
     return CliRunner()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="Réécrire les textes de référence de tests/golden/ (relire ensuite le diff).",
+    )

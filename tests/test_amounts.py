@@ -8,6 +8,7 @@ employer charges included (DGCS instruction n° 2024/97 du 27 juin 2024; same fi
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -52,32 +53,77 @@ PREFET = _autorite("prefet-72", "prefet_departement", "Préfecture de la Sarthe"
 COSTS: list[tuple[str, dict[str, Any], list[dict[str, Any]], D, str]] = [
     # (id, établissement fields, exercices, expected cost, expected formula)
     # etp: ETP × 238 × months × coefficient = 2 × 238 × 12 × 1.5 = 8 568.00
-    ("etp", {"methode": "etp", "coefficient_charges": "1,5"},
-     [{"annee": "2024", "etp": "2"}], D("8568.00"), "2 ETP × 238 € × 12 mois × 1,5"),
+    (
+        "etp",
+        {"methode": "etp", "coefficient_charges": "1,5"},
+        [{"annee": "2024", "etp": "2"}],
+        D("8568.00"),
+        "2 ETP × 238 € × 12 mois × 1,5",
+    ),
     # etp: 3.2 × 238 = 761.6; × 12 = 9 139.2; × 1.45 = 13 251.84 (examples/mecs, 2024)
-    ("etp-mecs", {"methode": "etp", "coefficient_charges": "1.45"},
-     [{"annee": "2024", "etp": "3.2"}], D("13251.84"), "3,2 ETP × 238 € × 12 mois × 1,45"),
+    (
+        "etp-mecs",
+        {"methode": "etp", "coefficient_charges": "1.45"},
+        [{"annee": "2024", "etp": "3.2"}],
+        D("13251.84"),
+        "3,2 ETP × 238 € × 12 mois × 1,45",
+    ),
     # etp, 7 months: 1 × 238 × 7 = 1 666; × 1.85 = 3 082.10
-    ("etp-7-mois", {"methode": "etp", "coefficient_charges": "1,85"},
-     [{"annee": "2024", "mois": "7", "etp": "1"}], D("3082.10"), "1 ETP × 238 € × 7 mois × 1,85"),
+    (
+        "etp-7-mois",
+        {"methode": "etp", "coefficient_charges": "1,85"},
+        [{"annee": "2024", "mois": "7", "etp": "1"}],
+        D("3082.10"),
+        "1 ETP × 238 € × 7 mois × 1,85",
+    ),
     # etp, half-up: 0.0075 × 238 × 1 × 1 = 1.785 -> 1.79 (half-even would give 1.78)
-    ("etp-demi-centime", {"methode": "etp", "coefficient_charges": "1"},
-     [{"annee": "2024", "mois": "1", "etp": "0,0075"}], D("1.79"), "0,0075 ETP × 238 € × 1 mois × 1"),
+    (
+        "etp-demi-centime",
+        {"methode": "etp", "coefficient_charges": "1"},
+        [{"annee": "2024", "mois": "1", "etp": "0,0075"}],
+        D("1.79"),
+        "0,0075 ETP × 238 € × 1 mois × 1",
+    ),
     # cout_unitaire: ETP × 5 270 × months / 12 = 6.5 × 5 270 = 34 255.00 (examples/multisite IME)
-    ("cout-unitaire", {"methode": "cout_unitaire"},
-     [{"annee": "2024", "etp": "6.5"}], D("34255.00"), "6,5 ETP × 5270 € × 12 / 12 mois"),
+    (
+        "cout-unitaire",
+        {"methode": "cout_unitaire"},
+        [{"annee": "2024", "etp": "6.5"}],
+        D("34255.00"),
+        "6,5 ETP × 5270 € × 12 / 12 mois",
+    ),
     # cout_unitaire, 6 months: 2 × 5 270 × 6 / 12 = 5 270.00 (examples/multisite SESSAD 2025)
-    ("cout-unitaire-6-mois", {"methode": "cout_unitaire"},
-     [{"annee": "2025", "mois": "6", "etp": "2"}], D("5270.00"), "2 ETP × 5270 € × 6 / 12 mois"),
+    (
+        "cout-unitaire-6-mois",
+        {"methode": "cout_unitaire"},
+        [{"annee": "2025", "mois": "6", "etp": "2"}],
+        D("5270.00"),
+        "2 ETP × 5270 € × 6 / 12 mois",
+    ),
     # cout_unitaire, 1 month: 5 270 / 12 = 439.1666… -> 439.17
-    ("cout-unitaire-1-mois", {"methode": "cout_unitaire"},
-     [{"annee": "2024", "mois": "1", "etp": "1"}], D("439.17"), "1 ETP × 5270 € × 1 / 12 mois"),
+    (
+        "cout-unitaire-1-mois",
+        {"methode": "cout_unitaire"},
+        [{"annee": "2024", "mois": "1", "etp": "1"}],
+        D("439.17"),
+        "1 ETP × 5270 € × 1 / 12 mois",
+    ),
     # cout_unitaire, half-up: 0.003 × 5 270 × 6 / 12 = 7.905 -> 7.91 (half-even: 7.90)
-    ("cout-unitaire-demi-centime", {"methode": "cout_unitaire"},
-     [{"annee": "2024", "mois": "6", "etp": "0.003"}], D("7.91"), "0,003 ETP × 5270 € × 6 / 12 mois"),
+    (
+        "cout-unitaire-demi-centime",
+        {"methode": "cout_unitaire"},
+        [{"annee": "2024", "mois": "6", "etp": "0.003"}],
+        D("7.91"),
+        "0,003 ETP × 5270 € × 6 / 12 mois",
+    ),
     # cout_reel: the payroll figure, as typed in French
-    ("cout-reel", {"methode": "cout_reel"},
-     [{"annee": "2025", "cout_reel": "29 310,40"}], D("29310.40"), "coût réel issu de la paie"),
+    (
+        "cout-reel",
+        {"methode": "cout_reel"},
+        [{"annee": "2025", "cout_reel": "29 310,40"}],
+        D("29310.40"),
+        "coût réel issu de la paie",
+    ),
 ]
 
 
@@ -134,7 +180,9 @@ def test_split_shares_last_takes_the_remainder(
         categorie="fam",
         methode="cout_reel",
         coefficient_charges=None,
-        financeurs=[{"autorite": a["id"], "part": p} for a, p in zip(autorites, shares, strict=True)],
+        financeurs=[
+            {"autorite": a["id"], "part": p} for a, p in zip(autorites, shares, strict=True)
+        ],
         exercices=[{"annee": "2024", "cout_reel": cost}],
     )
     report = compute_amounts(dossier)
@@ -152,7 +200,7 @@ def _split_case(draw: st.DrawFn) -> tuple[D, list[D]]:
     # Shares in hundredths of a percent, each > 0, summing to exactly 100 %.
     cuts = sorted(draw(st.sets(st.integers(1, 9999), min_size=n - 1, max_size=n - 1)))
     bounds = [0, *cuts, 10000]
-    shares = [D(b - a) / 100 for a, b in zip(bounds, bounds[1:], strict=False)]
+    shares = [D(b - a) / 100 for a, b in itertools.pairwise(bounds)]
     return cost, shares
 
 
@@ -193,7 +241,9 @@ def _check_totals(report: AmountsReport) -> None:
     assert sum((t.du for t in report.par_autorite_exercice.values()), D(0)) == total.du
 
 
-@pytest.mark.parametrize("stem", ["chrs-prefet-region", "mecs-conseil-departemental", "multisite-ars-cpom"])
+@pytest.mark.parametrize(
+    "stem", ["chrs-prefet-region", "mecs-conseil-departemental", "multisite-ars-cpom"]
+)
 def test_totals_are_sums_of_lines(example_paths: dict[str, Path], stem: str) -> None:
     _check_totals(compute_amounts(load_dossier(example_paths[stem])))
 
@@ -257,7 +307,9 @@ def test_lines_in_year_order(make_dossier: MakeDossier) -> None:
 
 def test_received_more_than_due_is_a_warning(make_dossier: MakeDossier) -> None:
     # Due: 2 × 238 × 12 × 1.5 = 8 568.00 ; received 10 000.
-    dossier = make_dossier(exercices=[{"annee": "2024", "etp": "2", "financement_recu": {"cd-72": "10000"}}])
+    dossier = make_dossier(
+        exercices=[{"annee": "2024", "etp": "2", "financement_recu": {"cd-72": "10000"}}]
+    )
     report = compute_amounts(dossier)
     assert report.avertissements == [
         "etablissements[0].exercices[0].financement_recu : MECS Les Tilleuls, 2024, « cd-72 » : "
@@ -268,7 +320,9 @@ def test_received_more_than_due_is_a_warning(make_dossier: MakeDossier) -> None:
 
 def test_etp_over_100_is_a_warning_on_its_own_line(make_dossier: MakeDossier) -> None:
     # The 2025 row comes first in the file: the warning must point at exercices[0].
-    dossier = make_dossier(exercices=[{"annee": "2025", "etp": "150"}, {"annee": "2024", "etp": "100"}])
+    dossier = make_dossier(
+        exercices=[{"annee": "2025", "etp": "150"}, {"annee": "2024", "etp": "100"}]
+    )
     assert compute_amounts(dossier).avertissements == [
         "etablissements[0].exercices[0].etp : 150 ETP éligibles pour MECS Les Tilleuls en 2025, "
         "inhabituellement élevé ; vérifiez la saisie"

@@ -41,7 +41,9 @@ def test_siren_valid(typed: str, expected: str) -> None:
     assert check_siren(typed) == expected
 
 
-@pytest.mark.parametrize("typed", ["778899113", "123456789", "77889911", "7788991120", "ABCDEFGHI", ""])
+@pytest.mark.parametrize(
+    "typed", ["778899113", "123456789", "77889911", "7788991120", "ABCDEFGHI", ""]
+)
 def test_siren_invalid(typed: str) -> None:
     with pytest.raises(ValueError, match=SIREN_MESSAGE):
         check_siren(typed)
@@ -55,7 +57,9 @@ def test_siret_valid(typed: str, expected: str) -> None:
     assert check_siret(typed) == expected
 
 
-@pytest.mark.parametrize("typed", ["66554433400015", "6655443340001", "665544334", "66554433400014X"])
+@pytest.mark.parametrize(
+    "typed", ["66554433400015", "6655443340001", "665544334", "66554433400014X"]
+)
 def test_siret_invalid(typed: str) -> None:
     with pytest.raises(ValueError, match=SIRET_MESSAGE):
         check_siret(typed)
@@ -68,7 +72,9 @@ def test_rna_valid(typed: str, expected: str) -> None:
     assert check_rna(typed) == expected
 
 
-@pytest.mark.parametrize("typed", ["723000111", "W72300011", "W7230001111", "X723000111", "W72300011A"])
+@pytest.mark.parametrize(
+    "typed", ["723000111", "W72300011", "W7230001111", "X723000111", "W72300011A"]
+)
 def test_rna_invalid(typed: str) -> None:
     with pytest.raises(ValueError, match=r"^numéro RNA invalide : « W » suivi de 9 caractères"):
         check_rna(typed)
@@ -89,7 +95,9 @@ def test_finess_valid(typed: str, expected: str) -> None:
     assert check_finess(typed) == expected
 
 
-@pytest.mark.parametrize("typed", ["75001234", "7500123456", "2C0001234", "AB0001234", "9G0000001", ""])
+@pytest.mark.parametrize(
+    "typed", ["75001234", "7500123456", "2C0001234", "AB0001234", "9G0000001", ""]
+)
 def test_finess_invalid(typed: str) -> None:
     with pytest.raises(ValueError, match=FINESS_MESSAGE):
         check_finess(typed)
@@ -113,9 +121,13 @@ def test_departement_valid(typed: str, expected: str) -> None:
     assert check_departement(typed) == expected
 
 
-@pytest.mark.parametrize("typed", ["00", "20", "96", "97", "970", "979", "983", "985", "100", "2C", ""])
+@pytest.mark.parametrize(
+    "typed", ["00", "20", "96", "97", "970", "979", "983", "985", "100", "2C", ""]
+)
 def test_departement_invalid(typed: str) -> None:
-    with pytest.raises(ValueError, match=r"^code de département invalide \(ex\. 01, 2A, 75, 971\)$"):
+    with pytest.raises(
+        ValueError, match=r"^code de département invalide \(ex\. 01, 2A, 75, 971\)$"
+    ):
         check_departement(typed)
 
 

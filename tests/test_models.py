@@ -62,12 +62,22 @@ BAD_DOSSIERS: list[tuple[str, Mutation, list[tuple[str, str]]]] = [
     (
         "siren-cle-fausse",
         _at("organisme.siren", "123456789"),  # Luhn key wrong
-        [("organisme.siren", "SIREN invalide : 9 chiffres attendus avec une clé de contrôle correcte")],
+        [
+            (
+                "organisme.siren",
+                "SIREN invalide : 9 chiffres attendus avec une clé de contrôle correcte",
+            )
+        ],
     ),
     (
         "siret-cle-fausse",
         _at("organisme.siret", "66554433400015"),
-        [("organisme.siret", "SIRET invalide : 14 chiffres attendus avec une clé de contrôle correcte")],
+        [
+            (
+                "organisme.siret",
+                "SIRET invalide : 14 chiffres attendus avec une clé de contrôle correcte",
+            )
+        ],
     ),
     (
         "ni-siren-ni-siret",
@@ -132,7 +142,10 @@ BAD_DOSSIERS: list[tuple[str, Mutation, list[tuple[str, str]]]] = [
     ),
     (
         "exercice-en-double",
-        _at("etablissements.0.exercices", [{"annee": "2024", "etp": "1"}, {"annee": "2024", "etp": "2"}]),
+        _at(
+            "etablissements.0.exercices",
+            [{"annee": "2024", "etp": "1"}, {"annee": "2024", "etp": "2"}],
+        ),
         [("etablissements[0].exercices", "un même exercice figure deux fois")],
     ),
     (
@@ -182,7 +195,10 @@ BAD_DOSSIERS: list[tuple[str, Mutation, list[tuple[str, str]]]] = [
     ),
     (
         "reception-avant-envoi",
-        _at("decisions.0.recours_gracieux", {"date_envoi": "2026-04-10", "date_reception": "2026-04-01"}),
+        _at(
+            "decisions.0.recours_gracieux",
+            {"date_envoi": "2026-04-10", "date_reception": "2026-04-01"},
+        ),
         [("decisions[0].recours_gracieux.date_reception", "antérieure à la date d'envoi")],
     ),
     (
@@ -393,7 +409,9 @@ def test_multi_line_text_accepted_where_allowed(dossier_data: dict[str, Any]) ->
 
 def test_single_line_text_is_stripped(dossier_data: dict[str, Any]) -> None:
     dossier_data["organisme"]["raison_sociale"] = "  Association Les Tilleuls \n"
-    assert validate_dossier(dossier_data, "t").organisme.raison_sociale == "Association Les Tilleuls"
+    assert (
+        validate_dossier(dossier_data, "t").organisme.raison_sociale == "Association Les Tilleuls"
+    )
 
 
 @pytest.mark.parametrize(
@@ -434,7 +452,9 @@ def test_oui_non(typed: Any, expected: bool) -> None:
 
 def test_validate_value_single_line_message() -> None:
     assert validate_value(Ligne, " Montreuil ") == "Montreuil"
-    with pytest.raises(ValueError, match=r"^une seule ligne attendue \(pas de retour à la ligne\)$"):
+    with pytest.raises(
+        ValueError, match=r"^une seule ligne attendue \(pas de retour à la ligne\)$"
+    ):
         validate_value(Ligne, "a\nb")
 
 
@@ -472,7 +492,10 @@ def test_all_problems_listed_at_once(dossier_data: dict[str, Any]) -> None:
     del etab["coefficient_charges"]
     dossier_data["decisions"][0]["date"] = "2026-02-30"
     assert problems_of(dossier_data) == [
-        ("organisme.siren", "SIREN invalide : 9 chiffres attendus avec une clé de contrôle correcte"),
+        (
+            "organisme.siren",
+            "SIREN invalide : 9 chiffres attendus avec une clé de contrôle correcte",
+        ),
         ("etablissements[0].finess", "le FINESS 750000011 ne correspond pas au département 72"),
         ("etablissements[0].financeurs", "la somme des parts fait 60 % au lieu de 100 %"),
         (
@@ -499,8 +522,10 @@ def test_all_link_problems_listed_at_once(dossier_data: dict[str, Any]) -> None:
 
 def test_yaml_keeps_identifiers_as_typed() -> None:
     # Unquoted in the file: a standard YAML loader would turn 01000 into 1000 (or 512, octal).
-    data = load_yaml("code_postal: 01000\nfiness: 010000000\ndepartement: 01\nannee: 2024\n"
-                     "date: 2026-03-10\netp: 2.50\nok: true\n")
+    data = load_yaml(
+        "code_postal: 01000\nfiness: 010000000\ndepartement: 01\nannee: 2024\n"
+        "date: 2026-03-10\netp: 2.50\nok: true\n"
+    )
     assert data == {
         "code_postal": "01000",
         "finess": "010000000",
@@ -530,8 +555,16 @@ def test_yaml_line_numbers_and_every_problem() -> None:
         load_dossier(DATA / "dossier-erreurs.yaml")
     got = [(p.ligne, p.chemin, p.message) for p in info.value.problemes]
     assert got == [
-        (4, "organisme.siren", "SIREN invalide : 9 chiffres attendus avec une clé de contrôle correcte"),
-        (7, "organisme.siege.code_postal", "code postal invalide : 5 chiffres attendus (ex. 07500)"),
+        (
+            4,
+            "organisme.siren",
+            "SIREN invalide : 9 chiffres attendus avec une clé de contrôle correcte",
+        ),
+        (
+            7,
+            "organisme.siege.code_postal",
+            "code postal invalide : 5 chiffres attendus (ex. 07500)",
+        ),
         # A missing field has no line of its own: the line of its parent (siege:) is given.
         (5, "organisme.siege.commune", "champ obligatoire manquant"),
         (11, "organisme.representant_legal.telephone", "champ inconnu (vérifiez l'orthographe)"),
@@ -559,7 +592,9 @@ def test_cross_field_problem_gets_the_line_of_its_field(tmp_path: Path) -> None:
         load_dossier(path)
     assert info.value.problemes == [
         FieldProblem(
-            "etablissements[0].finess", "le FINESS 750000011 ne correspond pas au département 01", 25
+            "etablissements[0].finess",
+            "le FINESS 750000011 ne correspond pas au département 01",
+            25,
         )
     ]
 
@@ -573,7 +608,11 @@ def test_json_dossier(tmp_path: Path, dossier_data: dict[str, Any]) -> None:
 @pytest.mark.parametrize(
     ("name", "text", "expected"),
     [
-        ("d.json", '{\n  "organisme": ,\n}', FieldProblem("", "JSON invalide : Expecting value", 2)),
+        (
+            "d.json",
+            '{\n  "organisme": ,\n}',
+            FieldProblem("", "JSON invalide : Expecting value", 2),
+        ),
         (
             "d.yaml",
             "organisme:\n  nom: [a\n",
@@ -614,14 +653,19 @@ def test_field_problem_str() -> None:
 
 
 def test_format_path() -> None:
-    assert format_path(("etablissements", 0, "exercices", 1, "etp")) == "etablissements[0].exercices[1].etp"
+    assert (
+        format_path(("etablissements", 0, "exercices", 1, "etp"))
+        == "etablissements[0].exercices[1].etp"
+    )
     assert format_path(()) == ""
 
 
 # ----------------------------------------------------------------------- examples
 
 
-@pytest.mark.parametrize("stem", ["chrs-prefet-region", "mecs-conseil-departemental", "multisite-ars-cpom"])
+@pytest.mark.parametrize(
+    "stem", ["chrs-prefet-region", "mecs-conseil-departemental", "multisite-ars-cpom"]
+)
 def test_examples_are_valid(example_paths: dict[str, Path], stem: str) -> None:
     dossier = load_dossier(example_paths[stem])
     assert dossier.etablissements and dossier.decisions

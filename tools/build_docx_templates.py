@@ -417,7 +417,7 @@ def build_requete() -> None:
         "deux mois à compter de la notification du jugement ({{ textes_courts.cja_l911_1 }}) ;"
     )
     b.p(
-        "– de mettre à la charge de {{ autorite.defendeur }} une somme au titre de "
+        "– de mettre à la charge de {{ autorite.defendeur }}, une somme au titre de "
         "l'{{ textes.cja_l761_1 }}."
     )
     b.p("")

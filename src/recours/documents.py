@@ -7,6 +7,7 @@ through the renderers (loaded once per process), write atomically.
 
 from __future__ import annotations
 
+import atexit
 import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -102,6 +103,11 @@ def renderers_for(custom_dir: Path | None = None) -> Renderers:
     return Renderers(custom_dir)
 
 
+# WeasyPrint's FontConfiguration cleans up through cffi in __del__; release it before the
+# interpreter tears cffi down, or Python prints a harmless but alarming traceback at exit.
+atexit.register(renderers_for.cache_clear)
+
+
 def plan_documents(dossier: Dossier, documents: Iterable[str] | None) -> list[PlannedDocument]:
     """The documents a dossier calls for.
 
@@ -153,6 +159,19 @@ def _check_deadlines(
     """Whether the document may be generated; records refusals and warnings."""
     reports = _deadline_reports(dossier, doc, today)
     if doc.kind == "gracieux":
+        sent = [
+            d.recours_gracieux for d in gracieux_decisions(dossier, doc.cle) if d.recours_gracieux
+        ]
+        if sent:
+            message = (
+                f"{doc.libelle} : un recours gracieux a déjà été envoyé le "
+                f"{fmt.date_longue(sent[0].date_envoi)} ; un second recours gracieux "
+                "n'interromprait pas le délai de recours contentieux."
+            )
+            if not force:
+                result.refus.append(message + " Utilisez --force pour le générer quand même.")
+                return False
+            result.avertissements.append(message + " (généré avec --force)")
         expired = [r for r in reports if r.recours_gracieux.statut == "expire"]
         if expired and len(expired) == len(reports):
             limit = fmt.date_longue(max(r.recours_gracieux.date_limite for r in expired))

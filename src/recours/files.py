@@ -25,7 +25,11 @@ def slug(text: str, max_length: int = 60) -> str:
     """ASCII, lowercase, dash-separated name: 'ARS Île-de-France' -> 'ars-ile-de-france'."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     cleaned = re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower()
-    return cleaned[:max_length].rstrip("-") or "document"
+    if len(cleaned) > max_length:
+        # Cut at a word boundary rather than in the middle of a word.
+        cut = cleaned[: max_length + 1]
+        cleaned = cut[: cut.rfind("-")] if "-" in cut else cleaned[:max_length]
+    return cleaned.rstrip("-") or "document"
 
 
 def check_writable(path: Path, force: bool) -> None:

@@ -1,0 +1,412 @@
+"""Generated documents, checked by their content: golden text, Word/PDF parity, hostile
+values, deadlines refusals, safe writing, Télérecours folder, determinism."""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from docx import Document
+from pypdf import PdfReader
+
+from docs_text import (
+    amounts,
+    dates,
+    docx_paragraphs,
+    golden_docx,
+    golden_pdf,
+    normalise_pdf,
+    pdf_text,
+    squash,
+)
+from recours import documents as documents_module
+from recours.documents import generate, plan_documents
+from recours.errors import FileExistsRefusedError, RecoursError, TemplateError
+from recours.validation import load_dossier, load_yaml, validate_dossier
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+GOLDEN = Path(__file__).resolve().parent / "golden"
+TODAY = date(2026, 11, 22)
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Path]]:
+    """Every example x every document x both formats, generated once for the module."""
+    out: dict[str, list[Path]] = {}
+    for example in EXAMPLES:
+        folder = tmp_path_factory.mktemp(example.stem)
+        result = generate(
+            load_dossier(example),
+            sortie=folder,
+            today=TODAY,
+            documents=["gracieux", "requete"],
+            force=True,
+        )
+        assert not result.refus
+        out[example.stem] = [f.path for f in result.fichiers]
+    return out
+
+
+def _pairs(generated: dict[str, list[Path]]) -> list[tuple[str, Path, Path]]:
+    pairs = []
+    for stem, files in generated.items():
+        for docx in (f for f in files if f.suffix == ".docx"):
+            pairs.append((stem, docx, docx.with_suffix(".pdf")))
+    return pairs
+
+
+def test_every_example_gives_every_document(generated: dict[str, list[Path]]) -> None:
+    names = {stem: sorted(p.name for p in files) for stem, files in generated.items()}
+    assert names["mecs-conseil-departemental"] == [
+        "recours-gracieux_departement-de-la-sarthe.docx",
+        "recours-gracieux_departement-de-la-sarthe.pdf",
+        "requete_prix-de-journee-2026_departement-de-la-sarthe.docx",
+        "requete_prix-de-journee-2026_departement-de-la-sarthe.pdf",
+    ]
+    assert len(names["multisite-ars-cpom"]) == 8  # 2 authorities, 2 decisions, 2 formats
+    assert len(names["chrs-prefet-region"]) == 4
+
+
+def test_golden_text(generated: dict[str, list[Path]], request: pytest.FixtureRequest) -> None:
+    update = bool(request.config.getoption("--update-golden", default=False))
+    mismatches = []
+    for stem, files in generated.items():
+        for path in files:
+            text = golden_docx(path) if path.suffix == ".docx" else golden_pdf(path)
+            golden = GOLDEN / stem / f"{path.name}.txt"
+            if update:
+                golden.parent.mkdir(parents=True, exist_ok=True)
+                golden.write_text(text, encoding="utf-8")
+                continue
+            assert golden.exists(), f"{golden} manquant : lancez pytest --update-golden"
+            if golden.read_text(encoding="utf-8") != text:
+                mismatches.append(str(golden.relative_to(GOLDEN)))
+    assert not mismatches, f"texte différent des fichiers de référence : {mismatches}"
+
+
+def test_word_and_pdf_carry_the_same_content(generated: dict[str, list[Path]]) -> None:
+    for _stem, docx, pdf in _pairs(generated):
+        paragraphs = docx_paragraphs(docx)
+        pdf_flat = squash(pdf_text(pdf, footers=False))
+        for paragraph in paragraphs:
+            # Table rows are joined with " | " in the Word extraction; compare cell by cell.
+            for cell in filter(None, (c.strip() for c in paragraph.split("|"))):
+                assert squash(cell) in pdf_flat, f"{docx.name}: absent du PDF : {cell!r}"
+        word_text = "\n".join(paragraphs)
+        pdf_plain = normalise_pdf(pdf_text(pdf, footers=False))
+        assert amounts(word_text) == amounts(pdf_plain), docx.name
+        assert dates(word_text) == dates(pdf_plain), docx.name
+
+
+def test_letter_content_multisite(generated: dict[str, list[Path]]) -> None:
+    folder = generated["multisite-ars-cpom"][0].parent
+    ars = docx_paragraphs(
+        folder / "recours-gracieux_agence-regionale-de-sante-d-ile-de-france.docx"
+    )
+    text = "\n".join(ars)
+    # ARS share: IME 2024 34 255,00 + 2025 35 836,00; SESSAD 7 905,00 + 5 270,00;
+    # FAM 60 % of 28 450,12 = 17 070,07 and of 29 310,40 = 17 586,24 -> 117 922,31 due,
+    # 46 000,00 received, 71 922,31 remaining.
+    assert (
+        "Le financement restant dû s'élève ainsi à 71 922,31 € (soixante et onze mille neuf cent vingt-deux euros et trente et un centimes)."
+        in ars
+    )
+    assert "Total | | | | 117 922,31 € | 46 000,00 € | 71 922,31 €" in ars
+    assert "Madame la Directrice générale, Monsieur le Directeur général" in ars
+    assert "Lettre recommandée avec demande d'avis de réception" in ars
+    assert "Montreuil, le 20 novembre 2026" in ars
+    assert "par délégation de pouvoir du conseil d'administration du 14 mars 2025" in ars
+    assert "Crédits délégués aux ARS pour financer l'accord" in ars
+    assert "article L.411-2 du code des relations entre le public et l'administration" in text
+    assert "article R.112-5 du code des relations entre le public et l'administration" in text
+    assert "agréé par arrêté du 25 juin 2024 publié au Journal officiel du 26 juin 2024" in text
+    assert "étendu par arrêté du 5 août 2024 publié au Journal officiel du 6 août 2024" in text
+    cd = "\n".join(
+        docx_paragraphs(folder / "recours-gracieux_departement-de-la-seine-saint-denis.docx")
+    )
+    # The département is not asked for the ARS credits; it is asked for its 40 % of the FAM.
+    assert "Crédits délégués aux ARS" not in cd
+    assert "20 604,21 €" in cd
+    assert "Monsieur le Président du conseil départemental," in cd
+
+
+def test_requete_content(generated: dict[str, list[Path]]) -> None:
+    folder = generated["chrs-prefet-region"][0].parent
+    req = docx_paragraphs(folder / "requete_dgf-2026_prefecture-de-la-region-hauts-de-france.docx")
+    text = "\n".join(req)
+    assert "REQUÊTE EN RÉFORMATION" in req
+    assert (
+        req[0]
+        == "À Mesdames et Messieurs les président et conseillers composant le tribunal administratif de Lille"
+    )
+    # Implicit rejection: recours received 5 Aug 2026 -> 5 Oct 2026; deadline 5 Dec 2026 is a
+    # Saturday -> Monday 7 Dec 2026 (CJA R.421-2, délai franc, CE 2014 n° 362568).
+    assert (
+        "la décision implicite, née le 5 octobre 2026, rejetant le recours gracieux formé le 3 août 2026"
+        in text
+    )
+    assert (
+        "Le délai de recours expire le 7 décembre 2026 : la présente requête est recevable." in text
+    )
+    assert "Ayant pour avocat : Maître Camille Fontaine, avocat au barreau de Lille" in text
+    assert "CJA, art. L.911-1" in text
+    assert "article L.761-1 du code de justice administrative" in text
+    assert (
+        "Pièce n° 1 : Décision attaquée : arrêté de tarification n° 2026-CHRS-0093 du 8 juin 2026 fixant la dotation globale de financement 2026 du CHRS Le Relais"
+        in req
+    )
+    assert "Pièce n° 2 : Recours gracieux du 3 août 2026 et preuve de son envoi" in req
+
+
+def test_requete_against_departement_needs_no_lawyer_and_names_tariff_court(tmp_path: Path) -> None:
+    dossier = load_dossier(ROOT / "examples" / "mecs-conseil-departemental.yaml")
+    result = generate(
+        dossier, sortie=tmp_path, today=TODAY, documents=["requete"], formats=["docx"]
+    )
+    notes = " ".join(result.avertissements)
+    assert "CJA, art. R.431-3, 5°" in notes
+    req = docx_paragraphs(next(tmp_path.glob("requete_*.docx")))
+    # Sarthe (72): tariff court Nantes since 1 January 2025 (décret n° 2024-1168).
+    assert req[0].endswith("tribunal administratif de Nantes")
+
+
+def test_unverified_court_is_flagged(tmp_path: Path) -> None:
+    raw = load_yaml(
+        (ROOT / "examples" / "mecs-conseil-departemental.yaml").read_text(encoding="utf-8")
+    )
+    raw["etablissements"][0]["departement"] = "92"
+    raw["etablissements"][0]["finess"] = "920000011"
+    dossier = validate_dossier(raw, "test")
+    result = generate(
+        dossier, sortie=tmp_path, today=TODAY, documents=["requete"], formats=["docx"]
+    )
+    assert any(
+        "Tribunal de la tarification non confirmé pour : Hauts-de-Seine (92)" in w
+        for w in result.avertissements
+    )
+
+
+def test_pdf_metadata_and_variant(generated: dict[str, list[Path]]) -> None:
+    pdf = next(p for p in generated["mecs-conseil-departemental"] if p.suffix == ".pdf")
+    reader = PdfReader(str(pdf))
+    meta = reader.metadata
+    assert meta is not None
+    assert meta.author == "Association Les Coquelicots du Maine"
+    assert (
+        meta.title
+        == "Recours gracieux — Association Les Coquelicots du Maine — Département de la Sarthe"
+    )
+    assert str(meta.get("/CreationDate", "")).startswith("D:20261120")
+    xmp = reader.xmp_metadata
+    assert xmp is not None
+    raw = xmp.rdf_root.toxml()
+    assert "pdfaid:part" in raw or "<pdfaid:part>3" in raw
+    assert "3" in re.findall(r"pdfaid:part[^0-9]*(\d)", raw)
+    text = pdf_text(pdf)
+    assert "page 1 / " in text
+    fonts = {
+        str(font["/BaseFont"])
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert fonts and all("Liberation-Serif" in f for f in fonts), fonts
+
+
+def test_same_dossier_same_pdf(tmp_path: Path) -> None:
+    dossier = load_dossier(ROOT / "examples" / "mecs-conseil-departemental.yaml")
+    first = generate(dossier, sortie=tmp_path / "a", today=TODAY, formats=["pdf"])
+    second = generate(dossier, sortie=tmp_path / "b", today=TODAY, formats=["pdf"])
+    assert [f.path.read_bytes() for f in first.fichiers] == [
+        f.path.read_bytes() for f in second.fichiers
+    ]
+
+
+HOSTILE_NAME = 'Dupont & Fils <SARL> "l\'Étoile" {{ 7*7 }} {% if 1 %}x{% endif %} ü 😀'
+
+
+def _hostile_dossier() -> dict[str, Any]:
+    raw = load_yaml(
+        (ROOT / "examples" / "mecs-conseil-departemental.yaml").read_text(encoding="utf-8")
+    )
+    raw = copy.deepcopy(raw)
+    raw["organisme"]["raison_sociale"] = HOSTILE_NAME
+    raw["etablissements"][0]["nom"] = "É" * 2000
+    raw["autorites"][0]["service"] = "Service <b>tarification</b> & </w:t> ]]>"
+    raw["faits_complementaires"] = (
+        'Première ligne & <suite>\nDeuxième ligne "citée"\n\nQuatrième ligne {{ x }}'
+    )
+    return raw
+
+
+def test_hostile_values_survive_word_and_pdf(tmp_path: Path) -> None:
+    dossier = validate_dossier(_hostile_dossier(), "hostile")
+    result = generate(
+        dossier, sortie=tmp_path, today=TODAY, documents=["gracieux", "requete"], force=True
+    )
+    for written in result.fichiers:
+        if written.format == "docx":
+            doc = Document(str(written.path))  # reopens
+            body = "\n".join(p.text for p in doc.paragraphs)
+            assert HOSTILE_NAME in body
+            assert "49" not in body.replace("2024", "")  # {{ 7*7 }} was not evaluated
+            assert "É" * 2000 in "\n".join(docx_paragraphs(written.path))
+            assert doc.core_properties.author == HOSTILE_NAME
+            if written.document == "gracieux":
+                assert "Service <b>tarification</b> & </w:t> ]]>" in body
+                # Line breaks of the free text are kept (docxtpl Listing -> w:br).
+                xml = doc.element.xml
+                assert re.search(r"Première ligne &amp; &lt;suite&gt;</w:t>\s*<w:br/>", xml)
+        else:
+            text = pdf_text(written.path)
+            flat = squash(text)
+            assert (
+                squash('Dupont & Fils <SARL> "l\'Étoile" {{ 7*7 }} {% if 1 %}x{% endif %} ü')
+                in flat
+            )
+            assert squash("É" * 2000) in flat
+            if written.document == "gracieux":
+                lines = [line.strip() for line in text.splitlines()]
+                assert "Première ligne & <suite>" in lines
+                assert 'Deuxième ligne "citée"' in lines
+
+
+def test_control_characters_are_refused_before_any_document() -> None:
+    raw = _hostile_dossier()
+    raw["organisme"]["raison_sociale"] = "Bad\x0bName"
+    with pytest.raises(RecoursError) as info:
+        validate_dossier(raw, "ctrl")
+    assert (
+        "organisme.raison_sociale : caractère de contrôle interdit (U+000B) à la position 4"
+        in str(info.value)
+    )
+
+
+def test_expired_recours_gracieux_is_refused_unless_forced(tmp_path: Path) -> None:
+    dossier = load_dossier(ROOT / "examples" / "mecs-conseil-departemental.yaml")
+    later = date(2027, 1, 5)
+    result = generate(
+        dossier, sortie=tmp_path, today=later, documents=["gracieux"], formats=["docx"]
+    )
+    assert result.fichiers == []
+    assert len(result.refus) == 1
+    # Notified 20 October 2026: échéance 20 December (a Sunday) + 1 day -> Monday 21 December 2026.
+    assert "le délai de recours gracieux a expiré (21 décembre 2026)" in result.refus[0]
+    assert "Restent possibles" in result.refus[0]
+    assert "Utilisez --force" in result.refus[0]
+    forced = generate(
+        dossier, sortie=tmp_path, today=later, documents=["gracieux"], formats=["docx"], force=True
+    )
+    assert [f.path.name for f in forced.fichiers] == [
+        "recours-gracieux_departement-de-la-sarthe.docx"
+    ]
+
+
+def test_second_recours_gracieux_is_refused_unless_forced(tmp_path: Path) -> None:
+    dossier = load_dossier(ROOT / "examples" / "chrs-prefet-region.yaml")
+    result = generate(
+        dossier, sortie=tmp_path, today=TODAY, documents=["gracieux"], formats=["docx"]
+    )
+    assert result.fichiers == []
+    assert result.refus == [
+        "recours gracieux — Préfecture de la région Hauts-de-France : un recours gracieux a déjà été "
+        "envoyé le 3 août 2026 ; un second recours gracieux n'interromprait pas le délai de recours "
+        "contentieux. Utilisez --force pour le générer quand même."
+    ]
+
+
+def test_existing_files_are_never_overwritten_without_force(tmp_path: Path) -> None:
+    dossier = load_dossier(ROOT / "examples" / "mecs-conseil-departemental.yaml")
+    first = generate(dossier, sortie=tmp_path, today=TODAY, formats=["docx"])
+    target = first.fichiers[0].path
+    target.write_bytes(b"modifie par l'utilisateur")
+    with pytest.raises(FileExistsRefusedError) as info:
+        generate(dossier, sortie=tmp_path, today=TODAY, formats=["docx"])
+    assert "rien n'a été écrit" in str(info.value)
+    assert target.read_bytes() == b"modifie par l'utilisateur"
+    generate(dossier, sortie=tmp_path, today=TODAY, formats=["docx"], force=True)
+    assert target.read_bytes().startswith(b"PK")
+
+
+def test_interrupted_write_leaves_no_partial_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dossier = load_dossier(ROOT / "examples" / "mecs-conseil-departemental.yaml")
+
+    def interrupted(src: str, dst: str) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        generate(dossier, sortie=tmp_path, today=TODAY, formats=["docx"])
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_bordereau_folder_matches_inventory(tmp_path: Path) -> None:
+    dossier = load_dossier(ROOT / "examples" / "chrs-prefet-region.yaml")
+    result = generate(dossier, sortie=tmp_path, today=TODAY, formats=["pdf"], bordereau=True)
+    folder = tmp_path / "telerecours_requete_dgf-2026_prefecture-de-la-region-hauts-de-france"
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == [
+        "inventaire.pdf",
+        "piece-06_tableau-de-calcul-des-montants-dus-au.pdf",
+        "requete.pdf",
+    ]
+    inventory = squash(pdf_text(folder / "inventaire.pdf"))
+    for missing in result.a_fournir:
+        assert Path(missing).name in inventory
+    assert "piece-06_tableau-de-calcul-des-montants-dus-au.pdf" in inventory
+    assert [Path(p).name for p in result.a_fournir] == [
+        "piece-01_decision-attaquee-arrete-de-tarification.pdf",
+        "piece-02_recours-gracieux-du-3-aout-2026-et.pdf",
+        "piece-03_avis-de-reception-du-recours-gracieux-5.pdf",
+        "piece-04_statuts-de-l-association.pdf",
+        "piece-05_piece-justifiant-de-la-qualite-pour-agir.pdf",
+    ]
+    table = normalise_pdf(pdf_text(folder / "piece-06_tableau-de-calcul-des-montants-dus-au.pdf"))
+    # 4 ETP x 238 x 12 x 1.5 = 17 136,00 (2024); 4.5 x 238 x 12 x 1.5 = 19 278,00 (2025);
+    # received 3 500,00 -> remaining 32 914,00.
+    assert "17 136,00 €" in table and "19 278,00 €" in table and "32 914,00 €" in table
+
+
+def test_default_plan_follows_the_stage() -> None:
+    mecs = load_dossier(ROOT / "examples" / "mecs-conseil-departemental.yaml")
+    chrs = load_dossier(ROOT / "examples" / "chrs-prefet-region.yaml")
+    assert [d.kind for d in plan_documents(mecs, None)] == ["gracieux"]
+    assert [d.kind for d in plan_documents(chrs, None)] == ["requete"]
+
+
+def test_a_template_with_an_unknown_variable_fails_clearly(tmp_path: Path) -> None:
+    custom = tmp_path / "modeles"
+    custom.mkdir()
+    (custom / "recours_gracieux.html").write_text(
+        "<html><body>{{ organisme.raison_socialle }}</body></html>", encoding="utf-8"
+    )
+    dossier = load_dossier(ROOT / "examples" / "mecs-conseil-departemental.yaml")
+    documents_module.renderers_for.cache_clear()
+    with pytest.raises(TemplateError) as info:
+        generate(dossier, sortie=tmp_path / "out", today=TODAY, formats=["pdf"], modeles=custom)
+    assert "recours_gracieux.html" in str(info.value)
+    assert "raison_socialle" in str(info.value)
+
+
+def test_weasyprint_fetches_nothing_outside_the_templates(tmp_path: Path) -> None:
+    from recours.render_pdf import TemplateFolderFetcher
+    from recours.templating import bundled_templates_dir
+
+    fetcher = TemplateFolderFetcher([bundled_templates_dir()])
+    ok = fetcher.fetch((bundled_templates_dir() / "style.css").as_uri())
+    assert b"@page" in ok.read()
+    for url in (
+        "file:///etc/passwd",
+        "http://example.com/x.css",
+        "https://example.com/x.png",
+        (bundled_templates_dir() / ".." / "pyproject.toml").as_uri(),
+    ):
+        with pytest.raises(ValueError, match="accès refusé"):
+            fetcher.fetch(url)
