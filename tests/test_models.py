@@ -181,7 +181,7 @@ BAD_DOSSIERS: list[tuple[str, Mutation, list[tuple[str, str]]]] = [
     (
         "date-inexistante",
         _at("decisions.0.date", "2026-02-30"),
-        [("decisions[0].date", "date invalide, format attendu AAAA-MM-JJ")],
+        [("decisions[0].date", "date invalide ou inexistante (format attendu AAAA-MM-JJ)")],
     ),
     (
         "date-avec-heure",
@@ -503,7 +503,7 @@ def test_all_problems_listed_at_once(dossier_data: dict[str, Any]) -> None:
             "obligatoire avec la méthode etp (aucun coefficient officiel n'est publié : "
             "saisissez le vôtre)",
         ),
-        ("decisions[0].date", "date invalide, format attendu AAAA-MM-JJ"),
+        ("decisions[0].date", "date invalide ou inexistante (format attendu AAAA-MM-JJ)"),
     ]
 
 
@@ -575,7 +575,7 @@ def test_yaml_line_numbers_and_every_problem() -> None:
         ),
         (37, "etablissements[0].exercices[0].mois", "doit être inférieur ou égal à 12"),
         (38, "etablissements[0].exercices[0].etp", "doit être supérieur ou égal à 0"),
-        (42, "decisions[0].date", "date invalide, format attendu AAAA-MM-JJ"),
+        (42, "decisions[0].date", "date invalide ou inexistante (format attendu AAAA-MM-JJ)"),
     ]
     assert str(info.value).splitlines()[:2] == [
         f"{DATA / 'dossier-erreurs.yaml'} : 8 erreur(s)",
@@ -686,3 +686,21 @@ def test_decision_scope(example_paths: dict[str, Path]) -> None:
 
 def test_decision_id_default(dossier_data: dict[str, Any]) -> None:
     assert validate_dossier(dossier_data, "t").decision_id(0) == "decision-1"
+
+
+def test_duplicate_yaml_key_is_refused_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "doublon.yaml"
+    path.write_text("organisme:\n  raison_sociale: A\n  raison_sociale: B\n", encoding="utf-8")
+    with pytest.raises(DossierInvalidError) as info:
+        load_dossier(path)
+    (problem,) = info.value.problemes
+    assert (problem.ligne, problem.message) == (
+        3,
+        "YAML invalide : clé « raison_sociale » en double (déjà présente ligne 2)",
+    )
+
+
+def test_tabs_pasted_from_word_become_spaces(dossier_data: dict[str, Any]) -> None:
+    dossier_data.update(faits_complementaires="a\tb\nc", reference="X\tY")
+    dossier = validate_dossier(dossier_data, "tabs")
+    assert (dossier.faits_complementaires, dossier.reference) == ("a b\nc", "X Y")

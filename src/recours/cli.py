@@ -24,7 +24,7 @@ from recours.cli_common import (
 from recours.errors import UsageError
 
 
-@click.group(context_settings=CONTEXT)
+@click.group(context_settings=CONTEXT, subcommand_metavar="COMMANDE [ARGUMENTS]...")
 @click.version_option(__version__, "--version", prog_name="recours")
 def main() -> None:
     """Recours gracieux et requêtes contre le sous-financement de l'accord

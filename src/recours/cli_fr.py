@@ -7,6 +7,7 @@ more predictable than a system locale.
 
 from __future__ import annotations
 
+import click
 import click.core
 import click.decorators
 import click.exceptions
@@ -43,6 +44,7 @@ _CATALOGUE: dict[str, str] = {
     "{name} {filename!r} is a file.": "{name} {filename!r} est un fichier.",
     "{name} {filename!r} is not readable.": "{name} {filename!r} illisible.",
     "{name} {filename!r} is not writable.": "{name} {filename!r} non modifiable.",
+    "required": "obligatoire",
     "file": "fichier",
     "directory": "dossier",
     "path": "chemin",
@@ -87,6 +89,13 @@ def _ngettext(singular: str, plural: str, n: int) -> str:
     return singular if n == 1 else plural
 
 
+class FrenchHelpFormatter(click.formatting.HelpFormatter):
+    """French typography: a no-break space before the colon of headings."""
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{heading}\u00a0:\n")
+
+
 def install() -> None:
     for module in (
         click.core,
@@ -100,3 +109,4 @@ def install() -> None:
             module._ = _gettext  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):
             module.ngettext = _ngettext  # type: ignore[attr-defined]
+    click.Context.formatter_class = FrenchHelpFormatter

@@ -43,14 +43,15 @@ def _refuse_controls(value: str) -> str:
 
 
 def _single_line(value: str) -> str:
-    value = value.strip()
+    # Tabs come from text pasted out of Word or a spreadsheet: a space is what was meant.
+    value = value.replace("\t", " ").strip()
     if "\n" in value or "\r" in value:
         raise ValueError("une seule ligne attendue (pas de retour à la ligne)")
     return _refuse_controls(value)
 
 
 def _multi_line(value: str) -> str:
-    value = value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ").strip()
     return _refuse_controls(value)
 
 

@@ -32,6 +32,28 @@ class DossierLoader(yaml.SafeLoader):
     """
 
 
+def _construct_mapping_no_duplicates(
+    loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False
+) -> Any:
+    seen: dict[Any, int] = {}
+    for key_node, _value in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"clé « {key} » en double (déjà présente ligne {seen[key]})",
+                key_node.start_mark,
+            )
+        seen[key] = key_node.start_mark.line + 1
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+
+DossierLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+    lambda loader, node: dict(_construct_mapping_no_duplicates(loader, node, deep=True)),
+)
+
 _KEPT_AS_TEXT = {
     "tag:yaml.org,2002:int",
     "tag:yaml.org,2002:float",
@@ -61,8 +83,8 @@ _MESSAGES: dict[str, str] = {
     "decimal_type": "nombre attendu",
     "decimal_parsing": "nombre attendu",
     "date_type": "date attendue au format AAAA-MM-JJ",
-    "date_parsing": "date invalide, format attendu AAAA-MM-JJ",
-    "date_from_datetime_parsing": "date invalide, format attendu AAAA-MM-JJ",
+    "date_parsing": "date invalide ou inexistante (format attendu AAAA-MM-JJ)",
+    "date_from_datetime_parsing": "date invalide ou inexistante (format attendu AAAA-MM-JJ)",
     "date_from_datetime_inexact": "date sans heure attendue (AAAA-MM-JJ)",
     "list_type": "liste attendue",
     "dict_type": "ensemble de champs attendu",
