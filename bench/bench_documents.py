@@ -55,7 +55,9 @@ def contexts(n: int) -> list[dict[str, Any]]:
     return out
 
 
-def paired(n: int, first: Callable[[int], None], second: Callable[[int], None]) -> tuple[list[float], list[float]]:
+def paired(
+    n: int, first: Callable[[int], None], second: Callable[[int], None]
+) -> tuple[list[float], list[float]]:
     """Alternate the two variants document by document; per-document seconds of each."""
     a: list[float] = []
     b: list[float] = []
@@ -91,7 +93,9 @@ def bench_docx(n: int) -> dict[str, Any]:
         from docxtpl import Listing
 
         tpl = DocxTemplate(str(path))
-        tpl.render(convert_multiline(ctxs[i], lambda t: Listing(str(t))), jinja_env=env, autoescape=True)
+        tpl.render(
+            convert_multiline(ctxs[i], lambda t: Listing(str(t))), jinja_env=env, autoescape=True
+        )
         tpl.save(BytesIO())
 
     run_ours(0)
