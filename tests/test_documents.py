@@ -410,3 +410,13 @@ def test_weasyprint_fetches_nothing_outside_the_templates(tmp_path: Path) -> Non
     ):
         with pytest.raises(ValueError, match="accès refusé"):
             fetcher.fetch(url)
+
+
+def test_uncertain_grounds_are_flagged_to_the_user(tmp_path: Path) -> None:
+    dossier = load_dossier(ROOT / "examples" / "multisite-ars-cpom.yaml")
+    result = generate(dossier, sortie=tmp_path, today=TODAY, formats=["docx"])
+    assert (
+        "recours gracieux — Agence régionale de santé d'Île-de-France : moyens dont le fondement "
+        "est marqué « à vérifier » dans le référentiel, à relire avant envoi : Révision du CPOM ; "
+        "Égalité de traitement entre établissements." in result.avertissements
+    )

@@ -252,6 +252,9 @@ def generate(
             "aucun document à générer : précisez --documents gracieux,requete "
             "(un recours gracieux a peut-être déjà été envoyé pour chaque décision)"
         )
+    from recours.checks import dossier_warnings
+
+    result.avertissements += dossier_warnings(dossier, today)
     allowed = [doc for doc in planned if _check_deadlines(dossier, doc, today, force, result)]
     existing = [p for p in _targets(dossier, allowed, formats, sortie, bordereau) if p.exists()]
     if existing and not force:
@@ -284,6 +287,12 @@ def generate(
                 _write_bordereau(
                     renderers, sortie / f"telerecours_{doc.stem}", ctx, meta, pdf_bytes, result
                 )
+        uncertain = [m["intitule"] for m in ctx["moyens"] if m["a_verifier"]]
+        if uncertain:
+            result.avertissements.append(
+                f"{doc.libelle} : moyens dont le fondement est marqué « à vérifier » dans le "
+                f"référentiel, à relire avant envoi : {' ; '.join(uncertain)}."
+            )
         if doc.kind == "requete":
             rule = lawyer_rule(dossier, dossier.decisions[int(doc.cle)])
             advice = " ".join(rule.explication.split())
