@@ -616,7 +616,7 @@ def test_json_dossier(tmp_path: Path, dossier_data: dict[str, Any]) -> None:
         (
             "d.yaml",
             "organisme:\n  nom: [a\n",
-            FieldProblem("", "YAML invalide : expected ',' or ']', but got '<stream end>'", 3),
+            FieldProblem("", "YAML invalide : did not find expected ',' or ']'", 3),
         ),
         (
             "d.yaml",

@@ -23,7 +23,11 @@ M = TypeVar("M", bound=BaseModel)
 Loc = tuple[str | int, ...]
 
 
-class DossierLoader(yaml.SafeLoader):
+# libyaml's parser when present (about 10x faster); the pure-Python one otherwise.
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class DossierLoader(_BaseLoader):  # type: ignore[misc]
     """SafeLoader that keeps numbers and dates as the text the user typed.
 
     Identifiers keep their leading zeros (code postal 07500, FINESS 010000000), an invalid
@@ -33,7 +37,7 @@ class DossierLoader(yaml.SafeLoader):
 
 
 def _construct_mapping_no_duplicates(
-    loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False
+    loader: Any, node: yaml.MappingNode, deep: bool = False
 ) -> Any:
     seen: dict[Any, int] = {}
     for key_node, _value in node.value:
@@ -46,7 +50,7 @@ def _construct_mapping_no_duplicates(
                 key_node.start_mark,
             )
         seen[key] = key_node.start_mark.line + 1
-    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+    return yaml.constructor.SafeConstructor.construct_mapping(loader, node, deep=deep)
 
 
 DossierLoader.add_constructor(
@@ -65,8 +69,19 @@ DossierLoader.yaml_implicit_resolvers = {
 }
 
 
+def parse_yaml(text: str) -> tuple[Any, yaml.Node | None]:
+    """Data and node tree (for line numbers) in one parse."""
+    loader = DossierLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    return data, node
+
+
 def load_yaml(text: str) -> Any:
-    return yaml.load(text, Loader=DossierLoader)
+    return parse_yaml(text)[0]
 
 
 _SUBPATH_RE = re.compile(r"^([a-z_]+(?:\[\d+\])?(?:\.[a-z_]+(?:\[\d+\])?)*) : (.*)$", re.DOTALL)
@@ -217,8 +232,12 @@ def read_dossier_file(path: Path) -> tuple[Any, dict[Loc, int]]:
     except OSError as exc:
         raise RecoursError(f"{path} : lecture impossible ({exc.strerror})") from None
     lines: dict[Loc, int] = {}
+    node: yaml.Node | None = None
     try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else load_yaml(text)
+        if path.suffix.lower() == ".json":
+            data = json.loads(text)
+        else:
+            data, node = parse_yaml(text)
     except json.JSONDecodeError as exc:
         raise DossierInvalidError(
             str(path), [FieldProblem("", f"JSON invalide : {exc.msg}", ligne=exc.lineno)]
@@ -230,12 +249,13 @@ def read_dossier_file(path: Path) -> tuple[Any, dict[Loc, int]]:
         raise DossierInvalidError(
             str(path), [FieldProblem("", f"YAML invalide : {problem}", ligne=line)]
         ) from None
-    try:
-        node = yaml.compose(text, Loader=DossierLoader)
-        if node is not None:
-            _index_lines(node, (), lines)
-    except yaml.YAMLError:
-        pass  # JSON that YAML cannot compose: no line numbers, messages still have paths
+    if node is None and path.suffix.lower() == ".json":
+        try:
+            node = yaml.compose(text, Loader=DossierLoader)
+        except yaml.YAMLError:
+            node = None  # JSON that YAML cannot compose: no line numbers, paths remain
+    if node is not None:
+        _index_lines(node, (), lines)
     return data, lines
 
 
