@@ -243,7 +243,7 @@ def load_referentiel() -> Referentiel:
     """Load and validate the bundled referential (once per process)."""
     data_dir = resources.files("recours") / "data"
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    raw = yaml.load((data_dir / "referentiel.yaml").read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
+    raw = yaml.load((data_dir / "referentiel.yaml").read_text(encoding="utf-8"), Loader=loader)
     try:
         ref = Referentiel.model_validate(raw)
         csv_text = (data_dir / ref.tribunaux.fichier).read_text(encoding="utf-8")
