@@ -56,6 +56,7 @@ def test_wheel_contains_templates_data_and_fonts(wheel: Path) -> None:
         "recours/templates/fonts/OFL.txt",
         "recours/data/referentiel.yaml",
         "recours/data/tribunaux.csv",
+        "recours/examples/multisite-ars-cpom.yaml",
     ):
         assert required in names, required
 

@@ -319,3 +319,8 @@ def diagnostic() -> None:
 
 def run() -> None:
     main()
+
+
+from recours.cli_modeles import modeles  # noqa: E402
+
+main.add_command(modeles)

@@ -19,7 +19,7 @@ from docxtpl import DocxTemplate, Listing
 
 from recours.context import Context, MultiLine
 from recours.errors import TemplateError
-from recours.templating import convert_multiline, make_env
+from recours.templating import convert_multiline, describe_template_error, make_env
 
 
 @dataclass(frozen=True)
@@ -112,11 +112,15 @@ class DocxRenderer:
             lines = getattr(exc, "docx_context", None)
             if lines:
                 where = " près de : « " + " ".join(" ".join(lines).split())[:160] + " »"
-            raise TemplateError(f"{self.path.name} : erreur de modèle : {exc}{where}") from None
+            raise TemplateError(
+                f"{self.path.name} : erreur de modèle : {describe_template_error(exc)}{where}"
+            ) from None
         except Exception as exc:
             if "zip" in type(exc).__name__.lower() or "package" in str(exc).lower():
                 raise TemplateError(f"{self.path.name} : fichier Word invalide ({exc})") from None
-            raise
+            raise TemplateError(
+                f"{self.path.name} : rendu impossible : {describe_template_error(exc)}"
+            ) from None
         props = template.docx.core_properties
         props.title = proprietes.titre
         props.author = proprietes.auteur

@@ -27,7 +27,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from recours.context import Context, MultiLine
 from recours.errors import TemplateError
-from recours.templating import STYLESHEET, convert_multiline, html_env
+from recours.templating import STYLESHEET, convert_multiline, describe_template_error, html_env
 
 PDF_VARIANT = "pdf/a-3u"
 
@@ -102,7 +102,13 @@ class PdfRenderer:
         except jinja2.TemplateError as exc:
             line = getattr(exc, "lineno", None)
             where = f", ligne {line}" if line else ""
-            raise TemplateError(f"{template_name}{where} : erreur de modèle : {exc}") from None
+            raise TemplateError(
+                f"{template_name}{where} : erreur de modèle : {describe_template_error(exc)}"
+            ) from None
+        except Exception as exc:
+            raise TemplateError(
+                f"{template_name} : rendu impossible : {describe_template_error(exc)}"
+            ) from None
 
     def render(self, template_name: str, context: Context, meta: Metadonnees) -> bytes:
         html = self.html(template_name, context)
