@@ -321,6 +321,10 @@ def run() -> None:
     main()
 
 
+from recours.cli_nouveau import nouveau  # noqa: E402
+
+main.add_command(nouveau)
+
 from recours.cli_modeles import modeles  # noqa: E402
 
 main.add_command(modeles)

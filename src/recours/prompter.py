@@ -1,0 +1,113 @@
+"""The questionary implementation of :class:`recours.questionnaire.Prompter`.
+
+The only module that imports questionary (about 0.15 s): the CLI imports it when it is
+about to ask the first question. ``unsafe_ask`` lets Ctrl-C raise KeyboardInterrupt
+(``ask`` would swallow it and return None, questionary #9, #122); defaults are passed as
+choice values (questionary #124).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import questionary
+from prompt_toolkit.styles import Style
+
+from recours.questionnaire import Choice
+
+STYLE = Style([("qmark", "fg:ansicyan bold"), ("question", "bold"), ("answer", "fg:ansigreen")])
+INSTRUCTION_SELECT = "(flèches puis Entrée)"
+INSTRUCTION_SEARCH = "(tapez pour filtrer, flèches puis Entrée)"
+INSTRUCTION_CHECKBOX = "(Espace pour cocher, Entrée pour valider)"
+
+
+def _choices(choices: Sequence[Choice], checked: Sequence[str] | None = None) -> list[Any]:
+    return [
+        questionary.Choice(
+            c.title,
+            value=c.value,
+            description=c.description,
+            checked=checked is not None and c.value in checked,
+        )
+        for c in choices
+    ]
+
+
+class QuestionaryPrompter:
+    """Asks in the terminal. ``input``/``output`` are for tests (prompt_toolkit pipe input)."""
+
+    def __init__(self, **terminal: Any) -> None:
+        self.terminal = terminal
+
+    def text(
+        self, message: str, *, name: str, default: str = "", instruction: str | None = None
+    ) -> str:
+        answer = questionary.text(
+            message, default=default, instruction=instruction, style=STYLE, **self.terminal
+        ).unsafe_ask()
+        return str(answer)
+
+    def select(
+        self, message: str, choices: Sequence[Choice], *, name: str, default: str | None = None
+    ) -> str:
+        answer = questionary.select(
+            message,
+            _choices(choices),
+            default=default if default in {c.value for c in choices} else None,
+            instruction=INSTRUCTION_SELECT,
+            style=STYLE,
+            **self.terminal,
+        ).unsafe_ask()
+        return str(answer)
+
+    def autocomplete(
+        self, message: str, choices: Sequence[Choice], *, name: str, default: str | None = None
+    ) -> str:
+        # A select with a search filter: the answer is always one of the choices.
+        answer = questionary.select(
+            message,
+            _choices(choices),
+            default=default if default in {c.value for c in choices} else None,
+            use_search_filter=True,
+            use_jk_keys=False,
+            instruction=INSTRUCTION_SEARCH,
+            style=STYLE,
+            **self.terminal,
+        ).unsafe_ask()
+        return str(answer)
+
+    def checkbox(
+        self, message: str, choices: Sequence[Choice], *, name: str, default: Sequence[str] = ()
+    ) -> list[str]:
+        answer = questionary.checkbox(
+            message,
+            _choices(choices, checked=default),
+            instruction=INSTRUCTION_CHECKBOX,
+            style=STYLE,
+            **self.terminal,
+        ).unsafe_ask()
+        return [str(v) for v in answer]
+
+    def confirm(self, message: str, *, name: str, default: bool = True) -> bool:
+        # questionary.confirm only knows y/n keys and prints "(Y/n)": a French select instead.
+        answer = questionary.select(
+            message,
+            [questionary.Choice("Oui", value="oui"), questionary.Choice("Non", value="non")],
+            default="oui" if default else "non",
+            instruction=INSTRUCTION_SELECT,
+            style=STYLE,
+            **self.terminal,
+        ).unsafe_ask()
+        return bool(answer == "oui")
+
+    def say(self, text: str = "") -> None:
+        questionary.print(text, **self._print_terminal())
+
+    def error(self, text: str) -> None:
+        for line in text.splitlines() or [""]:
+            questionary.print(f"  ✗ {line}", style="fg:ansired", **self._print_terminal())
+
+    def _print_terminal(self) -> dict[str, Any]:
+        output = self.terminal.get("output")
+        return {"output": output} if output is not None else {}

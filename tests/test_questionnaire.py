@@ -1,0 +1,693 @@
+"""The questionnaire flow, driven by a prompter that replays scripted answers.
+
+Each scripted answer names the question it answers (its dossier path), so a test fails
+at the first question asked out of turn, and ``prompter.asked`` is the exact list of
+questions asked.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from recours.formatting import montant, pourcentage
+from recours.models import Etablissement, Exercice, Organisme
+from recours.questionnaire import (
+    AnswerError,
+    Choice,
+    DossierStore,
+    check_field,
+    dump_dossier,
+    run,
+)
+from recours.validation import load_dossier, read_dossier_file
+
+DATA = Path(__file__).resolve().parent / "data"
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+TODAY = date(2026, 4, 1)
+
+DEFAULT = object()  # accept the proposed default
+INTERRUPT = object()  # Ctrl-C at this question
+
+
+class ScriptedPrompter:
+    """Replays (question path, answer) pairs; records questions, defaults and output."""
+
+    def __init__(self, script: Sequence[tuple[str, Any]]) -> None:
+        self.script = list(script)
+        self.asked: list[str] = []
+        self.defaults: dict[str, Any] = {}
+        self.choices: dict[str, list[str]] = {}
+        self.said: list[str] = []
+        self.errors: list[str] = []
+
+    def _next(self, name: str, default: Any) -> Any:
+        self.asked.append(name)
+        self.defaults[name] = default
+        assert self.script, f"question non prévue : {name}"
+        expected, answer = self.script.pop(0)
+        assert expected == name, f"question posée : {name!r} ; le script attendait {expected!r}"
+        if answer is INTERRUPT:
+            raise KeyboardInterrupt
+        return default if answer is DEFAULT else answer
+
+    def text(
+        self, message: str, *, name: str, default: str = "", instruction: str | None = None
+    ) -> str:
+        return str(self._next(name, default))
+
+    def select(
+        self, message: str, choices: Sequence[Choice], *, name: str, default: str | None = None
+    ) -> str:
+        self.choices[name] = [c.value for c in choices]
+        answer = self._next(name, default)
+        assert answer in self.choices[name], f"{name} : {answer!r} n'est pas proposé"
+        return str(answer)
+
+    autocomplete = select
+
+    def checkbox(
+        self, message: str, choices: Sequence[Choice], *, name: str, default: Sequence[str] = ()
+    ) -> list[str]:
+        self.choices[name] = [c.value for c in choices]
+        return list(self._next(name, list(default)))
+
+    def confirm(self, message: str, *, name: str, default: bool = True) -> bool:
+        return bool(self._next(name, default))
+
+    def say(self, text: str = "") -> None:
+        self.said.append(text)
+
+    def error(self, text: str) -> None:
+        self.errors.append(text)
+
+    @property
+    def output(self) -> str:
+        return "\n".join(self.said)
+
+
+# --------------------------------------------------------------------- script pieces
+
+
+def adresse(path: str, voie: str, code_postal: str, commune: str) -> list[tuple[str, Any]]:
+    return [
+        (f"{path}.voie", voie),
+        (f"{path}.complement", ""),
+        (f"{path}.code_postal", code_postal),
+        (f"{path}.commune", commune),
+    ]
+
+
+def organisme(siren: str = "778899112") -> list[tuple[str, Any]]:
+    return [
+        ("organisme.raison_sociale", "Association Les Tilleuls"),
+        ("organisme.forme_juridique", DEFAULT),
+        ("organisme.siren", siren),
+        ("organisme.siret", ""),
+        ("organisme.rna", ""),
+        *adresse("organisme.siege", "1 rue des Tilleuls", "72000", "Le Mans"),
+        ("organisme.representant_legal.civilite", "Madame"),
+        ("organisme.representant_legal.nom", "Claire Martin"),
+        ("organisme.representant_legal.qualite", "présidente"),
+        ("organisme.contact", False),
+    ]
+
+
+def autorite(index: int, nom: Any, code_postal: str, commune: str) -> list[tuple[str, Any]]:
+    p = f"autorites[{index}]"
+    return [
+        (f"{p}.nom", nom),
+        (f"{p}.service", ""),
+        (f"{p}.civilite_titulaire", ""),
+        *adresse(f"{p}.adresse", "1 place de l'Exemple", code_postal, commune),
+        (f"{p}.departement", DEFAULT),
+    ]
+
+
+def mecs_start(finess: str = "720000011") -> list[tuple[str, Any]]:
+    """A MECS in the Sarthe, funded by the département (a new authority)."""
+    p = "etablissements[0]"
+    return [
+        (f"{p}.nom", "MECS Les Tilleuls"),
+        (f"{p}.finess", finess),
+        (f"{p}.categorie", "mecs"),
+        *adresse(f"{p}.adresse", "3 chemin des Prés", "72000", "Le Mans"),
+        (f"{p}.departement", DEFAULT),
+        (f"{p}.regime_budgetaire", DEFAULT),
+        (f"{p}.financeurs.types", DEFAULT),
+        *autorite(0, "Département de la Sarthe", "72000", "Le Mans"),
+    ]
+
+
+def exercice(i: int, j: int, annee: Any, quantity: tuple[str, str], *recu: str) -> list[Any]:
+    p = f"etablissements[{i}].exercices[{j}]"
+    key, value = quantity
+    answers: list[Any] = [(f"{p}.annee", annee), (f"{p}.mois", DEFAULT), (f"{p}.{key}", value)]
+    for aid in recu:
+        answers.append((f"{p}.financement_recu.{aid}", DEFAULT))
+    return answers
+
+
+def decision(
+    index: int = 0,
+    date_: str = "2026-03-10",
+    notification: str = "2026-03-15",
+    gracieux: list[tuple[str, Any]] | None = None,
+    exercices: bool = False,
+) -> list[tuple[str, Any]]:
+    p = f"decisions[{index}]"
+    answers: list[tuple[str, Any]] = [
+        (f"{p}.nature", DEFAULT),
+        (f"{p}.numero", "2026-ENF-0412"),
+        (f"{p}.date", date_),
+        (f"{p}.date_notification", notification),
+        (f"{p}.objet", ""),
+        *([(f"{p}.exercices", DEFAULT)] if exercices else []),
+        (f"{p}.voies_et_delais_mentionnes", DEFAULT),
+        (f"{p}.recours_gracieux", gracieux is not None),
+    ]
+    return answers + (gracieux or [])
+
+
+def ending(revue: str = "generer", documents: Any = DEFAULT) -> list[tuple[str, Any]]:
+    answers: list[tuple[str, Any]] = []
+    if documents is not None:
+        answers.append(("etape.documents", documents))
+    return [
+        *answers,
+        ("organisme.signataire", "representant"),
+        ("lieu_signature", DEFAULT),
+        ("revue", revue),
+    ]
+
+
+def mecs_script(method: list[tuple[str, Any]], quantity: tuple[str, str]) -> list[Any]:
+    return [
+        *organisme(),
+        *mecs_start(),
+        *method,
+        *exercice(0, 0, DEFAULT, quantity, "cd-72"),
+        ("etablissements[0].exercices.menu", "terminer"),
+        ("etablissements.menu", "terminer"),
+        *decision(),
+        ("decisions.menu", "terminer"),
+    ]
+
+
+def run_script(
+    tmp_path: Path,
+    script: Sequence[tuple[str, Any]],
+    *,
+    today: date = TODAY,
+    data: dict[str, Any] | None = None,
+    path: Path | None = None,
+) -> tuple[Any, ScriptedPrompter, Path]:
+    prompter = ScriptedPrompter(script)
+    target = path or tmp_path / "dossier.yaml"
+    outcome = run(
+        prompter,
+        DossierStore(target),
+        today=today,
+        sortie=tmp_path / "documents",
+        data=data,
+        formats=("docx",),
+    )
+    assert prompter.script == [], f"réponses non utilisées : {prompter.script}"
+    return outcome, prompter, target
+
+
+def _docx_text(path: Path) -> str:
+    import docx
+
+    document = docx.Document(str(path))
+    return "\n".join(p.text for p in document.paragraphs)
+
+
+# ----------------------------------------------------------------- one field at a time
+
+
+def test_check_field_keeps_the_annotated_validators() -> None:
+    assert check_field(Organisme, "siren", "778 899 112") == "778899112"
+    assert check_field(Exercice, "etp", "1,5") == Decimal("1.5")
+    assert check_field(Etablissement, "departement", "7") == "07"
+    with pytest.raises(AnswerError, match=r"^SIREN invalide : 9 chiffres attendus"):
+        check_field(Organisme, "siren", "778899113")
+    with pytest.raises(AnswerError, match=r"^doit être inférieur ou égal à 12$"):
+        check_field(Exercice, "mois", "13")
+    with pytest.raises(AnswerError, match=r"^au plus 2 décimales$"):
+        check_field(Exercice, "cout_reel", "10,001")
+
+
+# ------------------------------------------------------------------------ branching
+
+
+@pytest.mark.parametrize(
+    ("method", "quantity", "cost_line"),
+    [
+        (
+            [
+                ("etablissements[0].methode", "etp"),
+                ("etablissements[0].coefficient_charges", "1,5"),
+            ],
+            ("etp", "2"),
+            "2 ETP × 238 € × 12 mois × 1,5 = " + montant(Decimal("8568")),
+        ),
+        (
+            [("etablissements[0].methode", "cout_unitaire")],
+            ("etp", "2"),
+            "2 ETP × 5270 € × 12 / 12 mois = " + montant(Decimal("10540")),
+        ),
+        (
+            [("etablissements[0].methode", "cout_reel")],
+            ("cout_reel", "12 345,60"),
+            "coût réel issu de la paie = " + montant(Decimal("12345.60")),
+        ),
+    ],
+    ids=["etp", "cout_unitaire", "cout_reel"],
+)
+def test_single_authority_each_method(
+    tmp_path: Path, method: list[tuple[str, Any]], quantity: tuple[str, str], cost_line: str
+) -> None:
+    outcome, prompter, path = run_script(tmp_path, [*mecs_script(method, quantity), *ending()])
+
+    # The cost is shown as soon as the exercise is answered, before the next question.
+    shown = f"  → Coût 2024 : {cost_line}"
+    assert shown in prompter.said
+    assert prompter.asked.index("etablissements[0].exercices.menu") > prompter.asked.index(
+        "etablissements[0].exercices[0].financement_recu.cd-72"
+    )
+    # Defaults: département from the FINESS, authority from the category, 12 months.
+    assert prompter.defaults["etablissements[0].departement"] == "72"
+    assert prompter.defaults["etablissements[0].financeurs.types"] == ["conseil_departemental"]
+    assert prompter.defaults["etablissements[0].exercices[0].mois"] == "12"
+    assert prompter.defaults["decisions[0].date"] == "2026-04-01"
+    # One authority only: no share question, and the decision's authority is not asked.
+    assert not any(".part" in name for name in prompter.asked)
+    assert "decisions[0].autorite" not in prompter.asked
+    # The recours gracieux is open: it is the proposed document.
+    assert prompter.choices["etape.documents"] == ["gracieux", "requete"]
+    assert prompter.defaults["etape.documents"] == ["gracieux"]
+
+    assert outcome.statut == "genere"
+    dossier = load_dossier(path)
+    assert dossier.organisme.raison_sociale == "Association Les Tilleuls"
+    assert dossier.etablissements[0].methode == method[0][1]
+    assert [f.path.name for f in outcome.result.fichiers] == [
+        "recours-gracieux_departement-de-la-sarthe.docx"
+    ]
+    assert "Association Les Tilleuls" in _docx_text(outcome.result.fichiers[0].path)
+    text = path.read_text(encoding="utf-8")
+    assert "null" not in text  # the final file has no "answered nothing" markers
+
+
+def fam_script(shares: list[tuple[str, Any]]) -> list[Any]:
+    p = "etablissements[0]"
+    return [
+        *organisme(),
+        (f"{p}.nom", "FAM Le Belvédère"),
+        (f"{p}.finess", "930000034"),
+        (f"{p}.categorie", "fam"),
+        *adresse(f"{p}.adresse", "40 rue du Belvédère", "93100", "Montreuil"),
+        (f"{p}.departement", DEFAULT),
+        (f"{p}.regime_budgetaire", DEFAULT),
+        (f"{p}.financeurs.types", DEFAULT),
+        *autorite(0, "Agence régionale de santé d'Île-de-France", "93200", "Saint-Denis"),
+        *autorite(1, DEFAULT, "93000", "Bobigny"),
+        *shares,
+        (f"{p}.methode", "cout_reel"),
+        *exercice(0, 0, DEFAULT, ("cout_reel", "10000"), "ars-93", "cd-93"),
+        (f"{p}.exercices.menu", "terminer"),
+        ("etablissements.menu", "terminer"),
+        ("decisions[0].autorite", "cd-93"),
+        *decision()[0:],
+    ]
+
+
+def test_cofinanced_fam_asks_shares_and_reasks_when_they_do_not_sum_to_100(
+    tmp_path: Path,
+) -> None:
+    p = "etablissements[0].financeurs"
+    shares = [
+        (f"{p}[0].part", "60"),
+        (f"{p}[1].part", "30"),
+        (f"{p}[0].part", DEFAULT),
+        (f"{p}[1].part", "40"),
+    ]
+    script = [*fam_script(shares), ("decisions.menu", "terminer"), *ending(revue="quitter")]
+    outcome, prompter, path = run_script(tmp_path, script)
+
+    assert prompter.defaults["etablissements[0].financeurs.types"] == [
+        "ars",
+        "conseil_departemental",
+    ]
+    assert prompter.defaults["autorites[1].nom"] == "Conseil départemental (Seine-Saint-Denis)"
+    assert prompter.errors == ["la somme des parts fait 90 % au lieu de 100 %"]
+    # The second time, the first share is proposed again as typed.
+    assert prompter.defaults[f"{p}[0].part"] == "60"
+    assert outcome.statut == "enregistre"
+    dossier = load_dossier(path)
+    assert [(f.autorite, f.part) for f in dossier.etablissements[0].financeurs] == [
+        ("ars-93", Decimal(60)),
+        ("cd-93", Decimal(40)),
+    ]
+    # Cost split at once, and the review lists the amounts per authority.
+    share = f"Agence régionale de santé d'Île-de-France ({pourcentage(Decimal(60))}) : dû 6"
+    assert any(share in s for s in prompter.said)
+    review = prompter.said[prompter.said.index("════ Récapitulatif du dossier ════") :]
+    assert "Montants par autorité :" in review
+    assert any(
+        line.startswith("  - Conseil départemental (Seine-Saint-Denis) : dû 4") for line in review
+    )
+    assert any(line.startswith("  Total : dû 10") for line in review)
+    assert "Dossier enregistré dans" in prompter.output
+    assert "recours nouveau --reprendre" in prompter.output
+
+
+def test_recours_gracieux_sent_and_rejected_proposes_the_requete(tmp_path: Path) -> None:
+    gracieux = [
+        ("decisions[0].recours_gracieux.date_envoi", "2026-01-05"),
+        ("decisions[0].recours_gracieux.date_reception", "2026-01-07"),
+        ("decisions[0].recours_gracieux.accuse_reception_conforme", "oui"),
+        ("decisions[0].rejet_explicite", True),
+        ("decisions[0].rejet_explicite.date_notification", "2026-03-02"),
+    ]
+    script = [
+        *mecs_script(
+            [("etablissements[0].methode", "cout_unitaire")],
+            ("etp", "2"),
+        )[: -len(decision()) - 1],
+        *decision(date_="2025-12-01", notification="2025-12-04", gracieux=gracieux),
+        ("decisions.menu", "terminer"),
+        *ending(),
+    ]
+    outcome, prompter, _ = run_script(tmp_path, script)
+
+    assert prompter.choices["etape.documents"] == ["requete"]
+    assert prompter.defaults["etape.documents"] == ["requete"]
+    assert (
+        "  Recours gracieux envoyé le 5 janvier 2026 : il a interrompu le délai de recours contentieux."
+        in prompter.said
+    )
+    assert any(
+        s.startswith("  Requête au tribunal administratif : à enregistrer au plus tard le")
+        for s in prompter.said
+    )
+    assert outcome.statut == "genere"
+    assert [f.document for f in outcome.result.fichiers] == ["requete"]
+
+
+def test_expired_deadlines_say_so_and_what_remains(tmp_path: Path) -> None:
+    script = [
+        *mecs_script([("etablissements[0].methode", "cout_unitaire")], ("etp", "2"))[
+            : -len(decision()) - 1
+        ],
+        *decision(date_="2025-01-06", notification="2025-01-10"),
+        ("decisions.menu", "terminer"),
+        *ending(documents=None),
+    ]
+    outcome, prompter, path = run_script(tmp_path, script)
+
+    assert "etape.documents" not in prompter.asked
+    out = prompter.output
+    assert (
+        "  Recours gracieux : délai EXPIRÉ le mardi 11 mars 2025 ; un recours gracieux n'est plus possible."
+        in prompter.said
+    )
+    assert (
+        "  Requête au tribunal administratif : délai EXPIRÉ le mardi 11 mars 2025." in prompter.said
+    )
+    assert "  Ce qui reste possible :" in prompter.said
+    assert "aucun document ne peut plus être utilement préparé" in out
+    assert outcome.statut == "enregistre"
+    assert not (tmp_path / "documents").exists()
+    assert load_dossier(path).decisions[0].date_notification == date(2025, 1, 10)
+
+
+# --------------------------------------------------------------- invalid answers
+
+
+def test_invalid_answers_get_the_french_message_and_the_question_again(tmp_path: Path) -> None:
+    script = organisme(siren="123456789")
+    script.insert(3, ("organisme.siren", "778 899 112"))
+    body = mecs_script([("etablissements[0].methode", "cout_unitaire")], ("etp", "2"))
+    body = body[len(organisme()) :]
+    finess_at = body.index(("etablissements[0].finess", "720000011"))
+    body[finess_at] = ("etablissements[0].finess", "72-12")
+    body.insert(finess_at + 1, ("etablissements[0].finess", "720000011"))
+    month_at = body.index(("etablissements[0].exercices[0].mois", DEFAULT))
+    body[month_at] = ("etablissements[0].exercices[0].mois", "13")
+    body.insert(month_at + 1, ("etablissements[0].exercices[0].mois", "6"))
+    date_at = body.index(("decisions[0].date_notification", "2026-03-15"))
+    body.insert(date_at, ("decisions[0].date_notification", "2026-03-01"))
+    _, prompter, path = run_script(tmp_path, [*script, *body, *ending(revue="quitter")])
+
+    assert prompter.errors == [
+        "SIREN invalide : 9 chiffres attendus avec une clé de contrôle correcte",
+        "FINESS invalide : 9 caractères attendus, commençant par le code du département "
+        "(ex. 750012345, 2A0001234)",
+        "doit être inférieur ou égal à 12",
+        "antérieure à la date de la décision",
+    ]
+    # The wrong answer is proposed again, to be corrected rather than retyped.
+    assert prompter.asked.count("organisme.siren") == 2
+    assert prompter.defaults["etablissements[0].exercices[0].mois"] == "13"
+    dossier = load_dossier(path)
+    assert dossier.organisme.siren == "778899112"
+    assert dossier.etablissements[0].exercices[0].mois == 6
+
+
+def test_departement_must_match_the_finess(tmp_path: Path) -> None:
+    script = [*organisme(), *mecs_start()]
+    at = script.index(("etablissements[0].departement", DEFAULT))
+    script[at] = ("etablissements[0].departement", "75")
+    script.insert(at + 1, ("etablissements[0].departement", "72"))
+    script.insert(at + 2, ("etablissements[0].regime_budgetaire", INTERRUPT))
+    script = script[: at + 3]
+    outcome, prompter, _ = run_script(tmp_path, script)
+    assert prompter.errors == ["le FINESS 720000011 ne correspond pas au département 75"]
+    assert outcome.statut == "interrompu"
+
+
+# ------------------------------------------------------------------- review and edit
+
+
+def test_review_edits_a_section_and_comes_back(tmp_path: Path) -> None:
+    org_edit = [(name, DEFAULT) for name, _ in organisme()]
+    org_edit[0] = ("organisme.raison_sociale", "Association Les Grands Tilleuls")
+    script = [
+        *mecs_script([("etablissements[0].methode", "cout_unitaire")], ("etp", "2")),
+        *ending(revue="organisme"),
+        *org_edit,
+        ("revue", "etablissements"),
+        ("etablissements.menu", "modifier:0"),
+        *[
+            (name, DEFAULT)
+            for name in (
+                "etablissements[0].nom",
+                "etablissements[0].finess",
+                "etablissements[0].categorie",
+                "etablissements[0].adresse.voie",
+                "etablissements[0].adresse.complement",
+                "etablissements[0].adresse.code_postal",
+                "etablissements[0].adresse.commune",
+                "etablissements[0].departement",
+                "etablissements[0].regime_budgetaire",
+                "etablissements[0].financeurs.types",
+                "etablissements[0].financeurs.conseil_departemental",
+            )
+        ],
+        *[(name, DEFAULT) for name, _ in autorite(0, "", "", "")],
+        ("etablissements[0].methode", DEFAULT),
+        ("etablissements[0].exercices.menu", "modifier:0"),
+        ("etablissements[0].exercices[0].annee", DEFAULT),
+        ("etablissements[0].exercices[0].mois", DEFAULT),
+        ("etablissements[0].exercices[0].etp", "3"),
+        ("etablissements[0].exercices[0].financement_recu.cd-72", "1000"),
+        ("etablissements[0].exercices.menu", "terminer"),
+        ("etablissements.menu", "terminer"),
+        ("etape.documents", DEFAULT),
+        ("revue", "generer"),
+    ]
+    outcome, prompter, path = run_script(tmp_path, script)
+
+    # Edit mode proposes every current answer as the default.
+    assert prompter.defaults["organisme.siren"] == "778899112"
+    assert prompter.defaults["etablissements[0].finess"] == "720000011"
+    assert prompter.asked.count("revue") == 3
+    reviews = [i for i, s in enumerate(prompter.said) if s == "════ Récapitulatif du dossier ════"]
+    assert len(reviews) == 3
+    last = prompter.said[reviews[-1] :]
+    assert any("Association Les Grands Tilleuls" in s for s in last)
+    amounts = f"  - Département de la Sarthe : dû {montant(Decimal(15810))}, reçu {montant(Decimal(1000))}"
+    assert any(s.startswith(amounts) for s in last)
+    assert outcome.statut == "genere"
+    dossier = load_dossier(path)
+    assert dossier.organisme.raison_sociale == "Association Les Grands Tilleuls"
+    assert dossier.etablissements[0].exercices[0].financement_recu == {"cd-72": Decimal(1000)}
+
+
+def test_list_menu_adds_and_removes_etablissements(tmp_path: Path) -> None:
+    p = "etablissements[1]"
+    second = [
+        (f"{p}.nom", "Foyer de l'enfance"),
+        (f"{p}.finess", "720000029"),
+        (f"{p}.categorie", "foyer_enfance"),
+        *adresse(f"{p}.adresse", "5 rue Haute", "72100", "Le Mans"),
+        (f"{p}.departement", DEFAULT),
+        (f"{p}.regime_budgetaire", DEFAULT),
+        (f"{p}.financeurs.types", DEFAULT),
+        (f"{p}.financeurs.conseil_departemental", "cd-72"),  # the existing authority
+        (f"{p}.methode", "cout_reel"),
+        *exercice(1, 0, DEFAULT, ("cout_reel", "5000"), "cd-72"),
+        (f"{p}.exercices.menu", "terminer"),
+    ]
+    body = mecs_script([("etablissements[0].methode", "cout_unitaire")], ("etp", "2"))
+    at = body.index(("etablissements.menu", "terminer"))
+    body[at:at] = [
+        ("etablissements.menu", "ajouter"),
+        *second,
+        ("etablissements.menu", "supprimer:0"),
+    ]
+    _outcome, prompter, path = run_script(tmp_path, [*body, *ending(revue="quitter")])
+
+    assert prompter.choices[f"{p}.financeurs.conseil_departemental"] == ["cd-72", ""]
+    assert "Supprimé : MECS Les Tilleuls" in prompter.said
+    dossier = load_dossier(path)
+    assert [e.nom for e in dossier.etablissements] == ["Foyer de l'enfance"]
+    assert [a.id for a in dossier.autorites] == ["cd-72"]
+
+
+# ------------------------------------------------------------ interrupt and resume
+
+
+def test_ctrl_c_keeps_the_answers_and_says_how_to_resume(tmp_path: Path) -> None:
+    full = [*mecs_script([("etablissements[0].methode", "cout_unitaire")], ("etp", "2")), *ending()]
+    stop = full.index(("etablissements[0].finess", "720000011"))
+    outcome, prompter, path = run_script(
+        tmp_path, [*full[:stop], ("etablissements[0].finess", INTERRUPT)]
+    )
+
+    assert outcome.statut == "interrompu"
+    assert f"Pour reprendre : recours nouveau --reprendre {path}" in prompter.output
+    data, _ = read_dossier_file(path)
+    assert data["organisme"]["raison_sociale"] == "Association Les Tilleuls"
+    assert data["etablissements"] == [{"nom": "MECS Les Tilleuls"}]
+    assert path.read_text(encoding="utf-8").startswith("# Dossier en cours de saisie")
+
+    # Resuming asks exactly the questions that were not answered.
+    outcome, prompter, _ = run_script(tmp_path, full[stop:], data=data, path=path)
+    assert prompter.asked == [name for name, _ in full[stop:]]
+    assert outcome.statut == "genere"
+
+
+def test_resume_a_partial_dossier_asks_only_what_is_missing(tmp_path: Path) -> None:
+    path = tmp_path / "partiel.yaml"
+    shutil.copy(DATA / "questionnaire_partiel.yaml", path)
+    data, _ = read_dossier_file(path)
+    script = [
+        ("etablissements[0].coefficient_charges", "1,45"),
+        ("etablissements[0].exercices[1].etp", "3,5"),
+        ("etablissements[0].exercices[1].financement_recu.cd-72", "4000"),
+        ("etablissements[0].exercices.menu", "terminer"),
+        ("etablissements.menu", "terminer"),
+        *decision(exercices=True),
+        ("decisions.menu", "terminer"),
+        *ending(revue="quitter"),
+    ]
+    _outcome, prompter, _ = run_script(tmp_path, script, data=data, path=path)
+
+    assert prompter.asked == [name for name, _ in script]
+    assert prompter.said[0] == (
+        f"Reprise du dossier {path} : seules les questions manquantes sont posées."
+    )
+    dossier = load_dossier(path)
+    assert dossier.etablissements[0].coefficient_charges == Decimal("1.45")
+    assert [e.etp for e in dossier.etablissements[0].exercices] == [Decimal("3.2"), Decimal("3.5")]
+
+
+def test_resume_a_complete_dossier_goes_to_the_review(tmp_path: Path) -> None:
+    path = tmp_path / "mecs.yaml"
+    shutil.copy(EXAMPLES / "mecs-conseil-departemental.yaml", path)
+    data, _ = read_dossier_file(path)
+    outcome, prompter, _ = run_script(
+        tmp_path,
+        [("etape.documents", DEFAULT), ("revue", "quitter")],
+        data=data,
+        path=path,
+        today=date(2026, 11, 25),
+    )
+    assert prompter.asked == ["etape.documents", "revue"]
+    assert outcome.statut == "enregistre"
+
+
+def test_resume_reasks_a_value_the_model_now_refuses(tmp_path: Path) -> None:
+    path = tmp_path / "partiel.yaml"
+    data, _ = read_dossier_file(DATA / "questionnaire_partiel.yaml")
+    data["organisme"]["siren"] = "123456789"
+    script = [
+        ("organisme.siren", "778899112"),
+        ("etablissements[0].coefficient_charges", INTERRUPT),
+    ]
+    outcome, prompter, _ = run_script(tmp_path, script, data=data, path=path)
+    assert prompter.errors == [
+        "SIREN (9 chiffres) : SIREN invalide : 9 chiffres attendus avec une clé de contrôle correcte"
+    ]
+    assert prompter.defaults["organisme.siren"] == "123456789"
+    assert outcome.statut == "interrompu"
+
+
+# --------------------------------------------------------------------------- storage
+
+
+def test_saved_file_has_schema_modeline_and_reloads(tmp_path: Path) -> None:
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "schemas" / "dossier.schema.json").write_text("{}", encoding="utf-8")
+    path = tmp_path / "sous-dossier" / "d.yaml"
+    path.parent.mkdir()
+    data = {"organisme": {"raison_sociale": "A & B", "siret": None}, "x": Decimal("1.50")}
+    text = dump_dossier(data, path)
+    assert text.startswith("# yaml-language-server: $schema=../schemas/dossier.schema.json\n")
+    assert "siret: null" in text
+    assert "x: 1.50" in text
+    final = dump_dossier(data, path, final=True)
+    assert "null" not in final
+    assert "en cours de saisie" not in final
+
+
+# ------------------------------------------------------------------------------- CLI
+
+
+def test_without_a_terminal_points_to_recours_generer(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "recours", "nouveau"],
+        stdin=subprocess.PIPE,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "besoin d'un terminal interactif" in result.stderr
+    assert "recours generer DOSSIER" in result.stderr
+    assert not (tmp_path / "dossier.yaml").exists()
+
+
+def test_cli_imports_stay_light() -> None:
+    code = (
+        "import sys, recours.cli; "
+        "heavy = [m for m in ('questionary', 'prompt_toolkit', 'docxtpl', 'weasyprint') "
+        "if m in sys.modules]; print(heavy)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.strip() == "[]"

@@ -1,0 +1,244 @@
+"""The questionnaire in real terminals: questionary on prompt_toolkit pipe input, and one
+end-to-end ``recours nouveau`` run in tmux (send-keys / capture-pane)."""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+
+from recours.formatting import montant
+from recours.prompter import QuestionaryPrompter
+from recours.questionnaire import Choice
+
+DOWN, UP, ENTER, SPACE, CTRL_C = "\x1b[B", "\x1b[A", "\r", " ", "\x03"
+CHOICES = [Choice("a", "Premier"), Choice("b", "Deuxième"), Choice("c", "Troisième")]
+
+
+@pytest.fixture
+def terminal() -> Iterator[tuple[QuestionaryPrompter, object]]:
+    with create_pipe_input() as pipe:
+        yield QuestionaryPrompter(input=pipe, output=DummyOutput()), pipe
+
+
+def test_text_keeps_a_default_and_takes_typed_text(terminal: tuple) -> None:
+    prompter, pipe = terminal
+    pipe.send_text(ENTER)
+    assert prompter.text("Forme juridique", name="x", default="association") == "association"
+    pipe.send_text("\x15778899112" + ENTER)  # Ctrl-U clears the proposed answer
+    assert prompter.text("SIREN", name="x", default="123") == "778899112"
+
+
+def test_select_starts_on_the_default_value(terminal: tuple) -> None:
+    prompter, pipe = terminal
+    pipe.send_text(DOWN + ENTER)
+    assert prompter.select("Choix", CHOICES, name="x", default="b") == "c"
+
+
+def test_searchable_select_filters_on_typed_text(terminal: tuple) -> None:
+    prompter, pipe = terminal
+    pipe.send_text("troi" + ENTER)
+    assert prompter.autocomplete("Catégorie", CHOICES, name="x") == "c"
+
+
+def test_checkbox_starts_with_the_defaults_checked(terminal: tuple) -> None:
+    prompter, pipe = terminal
+    pipe.send_text(DOWN + DOWN + SPACE + ENTER)
+    assert prompter.checkbox("Cases", CHOICES, name="x", default=["a"]) == ["a", "c"]
+
+
+def test_confirm_is_a_french_select(terminal: tuple) -> None:
+    prompter, pipe = terminal
+    pipe.send_text(ENTER)
+    assert prompter.confirm("Continuer ?", name="x", default=False) is False
+    pipe.send_text(UP + ENTER)
+    assert prompter.confirm("Continuer ?", name="x", default=False) is True
+
+
+def test_ctrl_c_raises_keyboard_interrupt(terminal: tuple) -> None:
+    prompter, pipe = terminal
+    pipe.send_text(CTRL_C)
+    with pytest.raises(KeyboardInterrupt):
+        prompter.text("Raison sociale", name="x")
+
+
+# ----------------------------------------------------------------------- end to end
+
+
+class Tmux:
+    """A private tmux server (its own socket) running one command in a 200x50 pane."""
+
+    def __init__(self, socket: str) -> None:
+        self.base = ["tmux", "-L", socket]
+        self.seen: dict[str, int] = {}
+
+    def start(self, command: str, cwd: Path) -> None:
+        subprocess.run(
+            [*self.base, "new-session", "-d", "-s", "e2e", "-x", "200", "-y", "50", "-c", str(cwd)],
+            check=True,
+        )
+        subprocess.run([*self.base, "set-option", "-g", "history-limit", "20000"], check=True)
+        self.type(command)
+        self.key("Enter")
+
+    def screen(self) -> str:
+        result = subprocess.run(
+            [*self.base, "capture-pane", "-p", "-J", "-S", "-", "-t", "e2e"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return result.stdout
+
+    def expect(self, text: str, timeout: float = 20) -> None:
+        """Wait for one more occurrence of ``text`` than already seen (the next question)."""
+        deadline = time.monotonic() + timeout
+        wanted = self.seen.get(text, 0) + 1
+        while time.monotonic() < deadline:
+            count = self.screen().count(text)
+            if count >= wanted:
+                self.seen[text] = count
+                return
+            time.sleep(0.05)
+        raise AssertionError(f"« {text} » n'est pas apparu ; écran :\n{self.screen()[-3000:]}")
+
+    def type(self, text: str) -> None:
+        subprocess.run([*self.base, "send-keys", "-t", "e2e", "-l", text], check=True)
+
+    def key(self, *keys: str) -> None:
+        subprocess.run([*self.base, "send-keys", "-t", "e2e", *keys], check=True)
+
+    def kill(self) -> None:
+        subprocess.run([*self.base, "kill-server"], capture_output=True, check=False)
+
+
+def _docx_text(path: Path) -> str:
+    import docx
+
+    document = docx.Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts += [cell.text for cell in row.cells]
+    return "\n".join(parts)
+
+
+class Keys(tuple[str, ...]):
+    """Keys to press (tmux names: Up, Down, Space) before Enter."""
+
+
+class Filter(str):
+    """Text typed into a searchable select (no Ctrl-U: it is not a text field)."""
+
+
+# (question on screen, answer): text is typed after Ctrl-U; None accepts the default.
+ANSWERS: list[tuple[str, str | Keys | None]] = [
+    ("Raison sociale de l'organisme", "Association E2E Les Tilleuls"),
+    ("Forme juridique", None),
+    ("SIREN (9 chiffres)", "778899112"),
+    ("SIRET du siège", None),
+    ("Numéro RNA", None),
+    ("Siège social : numéro et voie", "1 rue des Tilleuls"),
+    ("Siège social : complément", None),
+    ("Siège social : code postal", "72000"),
+    ("Siège social : commune", "Le Mans"),
+    ("Représentant légal : civilité", None),
+    ("Représentant légal : prénom et nom", "Claire Martin"),
+    ("Représentant légal : qualité", "présidente"),
+    ("Indiquer une personne à contacter", None),
+    ("Nom de l'établissement ou du service", "MECS Les Tilleuls"),
+    ("Numéro FINESS", "720000011"),
+    ("Catégorie d'établissement", Filter("MECS")),
+    ("Adresse de l'établissement : numéro et voie", "3 chemin des Prés"),
+    ("Adresse de l'établissement : complément", None),
+    ("Adresse de l'établissement : code postal", "72000"),
+    ("Adresse de l'établissement : commune", "Le Mans"),
+    ("Département d'implantation", None),
+    ("Régime budgétaire de l'établissement", None),
+    ("Autorités de tarification de l'établissement", None),
+    ("Conseil départemental : nom", None),
+    ("Conseil départemental : service destinataire", None),
+    ("Conseil départemental : civilité du titulaire", None),
+    ("Conseil départemental : adresse : numéro et voie", "1 place Aristide-Briand"),
+    ("Conseil départemental : adresse : complément", None),
+    ("Conseil départemental : adresse : code postal", "72000"),
+    ("Conseil départemental : adresse : commune", "Le Mans"),
+    ("Conseil départemental : département de son siège", None),
+    ("Méthode de calcul", None),
+    ("Exercice (année)", None),
+    ("Nombre de mois éligibles en 2024", None),
+    ("ETP éligibles en 2024", "2"),
+    ("Financement déjà reçu de", None),
+    ("Exercices de MECS Les Tilleuls", Keys(["Up"])),  # "Continuer" is the last choice
+    ("Établissements saisis", None),
+    ("Nature de la décision", None),
+    ("Numéro de la décision", None),
+    ("Date de la décision", "2026-03-10"),
+    ("Date à laquelle elle vous a été notifiée", "2026-03-15"),
+    ("Objet de la décision", None),
+    ("mentionnait-elle les voies et délais", None),
+    ("Avez-vous déjà envoyé un recours gracieux", None),
+    ("Décisions saisies", None),
+    ("Documents à préparer", None),
+    ("Qui signe les documents", None),
+    ("Lieu de signature", None),
+    ("Que voulez-vous faire", None),
+]
+
+
+@pytest.mark.skipif(
+    shutil.which("tmux") is None,
+    reason="tmux absent : test de bout en bout en terminal réel ignoré (la CI installe tmux)",
+)
+def test_recours_nouveau_end_to_end_in_tmux(tmp_path: Path) -> None:
+    tmux = Tmux(f"recours-e2e-{tmp_path.name}")
+    command = " ".join(
+        shlex.quote(part)
+        for part in [
+            sys.executable,
+            "-m",
+            "recours",
+            "nouveau",
+            "--formats",
+            "docx",
+            "--aujourdhui",
+            "2026-04-01",
+        ]
+    )
+    tmux.start(f"{command}; echo CODE-SORTIE=$?", tmp_path)
+    try:
+        for question, answer in ANSWERS:
+            tmux.expect(question)
+            if isinstance(answer, Keys):
+                tmux.key(*answer)
+            elif isinstance(answer, Filter):
+                tmux.type(answer)
+            elif answer is not None:
+                tmux.key("C-u")
+                tmux.type(answer)
+            tmux.key("Enter")
+        tmux.expect("CODE-SORTIE=0", timeout=60)
+        screen = tmux.screen()
+    finally:
+        tmux.kill()
+
+    assert "→ Coût 2024 : 2 ETP × 5270 € × 12 / 12 mois = 10 540,00 €" in screen.replace(
+        "\u202f", " "
+    ).replace("\u00a0", " ")
+    assert "Documents écrits dans documents :" in screen
+    assert "Prochaine échéance : recours gracieux" in screen
+    document = tmp_path / "documents" / "recours-gracieux_conseil-departemental-sarthe.docx"
+    text = _docx_text(document)
+    assert "Association E2E Les Tilleuls" in text
+    assert montant(Decimal("10540")) in text
+    assert (tmp_path / "dossier.yaml").is_file()
+    assert list((tmp_path / "documents").iterdir()) == [document]
