@@ -14,6 +14,7 @@ import click
 from recours import __version__
 from recours.cli_common import (
     CONTEXT,
+    SUBCOMMAND_METAVAR,
     echo_generation,
     echo_json,
     handle_errors,
@@ -24,7 +25,7 @@ from recours.cli_common import (
 from recours.errors import UsageError
 
 
-@click.group(context_settings=CONTEXT, subcommand_metavar="COMMANDE [ARGUMENTS]...")
+@click.group(context_settings=CONTEXT, subcommand_metavar=SUBCOMMAND_METAVAR)
 @click.version_option(__version__, "--version", prog_name="recours")
 def main() -> None:
     """Recours gracieux et requêtes contre le sous-financement de l'accord
@@ -324,6 +325,10 @@ def run() -> None:
 from recours.cli_nouveau import nouveau  # noqa: E402
 
 main.add_command(nouveau)
+
+from recours.cli_lot import lot  # noqa: E402
+
+main.add_command(lot)
 
 from recours.cli_modeles import modeles  # noqa: E402
 

@@ -18,6 +18,7 @@ from recours.errors import RecoursError, UsageError
 cli_fr.install()
 
 F = TypeVar("F", bound=Callable[..., Any])
+SUBCOMMAND_METAVAR = "COMMANDE [ARGUMENTS]..."
 CONTEXT = {"help_option_names": ["-h", "--aide", "--help"], "max_content_width": 100}
 
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import click
 
-from recours.cli_common import CONTEXT, handle_errors
+from recours.cli_common import CONTEXT, SUBCOMMAND_METAVAR, handle_errors
 
 
-@click.group(context_settings=CONTEXT)
+@click.group(context_settings=CONTEXT, subcommand_metavar=SUBCOMMAND_METAVAR)
 def modeles() -> None:
     """Modèles personnalisés (Word et HTML) : exporter, vérifier, variables disponibles."""
 
