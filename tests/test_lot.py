@@ -1,0 +1,516 @@
+"""Batch generation (`recours lot`): input formats, error locations, grouping, resumption,
+parallel rendering, the empty workbook. Word only, except one PDF synthesis test."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from openpyxl import Workbook, load_workbook
+
+from recours import documents
+from recours.cli import main
+from recours.lot import MANIFEST, LotOptions, LotSummary, run_lot
+from recours.lot_columns import columns
+from recours.lot_input import DATA_SHEET, XlsxSource, cell_text, open_table
+from recours.lot_report import STATUT_A_JOUR, STATUT_GENERE
+
+DATA = Path(__file__).resolve().parent / "data"
+TODAY = dt.date(2026, 11, 25)
+ORG_A = "association-les-eclaireurs-de-l-ain_778899112"
+ORG_B = "association-le-relais-sarthois_443322110"
+
+
+def lot_rows() -> list[dict[str, str]]:
+    rows: list[dict[str, str]] = yaml.safe_load((DATA / "lot_lignes.yaml").read_text("utf-8"))
+    return rows
+
+
+def write_xlsx(path: Path, rows: list[dict[str, Any]]) -> Path:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = DATA_SHEET
+    sheet.append([c.header for c in columns()])
+    for row in rows:
+        sheet.append([row.get(c.key) for c in columns()])
+    workbook.save(path)
+    return path
+
+
+def write_csv(path: Path, rows: list[dict[str, Any]], delimiter: str, encoding: str) -> Path:
+    with path.open("w", encoding=encoding, newline="") as handle:
+        writer = csv.writer(handle, delimiter=delimiter)
+        writer.writerow([c.header for c in columns()])
+        for row in rows:
+            writer.writerow([row.get(c.key, "") for c in columns()])
+    return path
+
+
+def run(source: Path, sortie: Path, jobs: int = 1, **options: Any) -> LotSummary:
+    opts = LotOptions(sortie=sortie, today=TODAY, formats=("docx",), **options)
+    return run_lot(source, opts, jobs=jobs)
+
+
+def report(sortie: Path) -> list[dict[str, str]]:
+    with (sortie / "rapport.csv").open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter=";"))
+
+
+def errors(lines: list[dict[str, str]]) -> list[tuple[str, str, str, str, str]]:
+    return [
+        (r["Feuille"], r["Ligne"], r["Colonne"], r["Champ"], r["Message"])
+        for r in lines
+        if r["Statut"] == "erreur"
+    ]
+
+
+def letters(lines: list[dict[str, str]]) -> list[tuple[str, str, str, str]]:
+    return [
+        (r["SIREN"], r["Autorité"], r["Établissements"], r["Nombre d'établissements"])
+        for r in lines
+        if r["Statut"] != "erreur"
+    ]
+
+
+def docx_text(path: Path) -> str:
+    from docx import Document
+
+    doc = Document(str(path))
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        parts += [cell.text for row in table.rows for cell in row.cells]
+    return "\n".join(" ".join(p.split()) for p in parts if p.strip())
+
+
+EXPECTED_ERRORS = [
+    (
+        "Établissements",
+        "4",
+        "AI",
+        "Établissement — FINESS",
+        "FINESS invalide : 9 caractères attendus, commençant par le code du département "
+        "(ex. 750012345, 2A0001234)",
+    ),
+    ("Établissements", "4", "CJ", "Exercice 2024 — ETP", "nombre invalide : « beaucoup »"),
+    (
+        "Établissements",
+        "6",
+        "BG",
+        "Autorité 1 — décision — date de notification",
+        "date invalide : « 31/02/2026 »",
+    ),
+    (
+        "Établissements",
+        "7",
+        "C",
+        "Organisme — SIREN",
+        "indiquez le SIREN ou le SIRET de l'organisme",
+    ),
+]
+
+EXPECTED_LETTERS = [
+    (
+        "778899112",
+        "Agence régionale de santé Auvergne-Rhône-Alpes",
+        "IME Les Sources (010000000) ; FAM Le Belvédère (010000018)",
+        "2",
+    ),
+    ("778899112", "Département de l'Ain", "FAM Le Belvédère (010000018)", "1"),
+    ("443322110", "Département de la Sarthe", "MECS Les Prés (720000011)", "1"),
+]
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The test batch as .xlsx, generated once (Word only) for the read-only tests."""
+    folder = tmp_path_factory.mktemp("lot")
+    source = write_xlsx(folder / "lot.xlsx", lot_rows())
+    run(source, folder / "sortie")
+    return source, folder / "sortie"
+
+
+# ------------------------------------------------------------------ errors and report
+
+
+def test_bad_rows_are_reported_with_sheet_row_column_and_others_generated(
+    batch: tuple[Path, Path],
+) -> None:
+    _, sortie = batch
+    lines = report(sortie)
+    assert errors(lines) == EXPECTED_ERRORS
+    assert letters(lines) == EXPECTED_LETTERS
+    ars = next(r for r in lines if r["Autorité"].startswith("Agence"))
+    assert ars["Montant dû (€)"] == "56595,07"
+    assert ars["Montant reçu (€)"] == "14000,00"
+    assert ars["Écart (€)"] == "42595,07"
+    assert ars["Échéance du recours gracieux"] == "21/12/2026"
+    assert ars["Délai du recours gracieux"] == "ouvert, 26 jour(s) restant(s)"
+    assert ars["Statut"] == STATUT_GENERE
+    assert ars["Fichiers"] == (
+        f"{ORG_A}/recours-gracieux_agence-regionale-de-sante-auvergne-rhone-alpes.docx"
+    )
+    assert (sortie / ars["Fichiers"]).is_file()
+
+
+def test_cli_exit_code_and_error_lines(tmp_path: Path, runner: CliRunner) -> None:
+    source = write_xlsx(tmp_path / "lot.xlsx", lot_rows())
+    args = ["lot", "generer", str(source), "--sortie", str(tmp_path / "s"), "--formats", "docx"]
+    result = runner.invoke(main, [*args, "--jobs", "1", "--aujourdhui", "2026-11-25"])
+    assert result.exit_code == 1, result.output
+    assert result.stdout.splitlines()[:2] == [
+        "Lot lot.xlsx : 6 ligne(s), 3 organisme(s) ou groupe(s).",
+        "Courriers : 3 généré(s), 0 déjà à jour, 0 refusé(s).",
+    ]
+    assert result.stderr.splitlines()[:4] == [
+        f"Erreur : [feuille « {sheet} », ligne {row}, colonne {col}] {field} : {message}"
+        for sheet, row, col, field, message in EXPECTED_ERRORS
+    ]
+    good = write_xlsx(tmp_path / "bon.xlsx", lot_rows()[:2])
+    args[2:5] = [str(good), "--sortie", str(tmp_path / "t")]
+    again = runner.invoke(main, [*args, "--jobs", "1", "--aujourdhui", "2026-11-25"])
+    assert again.exit_code == 0, again.output
+
+
+def test_report_xlsx_has_the_same_lines_and_the_synthesis(batch: tuple[Path, Path]) -> None:
+    _, sortie = batch
+    workbook = load_workbook(sortie / "rapport.xlsx", read_only=True)
+    assert workbook.sheetnames == ["Rapport", "Par autorité", "Par département"]
+    rows = list(workbook["Rapport"].iter_rows(values_only=True))
+    assert len(rows) == 1 + len(report(sortie))
+    ars = next(r for r in rows if r[2] and str(r[2]).startswith("Agence"))
+    assert float(ars[8]) == pytest.approx(42595.07)
+    assert ars[9] == dt.datetime(2026, 12, 21)
+    by_authority = list(workbook["Par autorité"].iter_rows(values_only=True))
+    assert by_authority[1][:2] == (
+        "Agence régionale de santé Auvergne-Rhône-Alpes",
+        "Agence régionale de santé",
+    )
+    assert by_authority[1][5:] == (2, 1)
+    departements = list(workbook["Par département"].iter_rows(values_only=True))
+    assert [(r[0], r[5], r[6]) for r in departements[1:]] == [("01", 2, 1), ("72", 1, 1)]
+
+
+def test_synthesis_html_has_the_bar_chart(batch: tuple[Path, Path]) -> None:
+    _, sortie = batch
+    html = (sortie / "synthese.html").read_text("utf-8")
+    assert "<svg" in html and html.count("<rect") == 3
+    assert "Agence régionale de santé Auvergne-Rhône-Alpes" in html
+    assert "Département de la Sarthe" in html
+    assert "3 ligne(s) en erreur ne sont pas comptée(s)" in html
+    assert "01 — Ain" in html
+    assert not (sortie / "synthese.pdf").exists()  # Word only: no WeasyPrint
+
+
+def test_grouping_one_letter_per_authority_with_its_etablissements(
+    batch: tuple[Path, Path],
+) -> None:
+    _, sortie = batch
+    folder = sortie / ORG_A
+    assert sorted(p.name for p in folder.iterdir()) == [
+        MANIFEST,
+        "recours-gracieux_agence-regionale-de-sante-auvergne-rhone-alpes.docx",
+        "recours-gracieux_departement-de-l-ain.docx",
+    ]
+    ars = docx_text(folder / "recours-gracieux_agence-regionale-de-sante-auvergne-rhone-alpes.docx")
+    cd = docx_text(folder / "recours-gracieux_departement-de-l-ain.docx")
+    assert "IME Les Sources" in ars and "FAM Le Belvédère" in ars
+    assert "FAM Le Belvédère" in cd and "IME Les Sources" not in cd
+    assert "SESSAD Les Ruisseaux" not in ars  # the bad row is left out
+
+
+def test_yaml_list_of_dossiers(tmp_path: Path, dossier_data: dict[str, Any]) -> None:
+    dossier_data["decisions"][0] |= {"date": "2026-10-10", "date_notification": "2026-10-15"}
+    bad = {**dossier_data, "organisme": {**dossier_data["organisme"], "siren": "123"}}
+    source = tmp_path / "dossiers.yaml"
+    source.write_text(yaml.safe_dump([dossier_data, bad], allow_unicode=True), "utf-8")
+    summary = run(source, tmp_path / "s")
+    assert (summary.generes, summary.lignes_en_erreur) == (1, 1)
+    siren_line = source.read_text("utf-8").splitlines().index("    siren: '123'") + 1
+    assert errors(report(tmp_path / "s")) == [
+        (
+            "",
+            str(siren_line),
+            "",
+            "organisme.siren",
+            "SIREN invalide : 9 chiffres attendus avec une clé de contrôle correcte",
+        )
+    ]
+
+
+# ------------------------------------------------------------------ formats and cells
+
+
+@pytest.mark.parametrize(
+    ("delimiter", "encoding"),
+    [(";", "utf-8"), (",", "utf-8"), (";", "utf-8-sig"), (",", "utf-8-sig"), (";", "cp1252")],
+)
+def test_csv_dialects_and_encodings(
+    tmp_path: Path, batch: tuple[Path, Path], delimiter: str, encoding: str
+) -> None:
+    source = write_csv(tmp_path / "lot.csv", lot_rows(), delimiter, encoding)
+    table = open_table(source)
+    assert (table.delimiter, table.encoding) == (  # type: ignore[attr-defined]
+        delimiter,
+        "utf-8" if encoding == "utf-8" else encoding,
+    )
+    run(source, tmp_path / "s")
+    lines = report(tmp_path / "s")
+    assert letters(lines) == EXPECTED_LETTERS
+    # CSV has no sheet; rows and columns are those a spreadsheet shows.
+    assert errors(lines) == [("", *e[1:]) for e in EXPECTED_ERRORS]
+    assert lines[0]["Organisme"] == "Association Les Éclaireurs de l'Ain"
+    assert docx_text(
+        tmp_path / "s" / ORG_A / "recours-gracieux_departement-de-l-ain.docx"
+    ) == docx_text(batch[1] / ORG_A / "recours-gracieux_departement-de-l-ain.docx")
+
+
+def test_leading_zeros_survive_xlsx_text_and_numeric_cells_and_csv(tmp_path: Path) -> None:
+    text_row = lot_rows()[0]
+    numeric_row = {
+        **text_row,
+        "etablissement.finess": 10000000,
+        "etablissement.adresse.code_postal": 1000,
+        "etablissement.departement": 1,
+        "organisme.siege.code_postal": 1000.0,
+    }
+    source = write_xlsx(tmp_path / "zeros.xlsx", [text_row, numeric_row])
+    rows = list(XlsxSource(source).rows())
+    for row in rows:
+        assert row.values["etablissement.finess"] == "010000000"
+        assert row.values["etablissement.adresse.code_postal"] == "01000"
+        assert row.values["organisme.siege.code_postal"] == "01000"
+    assert rows[0].values["etablissement.departement"] == "01"
+    assert rows[1].values["etablissement.departement"] == "01"
+    # A CSV saved by Excel from a sheet where the zeros were lost.
+    lost = {
+        **text_row,
+        "etablissement.finess": "10000000",
+        "etablissement.adresse.code_postal": "1000",
+    }
+    csv_source = write_csv(tmp_path / "zeros.csv", [text_row, lost], ";", "utf-8")
+    for row in open_table(csv_source).rows():
+        assert row.values["etablissement.finess"] == "010000000"
+        assert row.values["etablissement.adresse.code_postal"] == "01000"
+    summary = run(write_xlsx(tmp_path / "un.xlsx", [numeric_row]), tmp_path / "s")
+    assert summary.ok and summary.generes == 1
+
+
+def test_cell_text_conversions() -> None:
+    cols = {c.key: c for c in columns()}
+    date_col, etp, siret = cols["decision1.date"], cols["exercice2024.etp"], cols["organisme.siret"]
+    assert cell_text(date_col, "15/03/2026") == ("2026-03-15", None)
+    assert cell_text(date_col, dt.datetime(2026, 3, 15)) == ("2026-03-15", None)
+    assert cell_text(date_col, 46096) == ("2026-03-15", None)  # Excel serial number
+    assert cell_text(date_col, "31/02/2026") == (None, "date invalide : « 31/02/2026 »")
+    assert cell_text(etp, 0.1 + 0.2) == ("0.3", None)
+    assert cell_text(etp, 6.0) == ("6", None)
+    assert cell_text(etp, "  ") == (None, None)
+    assert cell_text(siret, 1234567800011) == ("01234567800011", None)
+    assert cell_text(cols["decision1.voies_et_delais_mentionnes"], True) == ("oui", None)
+
+
+def test_unknown_header_is_refused(tmp_path: Path) -> None:
+    from recours.errors import RecoursError
+
+    source = tmp_path / "lot.csv"
+    source.write_text("Organisme — SIREN;Couleur préférée\n778899112;bleu\n", "utf-8")
+    with pytest.raises(
+        RecoursError, match="colonne\\(s\\) inconnue\\(s\\) : B « Couleur préférée »"
+    ):
+        open_table(source)
+
+
+# ------------------------------------------------------------------ resumption
+
+
+def _counting_generate(monkeypatch: pytest.MonkeyPatch, fail_at: int | None = None) -> list[str]:
+    calls: list[str] = []
+    real = documents.generate
+
+    def wrapper(dossier: Any, **kwargs: Any) -> Any:
+        calls.append(dossier.organisme.raison_sociale)
+        if fail_at is not None and len(calls) == fail_at:
+            raise KeyboardInterrupt
+        return real(dossier, **kwargs)
+
+    monkeypatch.setattr(documents, "generate", wrapper)
+    return calls
+
+
+def test_resume_after_interruption_skips_complete_dossiers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = write_xlsx(tmp_path / "lot.xlsx", lot_rows())
+    sortie = tmp_path / "s"
+    _counting_generate(monkeypatch, fail_at=2)
+    with pytest.raises(KeyboardInterrupt):
+        run(source, sortie)
+    # Organisme A is complete; B was interrupted after its manifest said "en_cours";
+    # no report was half-written.
+    assert '"termine"' in (sortie / ORG_A / MANIFEST).read_text("utf-8")
+    assert '"en_cours"' in (sortie / ORG_B / MANIFEST).read_text("utf-8")
+    assert not (sortie / "rapport.csv").exists()
+    assert [p.name for p in sortie.iterdir() if p.name.endswith(".tmp")] == []
+    done = sortie / ORG_A / "recours-gracieux_departement-de-l-ain.docx"
+    os.utime(done, (1_000_000_000, 1_000_000_000))
+
+    calls = _counting_generate(monkeypatch)
+    summary = run(source, sortie)
+    assert calls == ["Association Le Relais Sarthois"]
+    assert done.stat().st_mtime == 1_000_000_000
+    assert (summary.generes, summary.a_jour) == (1, 2)
+    statuses = [r["Statut"] for r in report(sortie) if r["Statut"] != "erreur"]
+    assert statuses == [STATUT_A_JOUR, STATUT_A_JOUR, STATUT_GENERE]
+
+    # A deleted output makes its dossier incomplete: only that one is redone.
+    (sortie / ORG_B / "recours-gracieux_departement-de-la-sarthe.docx").unlink()
+    calls = _counting_generate(monkeypatch)
+    run(source, sortie)
+    assert calls == ["Association Le Relais Sarthois"]
+    assert (sortie / ORG_B / "recours-gracieux_departement-de-la-sarthe.docx").is_file()
+    assert done.stat().st_mtime == 1_000_000_000
+
+
+def test_nothing_overwritten_without_force(tmp_path: Path) -> None:
+    rows = lot_rows()
+    sortie = tmp_path / "s"
+    run(write_xlsx(tmp_path / "lot.xlsx", rows), sortie)
+    target = sortie / ORG_B / "recours-gracieux_departement-de-la-sarthe.docx"
+    before = target.read_bytes()
+    rows[3]["exercice2024.etp"] = "3"
+    changed = write_xlsx(tmp_path / "lot2.xlsx", rows)
+    summary = run(changed, sortie)
+    assert summary.erreurs_organisme == 1 and not summary.ok
+    assert target.read_bytes() == before
+    line = next(
+        r
+        for r in report(sortie)
+        if r["SIREN"] == "443322110" and r["Statut"] == "erreur" and not r["Ligne"]
+    )
+    assert line["Message"] == (
+        "les données ou les modèles ont changé depuis la dernière génération de ce dossier : "
+        "rien n'a été remplacé (utilisez --force pour régénérer)"
+    )
+    summary = run(changed, sortie, force=True)
+    assert summary.erreurs_organisme == 0 and summary.generes == 3
+    assert target.read_bytes() != before
+
+
+def test_foreign_files_and_reports_are_not_overwritten(tmp_path: Path) -> None:
+    from recours.errors import RecoursError
+
+    source = write_xlsx(tmp_path / "lot.xlsx", lot_rows()[3:4])
+    sortie = tmp_path / "s"
+    (sortie / ORG_B).mkdir(parents=True)
+    mine = sortie / ORG_B / "recours-gracieux_departement-de-la-sarthe.docx"
+    mine.write_bytes(b"mon courrier")
+    summary = run(source, sortie)
+    assert summary.erreurs_organisme == 1 and mine.read_bytes() == b"mon courrier"
+    other = tmp_path / "autre"
+    other.mkdir()
+    (other / "rapport.csv").write_text("à moi", "utf-8")
+    with pytest.raises(RecoursError, match="ne vient pas de « recours lot »"):
+        run(source, other)
+
+
+# ------------------------------------------------------------------ parallel
+
+
+def test_parallel_output_is_identical_to_sequential(
+    tmp_path: Path, batch: tuple[Path, Path]
+) -> None:
+    source, sequential = batch
+    parallel = tmp_path / "p"
+    run(source, parallel, jobs=2, force=False)
+    assert (parallel / "rapport.csv").read_text("utf-8") == (sequential / "rapport.csv").read_text(
+        "utf-8"
+    )
+    files = sorted(p.relative_to(sequential) for p in sequential.rglob("*.docx"))
+    assert files == sorted(p.relative_to(parallel) for p in parallel.rglob("*.docx"))
+    assert len(files) == 3
+    for rel in files:
+        assert docx_text(parallel / rel) == docx_text(sequential / rel)
+
+
+# ------------------------------------------------------------------ empty workbook
+
+
+def test_modele_workbook_headers_validations_text_formats(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    path = tmp_path / "modele.xlsx"
+    result = runner.invoke(main, ["lot", "modele", str(path)])
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(main, ["lot", "modele", str(path)]).exit_code == 1  # no overwrite
+    workbook = load_workbook(path)
+    assert workbook.sheetnames == ["Instructions", DATA_SHEET, "Listes"]
+    sheet = workbook[DATA_SHEET]
+    headers = [c.value for c in sheet[1]]
+    assert headers == [c.header for c in columns()]
+    letter = {c.key: sheet.cell(row=1, column=i + 1).column_letter for i, c in enumerate(columns())}
+    for key in (
+        "etablissement.finess",
+        "organisme.siret",
+        "organisme.siren",
+        "etablissement.departement",
+        "etablissement.adresse.code_postal",
+    ):
+        assert sheet[f"{letter[key]}2"].number_format == "@", key
+        assert sheet.column_dimensions[letter[key]].number_format == "@", key
+    validations = {
+        str(v.sqref).split(":")[0].rstrip("0123456789"): v.formula1
+        for v in sheet.data_validations.dataValidation
+    }
+    lists = workbook["Listes"]
+
+    def choices(key: str) -> list[str]:
+        ref = validations[letter[key]].split("!")[1].replace("$", "")
+        return [c.value for row in lists[ref] for c in row]
+
+    assert choices("etablissement.categorie")[:3] == ["ime", "iem", "itep"]
+    assert choices("autorite1.type") == [
+        "ars",
+        "conseil_departemental",
+        "prefet_departement",
+        "prefet_region",
+    ]
+    assert choices("etablissement.regime_budgetaire") == ["procedure_contradictoire", "cpom_eprd"]
+    assert choices("etablissement.methode") == ["etp", "cout_unitaire", "cout_reel"]
+    assert "arrete_tarification" in choices("decision2.nature")
+    assert choices("decision1.voies_et_delais_mentionnes") == ["oui", "non"]
+    instructions = [c.value for c in workbook["Instructions"]["B"] if c.value]
+    assert "Établissement — FINESS" in instructions
+
+    # Filled in by a user, the template is read back with its zeros.
+    for i, key in enumerate(c.key for c in columns()):
+        value = lot_rows()[0].get(key)
+        if value is not None:
+            sheet.cell(row=2, column=i + 1, value=value)
+    workbook.save(path)
+    summary = run(path, tmp_path / "s")
+    assert summary.ok and summary.generes == 1
+
+
+# ------------------------------------------------------------------ PDF and zip
+
+
+def test_pdf_synthesis_and_zip(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    source = write_xlsx(tmp_path / "lot.xlsx", lot_rows()[3:4])
+    opts = LotOptions(sortie=tmp_path / "s", today=TODAY, formats=("pdf",))
+    summary = run_lot(source, opts, jobs=1, zip_output=True)
+    assert summary.ok
+    text = PdfReader(tmp_path / "s" / "synthese.pdf").pages[0].extract_text()
+    assert "Département de la Sarthe" in text
+    import zipfile
+
+    names = zipfile.ZipFile(tmp_path / "s" / "lot.zip").namelist()
+    assert f"{ORG_B}/recours-gracieux_departement-de-la-sarthe.pdf" in names
+    assert "rapport.xlsx" in names and not any(MANIFEST in n for n in names)
