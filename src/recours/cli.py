@@ -13,7 +13,12 @@ import click
 
 from recours import __version__
 from recours.cli_common import (
+    AUJOURDHUI_OPTION,
     CONTEXT,
+    DOCUMENTS_OPTION,
+    FORCE_GENERATION_OPTION,
+    FORMATS_OPTION,
+    MODELES_OPTION,
     SUBCOMMAND_METAVAR,
     echo_generation,
     echo_json,
@@ -76,9 +81,7 @@ def main() -> None:
     metavar="CODE",
     help="Département de l'établissement (jours fériés locaux, outre-mer).",
 )
-@click.option(
-    "--aujourdhui", metavar="AAAA-MM-JJ", help="Date de référence (par défaut : aujourd'hui)."
-)
+@AUJOURDHUI_OPTION
 @click.option(
     "--json", "as_json", is_flag=True, help="Sortie JSON (interface stable pour les scripts)."
 )
@@ -176,9 +179,7 @@ def calculer(dossier: Path, as_json: bool) -> None:
 
 @main.command(context_settings=CONTEXT)
 @click.argument("dossier", type=click.Path(path_type=Path))
-@click.option(
-    "--aujourdhui", metavar="AAAA-MM-JJ", help="Date de référence (par défaut : aujourd'hui)."
-)
+@AUJOURDHUI_OPTION
 @handle_errors
 def verifier(dossier: Path, aujourdhui: str | None) -> None:
     """Vérifier un dossier : toutes les erreurs d'un coup, avec le champ et la ligne."""
@@ -232,19 +233,8 @@ def schema(sortie: Path) -> None:
 
 @main.command(context_settings=CONTEXT)
 @click.argument("dossier", type=click.Path(path_type=Path))
-@click.option(
-    "--documents",
-    default=None,
-    metavar="gracieux,requete",
-    help="Documents à générer (par défaut : ceux qui correspondent à l'étape du dossier).",
-)
-@click.option(
-    "--formats",
-    default="docx,pdf",
-    show_default=True,
-    metavar="docx,pdf",
-    help="Formats de sortie.",
-)
+@DOCUMENTS_OPTION
+@FORMATS_OPTION
 @click.option(
     "--sortie",
     type=click.Path(file_okay=False, path_type=Path),
@@ -252,27 +242,14 @@ def schema(sortie: Path) -> None:
     show_default=True,
     help="Dossier de sortie.",
 )
-@click.option(
-    "--force",
-    is_flag=True,
-    help="Remplacer les fichiers existants ; générer même un recours gracieux hors délai.",
-)
+@FORCE_GENERATION_OPTION
 @click.option(
     "--bordereau",
     is_flag=True,
     help="Préparer un dossier Télérecours par requête (pièces numérotées et inventaire).",
 )
-@click.option(
-    "--modeles",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    default=None,
-    help="Dossier de modèles personnalisés (repli sur les modèles fournis).",
-)
-@click.option(
-    "--aujourdhui",
-    metavar="AAAA-MM-JJ",
-    help="Date de référence des délais (par défaut : aujourd'hui).",
-)
+@MODELES_OPTION
+@AUJOURDHUI_OPTION
 @handle_errors
 def generer(
     dossier: Path,

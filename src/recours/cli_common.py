@@ -99,3 +99,36 @@ def echo_generation(result: Any, sortie: Path, show_templates: bool) -> None:
         click.echo("Aucune échéance ouverte : tous les délais calculés sont expirés.")
     for refusal in result.refus:
         click.echo(f"Refusé : {refusal}", err=True)
+
+
+# Options shared by the commands that generate documents (generer, nouveau, lot generer).
+AUJOURDHUI_OPTION = click.option(
+    "--aujourdhui",
+    metavar="AAAA-MM-JJ",
+    help="Date de référence des délais (par défaut : aujourd'hui).",
+)
+FORMATS_OPTION = click.option(
+    "--formats",
+    default="docx,pdf",
+    show_default=True,
+    metavar="docx,pdf",
+    help="Formats des documents.",
+)
+MODELES_OPTION = click.option(
+    "--modeles",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    metavar="DOSSIER",
+    help="Dossier de modèles personnalisés (repli sur les modèles fournis).",
+)
+DOCUMENTS_OPTION = click.option(
+    "--documents",
+    default=None,
+    metavar="gracieux,requete",
+    help="Documents à générer (par défaut : ceux qui correspondent à l'étape de chaque dossier).",
+)
+FORCE_GENERATION_OPTION = click.option(
+    "--force",
+    is_flag=True,
+    help="Remplacer les fichiers existants ; générer même un recours gracieux hors délai.",
+)

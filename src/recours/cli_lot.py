@@ -12,7 +12,12 @@ from typing import Any
 import click
 
 from recours.cli_common import (
+    AUJOURDHUI_OPTION,
     CONTEXT,
+    DOCUMENTS_OPTION,
+    FORCE_GENERATION_OPTION,
+    FORMATS_OPTION,
+    MODELES_OPTION,
     SUBCOMMAND_METAVAR,
     handle_errors,
     parse_date,
@@ -38,15 +43,8 @@ def lot() -> None:
     show_default=True,
     help="Dossier de sortie (un sous-dossier par organisme, le rapport et la synthèse).",
 )
-@click.option(
-    "--documents",
-    default=None,
-    metavar="gracieux,requete",
-    help="Documents à générer (par défaut : ceux qui correspondent à l'étape de chaque dossier).",
-)
-@click.option(
-    "--formats", default="docx,pdf", show_default=True, metavar="docx,pdf", help="Formats."
-)
+@DOCUMENTS_OPTION
+@FORMATS_OPTION
 @click.option(
     "--jobs",
     "-j",
@@ -55,23 +53,10 @@ def lot() -> None:
     metavar="N",
     help="Nombre de processus de rendu (par défaut : nombre de cœurs).",
 )
-@click.option(
-    "--force",
-    is_flag=True,
-    help="Remplacer les fichiers existants ; générer même un recours gracieux hors délai.",
-)
+@FORCE_GENERATION_OPTION
 @click.option("--zip", "zip_output", is_flag=True, help="Écrire aussi lot.zip de tout le dossier.")
-@click.option(
-    "--modeles",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    default=None,
-    help="Dossier de modèles personnalisés (repli sur les modèles fournis).",
-)
-@click.option(
-    "--aujourdhui",
-    metavar="AAAA-MM-JJ",
-    help="Date de référence des délais (par défaut : aujourd'hui).",
-)
+@MODELES_OPTION
+@AUJOURDHUI_OPTION
 @handle_errors
 def generer(
     fichier: Path,

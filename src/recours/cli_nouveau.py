@@ -12,7 +12,10 @@ from pathlib import Path
 import click
 
 from recours.cli_common import (
+    AUJOURDHUI_OPTION,
     CONTEXT,
+    FORMATS_OPTION,
+    MODELES_OPTION,
     echo_generation,
     handle_errors,
     parse_date,
@@ -51,29 +54,14 @@ NO_TERMINAL = (
     show_default=True,
     help="Dossier où écrire les documents.",
 )
-@click.option(
-    "--formats",
-    default="docx,pdf",
-    show_default=True,
-    metavar="docx,pdf",
-    help="Formats des documents.",
-)
-@click.option(
-    "--modeles",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    default=None,
-    help="Dossier de modèles personnalisés (repli sur les modèles fournis).",
-)
+@FORMATS_OPTION
+@MODELES_OPTION
 @click.option(
     "--force",
     is_flag=True,
     help="Remplacer le fichier du dossier et les documents s'ils existent déjà.",
 )
-@click.option(
-    "--aujourdhui",
-    metavar="AAAA-MM-JJ",
-    help="Date de référence des délais (par défaut : aujourd'hui).",
-)
+@AUJOURDHUI_OPTION
 @handle_errors
 def nouveau(
     reprendre: Path | None,
