@@ -90,7 +90,7 @@ COSTS: list[tuple[str, dict[str, Any], list[dict[str, Any]], D, str]] = [
         {"methode": "cout_unitaire"},
         [{"annee": "2024", "etp": "6.5"}],
         D("34255.00"),
-        "6,5 ETP × 5270 € × 12 / 12 mois",
+        "6,5 ETP × 5\u202f270 € × 12 / 12 mois",
     ),
     # cout_unitaire, 6 months: 2 × 5 270 × 6 / 12 = 5 270.00 (examples/multisite SESSAD 2025)
     (
@@ -98,7 +98,7 @@ COSTS: list[tuple[str, dict[str, Any], list[dict[str, Any]], D, str]] = [
         {"methode": "cout_unitaire"},
         [{"annee": "2025", "mois": "6", "etp": "2"}],
         D("5270.00"),
-        "2 ETP × 5270 € × 6 / 12 mois",
+        "2 ETP × 5\u202f270 € × 6 / 12 mois",
     ),
     # cout_unitaire, 1 month: 5 270 / 12 = 439.1666… -> 439.17
     (
@@ -106,7 +106,7 @@ COSTS: list[tuple[str, dict[str, Any], list[dict[str, Any]], D, str]] = [
         {"methode": "cout_unitaire"},
         [{"annee": "2024", "mois": "1", "etp": "1"}],
         D("439.17"),
-        "1 ETP × 5270 € × 1 / 12 mois",
+        "1 ETP × 5\u202f270 € × 1 / 12 mois",
     ),
     # cout_unitaire, half-up: 0.003 × 5 270 × 6 / 12 = 7.905 -> 7.91 (half-even: 7.90)
     (
@@ -114,7 +114,7 @@ COSTS: list[tuple[str, dict[str, Any], list[dict[str, Any]], D, str]] = [
         {"methode": "cout_unitaire"},
         [{"annee": "2024", "mois": "6", "etp": "0.003"}],
         D("7.91"),
-        "0,003 ETP × 5270 € × 6 / 12 mois",
+        "0,003 ETP × 5\u202f270 € × 6 / 12 mois",
     ),
     # cout_reel: the payroll figure, as typed in French
     (
@@ -313,7 +313,7 @@ def test_received_more_than_due_is_a_warning(make_dossier: MakeDossier) -> None:
     report = compute_amounts(dossier)
     assert report.avertissements == [
         "etablissements[0].exercices[0].financement_recu : MECS Les Tilleuls, 2024, « cd-72 » : "
-        "le financement reçu (10000 €) dépasse le montant dû (8568 €)"
+        "le financement reçu (10\u202f000,00\xa0€) dépasse le montant dû (8\u202f568,00\xa0€)"
     ]
     assert report.total.ecart == D("-1432.00")  # 8 568 - 10 000, kept negative, not hidden
 

@@ -261,11 +261,8 @@ BAD_DOSSIERS: list[tuple[str, Mutation, list[tuple[str, str]]]] = [
     (
         "decision-finess-inconnu",
         _at("decisions.0.etablissements", ["720000029"]),
-        [
-            ("decisions[0].etablissements", "FINESS inconnu 720000029"),
-            # Consequence of the first: the decision's list leaves no établissement.
-            ("decisions[0]", "aucun établissement n'est financé par « cd-72 »"),
-        ],
+        # Only the cause: no misleading "aucun établissement n'est financé" on top of it.
+        [("decisions[0].etablissements", "FINESS inconnu 720000029")],
     ),
     (
         "financement-recu-autorite-etrangere",
@@ -283,8 +280,8 @@ BAD_DOSSIERS: list[tuple[str, Mutation, list[tuple[str, str]]]] = [
         [
             (
                 "autorites[0].type",
-                "valeur non autorisée ; valeurs possibles : 'ars', 'conseil_departemental', "
-                "'prefet_departement' ou 'prefet_region'",
+                "valeur non autorisée ; valeurs possibles : « ars », « conseil_departemental », "
+                "« prefet_departement » ou « prefet_region »",
             )
         ],
     ),

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from recours.formatting import montant, nombre
 from recours.models import Dossier, Etablissement, Exercice
 from recours.referentiel import load_referentiel
 
@@ -97,8 +98,8 @@ class AmountsReport:
 
 
 def _fr(value: Decimal) -> str:
-    """Plain French number for formulas in warnings (the documents use Babel)."""
-    return format(value.normalize(), "f").replace(".", ",")
+    """French number for formulas and warnings: '5 270', '6,5', '1,45'."""
+    return nombre(value)
 
 
 def cost_of(etab: Etablissement, ex: Exercice) -> tuple[Decimal, str]:
@@ -168,7 +169,7 @@ def compute_amounts(dossier: Dossier) -> AmountsReport:
                     warnings.append(
                         f"etablissements[{i}].exercices[{j}].financement_recu : {etab.nom}, "
                         f"{ex.annee}, « {part.autorite} » : le financement reçu "
-                        f"({_fr(part.recu)} €) dépasse le montant dû ({_fr(part.du)} €)"
+                        f"({montant(part.recu)}) dépasse le montant dû ({montant(part.du)})"
                     )
                 par_autorite[part.autorite].add(part.du, part.recu)
                 par_exercice[ex.annee].add(part.du, part.recu)

@@ -283,7 +283,8 @@ class Etablissement(Modele):
             problems.append("financeurs : une même autorité figure deux fois")
         total = sum((f.part for f in self.financeurs), Decimal(0))
         if total != 100:
-            problems.append(f"financeurs : la somme des parts fait {total} % au lieu de 100 %")
+            shown = format(total.normalize(), "f").replace(".", ",")
+            problems.append(f"financeurs : la somme des parts fait {shown} % au lieu de 100 %")
         years = [e.annee for e in self.exercices]
         if len(set(years)) != len(years):
             problems.append("exercices : un même exercice figure deux fois")
@@ -437,16 +438,18 @@ class Dossier(Modele):
             if dec.autorite not in auth_ids:
                 problems.append(f"decisions[{i}].autorite : autorité inconnue « {dec.autorite} »")
                 continue
+            unknown = False
             for code in dec.etablissements:
                 concerned = next((e for e in self.etablissements if e.finess == code), None)
                 if concerned is None:
+                    unknown = True
                     problems.append(f"decisions[{i}].etablissements : FINESS inconnu {code}")
                 elif dec.autorite not in {f.autorite for f in concerned.financeurs}:
                     problems.append(
                         f"decisions[{i}].etablissements : {concerned.nom} n'est pas financé par "
                         f"« {dec.autorite} »"
                     )
-            if not self.etablissements_de(dec):
+            if not unknown and not self.etablissements_de(dec):
                 problems.append(
                     f"decisions[{i}] : aucun établissement n'est financé par « {dec.autorite} »"
                 )

@@ -134,7 +134,9 @@ def french_message(error: ErrorDetails) -> str:
     if bound:
         return bound
     if kind == "literal_error":
-        expected = str(ctx.get("expected", "")).replace(" or ", " ou ")
+        expected = re.sub(r"'([^']*)'", r"« \1 »", str(ctx.get("expected", ""))).replace(
+            " or ", " ou "
+        )
         return f"valeur non autorisée ; valeurs possibles : {expected}"
     if kind == "string_pattern_mismatch":
         return "format invalide"
