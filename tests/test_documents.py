@@ -420,3 +420,16 @@ def test_uncertain_grounds_are_flagged_to_the_user(tmp_path: Path) -> None:
         "est marqué « à vérifier » dans le référentiel, à relire avant envoi : Révision du CPOM ; "
         "Égalité de traitement entre établissements." in result.avertissements
     )
+
+
+def test_missing_harfbuzz_subset_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from recours import render_pdf
+
+    monkeypatch.setattr(render_pdf.ctypes.util, "find_library", lambda name: None)
+    dossier = load_dossier(ROOT / "examples" / "mecs-conseil-departemental.yaml")
+    result = generate(dossier, sortie=tmp_path, today=TODAY, formats=["pdf"])
+    assert any(w.startswith("libharfbuzz-subset est absente") for w in result.avertissements)
+    docx_only = generate(dossier, sortie=tmp_path / "w", today=TODAY, formats=["docx"])
+    assert not any("libharfbuzz" in w for w in docx_only.avertissements)

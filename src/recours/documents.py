@@ -302,6 +302,14 @@ def generate(
             if ctx["tribunal"]["avertissement"]:
                 note += " " + ctx["tribunal"]["avertissement"]
             result.avertissements.append(note)
+    if ("pdf" in formats or bordereau) and allowed:
+        from recours.render_pdf import harfbuzz_subset_available
+
+        if not harfbuzz_subset_available():
+            result.avertissements.append(
+                "libharfbuzz-subset est absente : les PDF sont environ 2,4 fois plus lents à "
+                "produire (Debian/Ubuntu : apt-get install libharfbuzz-subset0 ; voir recours diagnostic)."
+            )
     result.prochaine_echeance = next_deadline(dossier, today)
     return result
 
