@@ -399,3 +399,20 @@ def test_help_does_not_import_heavy_engines(tmp_path: Path) -> None:
     lines = done.stdout.splitlines()
     assert lines[0].startswith("Utilisation : ")  # the help really ran
     assert json.loads(lines[-1]) == ["click"]  # click is seen, so absence means something
+
+
+def test_diagnostic_reports_fonts_and_harfbuzz(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ctypes.util
+
+    result = run(runner, "diagnostic")
+    assert result.exit_code == 0
+    assert (
+        "Polices embarquées : LiberationSerif-Bold.ttf, LiberationSerif-BoldItalic.ttf, LiberationSerif-Italic.ttf, LiberationSerif-Regular.ttf"
+        in result.stdout
+    )
+    monkeypatch.setattr(ctypes.util, "find_library", lambda name: None)
+    missing = run(runner, "diagnostic")
+    assert "libharfbuzz-subset : ABSENTE" in missing.stdout
+    assert "apt-get install libharfbuzz-subset0" in missing.stdout
