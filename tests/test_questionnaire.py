@@ -7,6 +7,7 @@ questions asked.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from docs_text import docx_paragraphs
 from recours.formatting import montant, pourcentage
 from recours.models import Etablissement, Exercice, Organisme
 from recours.questionnaire import (
@@ -26,6 +28,7 @@ from recours.questionnaire import (
     DossierStore,
     check_field,
     dump_dossier,
+    is_in_progress,
     run,
 )
 from recours.validation import load_dossier, read_dossier_file
@@ -63,6 +66,8 @@ class ScriptedPrompter:
         self, message: str, *, name: str, default: str = "", instruction: str | None = None
     ) -> str:
         return str(self._next(name, default))
+
+    multiline = text
 
     def select(
         self, message: str, choices: Sequence[Choice], *, name: str, default: str | None = None
@@ -177,14 +182,42 @@ def decision(
     return answers + (gracieux or [])
 
 
-def ending(revue: str = "generer", documents: Any = DEFAULT) -> list[tuple[str, Any]]:
+def complements(
+    avocat: list[tuple[str, Any]] | None = None, faits: str = "", pieces: Sequence[str] = ()
+) -> list[tuple[str, Any]]:
+    """The "compléments" section: no lawyer unless ``avocat`` gives its answers."""
+    return [
+        *(avocat or [("avocat", False)]),
+        ("faits_complementaires", faits),
+        *[(f"pieces_complementaires[{i}]", title) for i, title in enumerate([*pieces, ""])],
+        ("lieu_signature", DEFAULT),
+    ]
+
+
+def avocat() -> list[tuple[str, Any]]:
+    return [
+        ("avocat", True),
+        ("avocat.nom", "Maître Camille Fontaine"),
+        ("avocat.barreau", "Nantes"),
+        *adresse("avocat.adresse", "30 rue de l'Exemple", "44000", "Nantes"),
+        ("avocat.telephone", "02 00 00 00 03"),
+        ("avocat.courriel", ""),
+        ("avocat.toque", "B 123"),
+    ]
+
+
+def ending(
+    revue: str = "generer",
+    documents: Any = DEFAULT,
+    extra: list[tuple[str, Any]] | None = None,
+) -> list[tuple[str, Any]]:
     answers: list[tuple[str, Any]] = []
     if documents is not None:
         answers.append(("etape.documents", documents))
     return [
         *answers,
+        *(extra if extra is not None else complements()),
         ("organisme.signataire", "representant"),
-        ("lieu_signature", DEFAULT),
         ("revue", revue),
     ]
 
@@ -219,6 +252,8 @@ def run_script(
         sortie=tmp_path / "documents",
         data=data,
         formats=("docx",),
+        # As the CLI does for --reprendre: the file's header says whether it is in progress.
+        in_progress=data is not None and is_in_progress(target),
     )
     assert prompter.script == [], f"réponses non utilisées : {prompter.script}"
     return outcome, prompter, target
@@ -565,6 +600,236 @@ def test_list_menu_adds_and_removes_etablissements(tmp_path: Path) -> None:
     assert [a.id for a in dossier.autorites] == ["cd-72"]
 
 
+# ----------------------------------------------------------------------- compléments
+
+
+def mecs_requete(extra: list[tuple[str, Any]], revue: str = "generer") -> list[Any]:
+    """The MECS flow, choosing the requête, with the given "compléments" answers."""
+    return [
+        *mecs_script([("etablissements[0].methode", "cout_unitaire")], ("etp", "2")),
+        *ending(revue=revue, documents=["requete"], extra=extra),
+    ]
+
+
+def review_lines(prompter: ScriptedPrompter, nth: int = -1) -> list[str]:
+    starts = [i for i, s in enumerate(prompter.said) if s == "════ Récapitulatif du dossier ════"]
+    start = starts[nth]
+    end = starts[nth + 1] if nth != -1 and nth + 1 < len(starts) else len(prompter.said)
+    return prompter.said[start:end]
+
+
+@pytest.mark.parametrize("with_lawyer", [True, False], ids=["avocat", "sans-avocat"])
+def test_lawyer_branching_and_the_requete_block(tmp_path: Path, with_lawyer: bool) -> None:
+    extra = complements(avocat() if with_lawyer else None)
+    outcome, prompter, path = run_script(tmp_path, mecs_requete(extra))
+
+    section = prompter.asked[prompter.asked.index("etape.documents") + 1 :]
+    lawyer = [
+        "avocat",
+        "avocat.nom",
+        "avocat.barreau",
+        "avocat.adresse.voie",
+        "avocat.adresse.complement",
+        "avocat.adresse.code_postal",
+        "avocat.adresse.commune",
+        "avocat.telephone",
+        "avocat.courriel",
+        "avocat.toque",
+    ]
+    assert section == [
+        *(lawyer if with_lawyer else ["avocat"]),
+        "faits_complementaires",
+        "pieces_complementaires[0]",
+        "lieu_signature",
+        "organisme.signataire",
+        "revue",
+    ]
+    assert prompter.defaults["avocat"] is False  # no lawyer unless said so
+    assert prompter.defaults["lieu_signature"] == "Le Mans"  # the siège's commune
+    assert outcome.statut == "genere"
+    dossier = load_dossier(path)
+    paragraphs = docx_paragraphs(outcome.result.fichiers[0].path)
+    block = [p for p in paragraphs if p.startswith("Ayant pour avocat :")]
+    if with_lawyer:
+        assert dossier.avocat is not None
+        assert (dossier.avocat.barreau, dossier.avocat.toque) == ("Nantes", "B 123")
+        assert dossier.avocat.courriel is None
+        assert block == [
+            "Ayant pour avocat : Maître Camille Fontaine, avocat au barreau de Nantes, "
+            "30 rue de l'Exemple, 44000 Nantes, toque B 123, tél. 02 00 00 00 03."
+        ]
+        assert (
+            "Avocat : Maître Camille Fontaine, barreau de Nantes, 44000 Nantes, toque B 123, "
+            "tél. 02 00 00 00 03"
+        ) in review_lines(prompter)
+    else:
+        assert dossier.avocat is None
+        assert block == []
+        assert "Avocat : aucun" in review_lines(prompter)
+    text = path.read_text(encoding="utf-8")
+    assert "null" not in text
+    assert "pieces_complementaires" not in text  # no empty list in the final file
+
+
+def test_multi_line_faits_refuse_control_characters_and_keep_line_breaks(
+    tmp_path: Path,
+) -> None:
+    extra = complements()
+    at = extra.index(("faits_complementaires", ""))
+    extra[at : at + 1] = [
+        ("faits_complementaires", "Première ligne\x07\nDeuxième ligne"),
+        ("faits_complementaires", "Première ligne\r\nDeuxième ligne\n"),
+    ]
+    outcome, prompter, path = run_script(tmp_path, mecs_requete(extra))
+
+    assert prompter.errors == ["caractère de contrôle interdit (U+0007) à la position 15"]
+    assert prompter.asked.count("faits_complementaires") == 2
+    # The refused text is proposed again, to be corrected rather than retyped.
+    assert prompter.defaults["faits_complementaires"] == "Première ligne\x07\nDeuxième ligne"
+    assert load_dossier(path).faits_complementaires == "Première ligne\nDeuxième ligne"
+    assert "faits_complementaires: |-\n  Première ligne\n  Deuxième ligne\n" in path.read_text(
+        encoding="utf-8"
+    )
+    review = review_lines(prompter)
+    at = review.index("Faits complémentaires (2 lignes) :")
+    assert review[at + 1 : at + 3] == ["  | Première ligne", "  | Deuxième ligne"]
+    import docx
+
+    xml = docx.Document(str(outcome.result.fichiers[0].path)).element.xml
+    assert re.search(r"Première ligne</w:t>\s*<w:br/>\s*<w:t[^>]*>Deuxième ligne</w:t>", xml), (
+        "the line break of the faits complémentaires is lost in the requête"
+    )
+
+
+def test_extra_enclosures_are_added_until_an_empty_answer(tmp_path: Path) -> None:
+    extra = complements(pieces=["Procès-verbal du conseil d'administration", "Rapport 2025"])
+    extra.insert(
+        extra.index(("pieces_complementaires[1]", "Rapport 2025")),
+        ("pieces_complementaires[1]", "Rapport\x01 2025"),
+    )
+    outcome, prompter, path = run_script(tmp_path, mecs_requete(extra))
+
+    assert [name for name in prompter.asked if name.startswith("pieces")] == [
+        "pieces_complementaires[0]",
+        "pieces_complementaires[1]",
+        "pieces_complementaires[1]",
+        "pieces_complementaires[2]",
+    ]
+    assert prompter.errors == ["caractère de contrôle interdit (U+0001) à la position 8"]
+    titles = ["Procès-verbal du conseil d'administration", "Rapport 2025"]
+    assert load_dossier(path).pieces_complementaires == titles
+    review = review_lines(prompter)
+    at = review.index("Pièces jointes supplémentaires :")
+    assert review[at + 1 : at + 3] == [f"  - {t}" for t in titles]
+    paragraphs = docx_paragraphs(outcome.result.fichiers[0].path)
+    assert any(p.endswith(": Rapport 2025") for p in paragraphs)
+
+
+def test_review_edits_the_complements(tmp_path: Path) -> None:
+    first_edit = [
+        *avocat(),
+        ("faits_complementaires", "Les propositions budgétaires incluaient la mesure."),
+        ("pieces_complementaires[0]", "Pièce A"),
+        ("pieces_complementaires[1]", ""),
+        ("lieu_signature", "Paris"),
+    ]
+    second_edit = [
+        *[(name, DEFAULT) for name, _ in avocat()],
+        ("faits_complementaires", DEFAULT),
+        ("pieces_complementaires[0]", ""),  # emptied: Pièce A is removed
+        ("pieces_complementaires[0]", "Pièce B"),
+        ("pieces_complementaires[1]", ""),
+        ("lieu_signature", DEFAULT),
+    ]
+    script = [
+        *mecs_script([("etablissements[0].methode", "cout_unitaire")], ("etp", "2")),
+        *ending(revue="complements"),
+        *first_edit,
+        ("revue", "complements"),
+        *second_edit,
+        ("revue", "quitter"),
+    ]
+    outcome, prompter, path = run_script(tmp_path, script)
+
+    assert prompter.choices["revue"][:-1] == [
+        "generer",
+        "organisme",
+        "autorites",
+        "etablissements",
+        "decisions",
+        "etape",
+        "complements",
+        "signataire",
+    ]
+    first, second, third = (review_lines(prompter, n) for n in range(3))
+    assert "Avocat : aucun" in first
+    assert "Faits complémentaires : aucun" in first
+    assert "Pièces jointes supplémentaires : aucune" in first
+    assert "Lieu de signature : Le Mans" in first
+    assert any(line.startswith("Avocat : Maître Camille Fontaine") for line in second)
+    assert "  - Pièce A" in second
+    assert "Lieu de signature : Paris" in second
+    assert "  - Pièce B" in third and "  - Pièce A" not in third
+    # Editing proposes every current answer again.
+    assert prompter.defaults["avocat"] is True
+    assert prompter.defaults["avocat.nom"] == "Maître Camille Fontaine"
+    assert prompter.defaults["faits_complementaires"] == (
+        "Les propositions budgétaires incluaient la mesure."
+    )
+    assert prompter.defaults["lieu_signature"] == "Paris"
+    assert outcome.statut == "enregistre"
+    dossier = load_dossier(path)
+    assert dossier.avocat is not None and dossier.avocat.nom == "Maître Camille Fontaine"
+    assert dossier.pieces_complementaires == ["Pièce B"]
+    assert dossier.lieu_signature == "Paris"
+
+
+@pytest.mark.parametrize(
+    ("extra", "stop", "saved"),
+    [
+        (
+            complements(avocat(), faits="Un fait.", pieces=["Pièce A"]),
+            "avocat.adresse.code_postal",
+            {"avocat": {"nom": "Maître Camille Fontaine", "barreau": "Nantes"}},
+        ),
+        (
+            complements(faits="Un fait.\nUn autre.", pieces=["Pièce A"]),
+            "faits_complementaires",
+            {"avocat": None},
+        ),
+    ],
+    ids=["dans-l-avocat", "apres-sans-avocat"],
+)
+def test_resume_in_the_middle_of_the_complements_asks_only_what_is_missing(
+    tmp_path: Path, extra: list[tuple[str, Any]], stop: str, saved: dict[str, Any]
+) -> None:
+    script = mecs_requete(extra)
+    at = [name for name, _ in script].index(stop)
+    outcome, prompter, path = run_script(tmp_path, [*script[:at], (stop, INTERRUPT)])
+    assert outcome.statut == "interrompu"
+    assert is_in_progress(path)
+    data, _ = read_dossier_file(path)
+    for key, value in saved.items():
+        assert key in data
+        if isinstance(value, dict):
+            assert value.items() <= data[key].items()
+        else:
+            assert data[key] == value  # an explicit "no lawyer" is remembered
+    assert "faits_complementaires" not in data
+
+    # The deadlines are computed again (a half-answered lawyer does not hide them), then
+    # only the questions not answered yet.
+    resumed = [("etape.documents", ["requete"]), *script[at:]]
+    outcome, prompter, _ = run_script(tmp_path, resumed, data=data, path=path)
+    assert prompter.asked == [name for name, _ in resumed]
+    assert "avocat" not in prompter.asked
+    assert outcome.statut == "genere"
+    dossier = load_dossier(path)
+    assert dossier.pieces_complementaires == ["Pièce A"]
+    assert (dossier.avocat is None) == (saved["avocat"] is None)
+    assert "null" not in path.read_text(encoding="utf-8")
+
+
 # ------------------------------------------------------------ interrupt and resume
 
 
@@ -626,6 +891,23 @@ def test_resume_a_complete_dossier_goes_to_the_review(tmp_path: Path) -> None:
     )
     assert prompter.asked == ["etape.documents", "revue"]
     assert outcome.statut == "enregistre"
+    assert not is_in_progress(EXAMPLES / "mecs-conseil-departemental.yaml")
+
+    # Saved from the review without generating: no longer "en cours de saisie", so its
+    # missing optional answers (no lawyer, no extra enclosure…) are not asked next time.
+    assert path.read_text(encoding="utf-8").startswith(
+        "# Dossier enregistré par recours nouveau, documents non générés. Pour reprendre :\n"
+    )
+    assert not is_in_progress(path)
+    data, _ = read_dossier_file(path)
+    _, prompter, _ = run_script(
+        tmp_path,
+        [("etape.documents", DEFAULT), ("revue", "quitter")],
+        data=data,
+        path=path,
+        today=date(2026, 11, 25),
+    )
+    assert prompter.asked == ["etape.documents", "revue"]
 
 
 def test_resume_reasks_a_value_the_model_now_refuses(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@ end-to-end ``recours nouveau`` run in tmux (send-keys / capture-pane)."""
 
 from __future__ import annotations
 
+import re
 import shlex
 import shutil
 import subprocess
@@ -12,6 +13,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
+import docx
 import pytest
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
@@ -19,6 +21,7 @@ from prompt_toolkit.output import DummyOutput
 from recours.formatting import montant
 from recours.prompter import QuestionaryPrompter
 from recours.questionnaire import Choice
+from recours.validation import load_dossier
 
 DOWN, UP, ENTER, SPACE, CTRL_C = "\x1b[B", "\x1b[A", "\r", " ", "\x03"
 CHOICES = [Choice("a", "Premier"), Choice("b", "Deuxième"), Choice("c", "Troisième")]
@@ -36,6 +39,19 @@ def test_text_keeps_a_default_and_takes_typed_text(terminal: tuple) -> None:
     assert prompter.text("Forme juridique", name="x", default="association") == "association"
     pipe.send_text("\x15778899112" + ENTER)  # Ctrl-U clears the proposed answer
     assert prompter.text("SIREN", name="x", default="123") == "778899112"
+
+
+def test_multiline_text_ends_on_an_empty_line_and_keeps_line_breaks(terminal: tuple) -> None:
+    prompter, pipe = terminal
+    pipe.send_text("Première ligne" + ENTER + "Deuxième ligne" + ENTER + ENTER)
+    assert prompter.multiline("Faits", name="x") == "Première ligne\nDeuxième ligne"
+    pipe.send_text(ENTER)  # an empty text
+    assert prompter.multiline("Faits", name="x") == ""
+    pipe.send_text(ENTER + ENTER)  # the proposed text is kept
+    assert prompter.multiline("Faits", name="x", default="a\nb") == "a\nb"
+    # Pasted text keeps its blank lines (bracketed paste), Escape then Enter also ends.
+    pipe.send_text("\x1b[200~p1\n\np2\x1b[201~" + "\x1b" + ENTER)
+    assert prompter.multiline("Faits", name="x") == "p1\n\np2"
 
 
 def test_select_starts_on_the_default_value(terminal: tuple) -> None:
@@ -122,8 +138,6 @@ class Tmux:
 
 
 def _docx_text(path: Path) -> str:
-    import docx
-
     document = docx.Document(str(path))
     parts = [p.text for p in document.paragraphs]
     for table in document.tables:
@@ -140,8 +154,12 @@ class Filter(str):
     """Text typed into a searchable select (no Ctrl-U: it is not a text field)."""
 
 
+class Lines(tuple[str, ...]):
+    """Lines typed into a multi-line text, each followed by Enter (then Enter ends it)."""
+
+
 # (question on screen, answer): text is typed after Ctrl-U; None accepts the default.
-ANSWERS: list[tuple[str, str | Keys | None]] = [
+ANSWERS: list[tuple[str, str | Keys | Lines | None]] = [
     ("Raison sociale de l'organisme", "Association E2E Les Tilleuls"),
     ("Forme juridique", None),
     ("SIREN (9 chiffres)", "778899112"),
@@ -189,8 +207,12 @@ ANSWERS: list[tuple[str, str | Keys | None]] = [
     ("Avez-vous déjà envoyé un recours gracieux", None),
     ("Décisions saisies", None),
     ("Documents à préparer", None),
-    ("Qui signe les documents", None),
+    ("Êtes-vous représenté par un avocat", None),
+    ("Faits complémentaires à exposer", Lines(["Première ligne des faits", "Deuxième ligne"])),
+    ("Pièce jointe supplémentaire n° 1", "Rapport d'activité 2025"),
+    ("Pièce jointe supplémentaire n° 2", None),
     ("Lieu de signature", None),
+    ("Qui signe les documents", None),
     ("Que voulez-vous faire", None),
 ]
 
@@ -220,6 +242,10 @@ def test_recours_nouveau_end_to_end_in_tmux(tmp_path: Path) -> None:
             tmux.expect(question)
             if isinstance(answer, Keys):
                 tmux.key(*answer)
+            elif isinstance(answer, Lines):
+                for line in answer:
+                    tmux.type(line)
+                    tmux.key("Enter")
             elif isinstance(answer, Filter):
                 tmux.type(answer)
             elif answer is not None:
@@ -240,5 +266,12 @@ def test_recours_nouveau_end_to_end_in_tmux(tmp_path: Path) -> None:
     text = _docx_text(document)
     assert "Association E2E Les Tilleuls" in text
     assert montant(Decimal("10540")) in text
-    assert (tmp_path / "dossier.yaml").is_file()
+    assert "Rapport d'activité 2025" in text
+    xml = docx.Document(str(document)).element.xml
+    assert re.search(r"Première ligne des faits</w:t>\s*<w:br/>\s*<w:t[^>]*>Deuxième ligne<", xml)
+    dossier = load_dossier(tmp_path / "dossier.yaml")
+    assert dossier.avocat is None
+    assert dossier.faits_complementaires == "Première ligne des faits\nDeuxième ligne"
+    assert dossier.pieces_complementaires == ["Rapport d'activité 2025"]
+    assert dossier.lieu_signature == "Le Mans"
     assert list((tmp_path / "documents").iterdir()) == [document]

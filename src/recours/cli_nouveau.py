@@ -96,7 +96,7 @@ def nouveau(
         )
 
     from recours.prompter import QuestionaryPrompter
-    from recours.questionnaire import DossierStore, run
+    from recours.questionnaire import DossierStore, is_in_progress, run
 
     outcome = run(
         QuestionaryPrompter(),
@@ -107,6 +107,7 @@ def nouveau(
         formats=fmts,
         force=force,
         modeles=modeles,
+        in_progress=reprendre is not None and is_in_progress(reprendre),
     )
     if outcome.statut == "interrompu":
         sys.exit(130)

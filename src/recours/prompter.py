@@ -12,6 +12,9 @@ from collections.abc import Sequence
 from typing import Any
 
 import questionary
+from prompt_toolkit.enums import DEFAULT_BUFFER
+from prompt_toolkit.filters import has_focus
+from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 from prompt_toolkit.styles import Style
 
 from recours.questionnaire import Choice
@@ -20,6 +23,7 @@ STYLE = Style([("qmark", "fg:ansicyan bold"), ("question", "bold"), ("answer", "
 INSTRUCTION_SELECT = "(flèches puis Entrée)"
 INSTRUCTION_SEARCH = "(tapez pour filtrer, flèches puis Entrée)"
 INSTRUCTION_CHECKBOX = "(Espace pour cocher, Entrée pour valider)"
+INSTRUCTION_MULTILINE = "(Entrée sur une ligne vide pour terminer)"
 
 
 def _choices(choices: Sequence[Choice], checked: Sequence[str] | None = None) -> list[Any]:
@@ -45,6 +49,35 @@ class QuestionaryPrompter:
     ) -> str:
         answer = questionary.text(
             message, default=default, instruction=instruction, style=STYLE, **self.terminal
+        ).unsafe_ask()
+        return str(answer)
+
+    def multiline(
+        self, message: str, *, name: str, default: str = "", instruction: str | None = None
+    ) -> str:
+        # Enter adds a line; Enter on an empty last line ends the text (that line is not
+        # kept). Escape then Enter also ends it, as in any prompt_toolkit multiline field.
+        bindings = KeyBindings()
+
+        @bindings.add("enter", filter=has_focus(DEFAULT_BUFFER))
+        def _enter(event: KeyPressEvent) -> None:
+            buffer = event.current_buffer
+            document = buffer.document
+            if document.is_cursor_at_the_end and not document.current_line:
+                if buffer.text.endswith("\n"):
+                    buffer.text = buffer.text[:-1]
+                buffer.validate_and_handle()
+            else:
+                buffer.newline(copy_margin=False)
+
+        answer = questionary.text(
+            message,
+            default=default,
+            multiline=True,
+            instruction=instruction or INSTRUCTION_MULTILINE,
+            key_bindings=bindings,
+            style=STYLE,
+            **self.terminal,
         ).unsafe_ask()
         return str(answer)
 

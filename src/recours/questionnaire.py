@@ -8,7 +8,10 @@ is checked by the same pydantic validators as a dossier file, field by field
 neutral placeholders for what is not known yet (:func:`cross_problems`).
 
 Resuming: a key present in the dict is an answered question (``null`` records an optional
-question answered "nothing"), so ``--reprendre`` asks only what is missing.
+question answered "nothing"), so ``--reprendre`` asks only what is missing. A dossier that
+validates goes straight to the review, unless its file says that the questions have not all
+been asked yet (:func:`is_in_progress`): a valid dossier may still miss optional answers (the
+compléments, the signatory).
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from recours.identifiers import departement_from_code_postal, departement_from_f
 from recours.models import (
     Adresse,
     Autorite,
+    Avocat,
     Contact,
     Decision,
     Dossier,
@@ -89,6 +93,12 @@ class Prompter(Protocol):
     def checkbox(
         self, message: str, choices: Sequence[Choice], *, name: str, default: Sequence[str] = ()
     ) -> list[str]: ...
+
+    def multiline(
+        self, message: str, *, name: str, default: str = "", instruction: str | None = None
+    ) -> str:
+        """Free text over several lines (line breaks kept as "\\n")."""
+        ...
 
     def confirm(self, message: str, *, name: str, default: bool = True) -> bool: ...
 
@@ -191,7 +201,18 @@ def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.ScalarNo
     return dumper.represent_scalar(tag, text)
 
 
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    # Multi-line text (faits complémentaires) as a readable "|" block; PyYAML falls back to
+    # a quoted scalar when the block style cannot represent the text exactly.
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
 _Dumper.add_representer(Decimal, _represent_decimal)
+_Dumper.add_representer(str, _represent_str)
+
+IN_PROGRESS = "# Dossier en cours de saisie (recours nouveau)"
+REVIEWED = "# Dossier enregistré par recours nouveau, documents non générés"
 
 
 def without_nulls(value: Any) -> Any:
@@ -201,6 +222,28 @@ def without_nulls(value: Any) -> Any:
     if isinstance(value, list):
         return [without_nulls(v) for v in value]
     return value
+
+
+def final_form(data: Data) -> Data:
+    """The dossier as written once finished: no ``null`` markers, no empty optional list."""
+    final: Data = without_nulls(data)
+    if final.get("pieces_complementaires") == []:
+        del final["pieces_complementaires"]
+    return final
+
+
+def is_in_progress(path: Path) -> bool:
+    """Whether the file is a dossier the questionnaire was still filling in (its header)."""
+    try:
+        with path.open(encoding="utf-8-sig", errors="replace") as handle:
+            for line in handle:
+                if not line.startswith("#"):
+                    return False
+                if line.startswith(IN_PROGRESS):
+                    return True
+    except OSError:
+        return False
+    return False
 
 
 def _schema_comment(path: Path) -> str:
@@ -214,15 +257,17 @@ def _schema_comment(path: Path) -> str:
     return ""
 
 
-def dump_dossier(data: Data, path: Path, final: bool = False) -> str:
+def dump_dossier(data: Data, path: Path, final: bool = False, in_progress: bool = True) -> str:
+    """The file's text. Not final: a header says how to resume and, while the questions have
+    not all been asked (``in_progress``), that the dossier is still being answered."""
     header = _schema_comment(path)
     if not final:
+        state = IN_PROGRESS if in_progress else REVIEWED
         header += (
-            "# Dossier en cours de saisie (recours nouveau). Pour reprendre :\n"
-            f"#   recours nouveau --reprendre {shlex.quote(str(path))}\n"
+            f"{state}. Pour reprendre :\n#   recours nouveau --reprendre {shlex.quote(str(path))}\n"
         )
     body = yaml.dump(
-        without_nulls(data) if final else data,
+        final_form(data) if final else data,
         Dumper=_Dumper,
         sort_keys=False,
         allow_unicode=True,
@@ -237,9 +282,12 @@ class DossierStore:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.saved = False
+        # Until the review, some questions may not have been asked yet.
+        self.in_progress = True
 
     def save(self, data: Data, final: bool = False) -> None:
-        atomic_write_text(self.path, dump_dossier(data, self.path, final), force=True)
+        text = dump_dossier(data, self.path, final, self.in_progress)
+        atomic_write_text(self.path, text, force=True)
         self.saved = True
 
 
@@ -298,20 +346,31 @@ SECTIONS = {
     "etablissements": "Établissements, financeurs et montants",
     "decisions": "Décisions contestées",
     "etape": "Étape, délais et documents",
+    "complements": "Compléments (avocat, faits, pièces jointes, lieu de signature)",
     "signataire": "Signataire",
 }
+# Dossier keys of the "compléments" section, all optional.
+COMPLEMENTS = ("avocat", "faits_complementaires", "pieces_complementaires", "lieu_signature")
+INSTRUCTION_LIGNE_VIDE = "(facultatif : Entrée sur une ligne vide pour terminer)"
 
 
 class Questionnaire:
     """The questions, in the issue's order; ``data`` is the dossier being built."""
 
     def __init__(
-        self, prompter: Prompter, store: DossierStore, today: date, data: Data | None = None
+        self,
+        prompter: Prompter,
+        store: DossierStore,
+        today: date,
+        data: Data | None = None,
+        in_progress: bool = False,
     ) -> None:
         self.prompter = prompter
         self.store = store
         self.today = today
         self.data: Data = data if data is not None else {}
+        # The resumed file was being answered: a valid dossier may still miss answers.
+        self.in_progress = in_progress
         self.editing = False
         self.asked = 0
         # Documents chosen at the "étape" step (not part of the dossier file).
@@ -362,6 +421,7 @@ class Questionnaire:
         optional: bool = False,
         cross: Callable[[], list[str]] | None = None,
         instruction: str | None = None,
+        multiline: bool = False,
     ) -> Any:
         """Ask one typed answer until the model accepts it; store and save it."""
         if key in box and not self.editing:
@@ -373,11 +433,10 @@ class Questionnaire:
             default = box[key]
         if optional and instruction is None:
             instruction = "(facultatif : Entrée pour laisser vide)"
+        ask = self.prompter.multiline if multiline else self.prompter.text
         while True:
             self.asked += 1
-            raw = self.prompter.text(
-                message, name=path, default=_shown(default), instruction=instruction
-            ).strip()
+            raw = ask(message, name=path, default=_shown(default), instruction=instruction).strip()
             try:
                 value = None if optional and not raw else check(raw)
             except AnswerError as exc:
@@ -1218,7 +1277,7 @@ class Questionnaire:
 
         self.prompter.say("\n— Étape de la procédure et délais —")
         try:
-            dossier = validate_dossier(without_nulls(self.data), str(self.store.path))
+            dossier = validate_dossier(without_nulls(self._before_etape()), str(self.store.path))
         except DossierInvalidError as exc:
             self.prompter.error("Délais non calculables tant que le dossier est incomplet :")
             for problem in exc.problemes:
@@ -1308,6 +1367,136 @@ class Questionnaire:
             "Documents à préparer", offered, name="etape.documents", default=default
         )
 
+    def _before_etape(self) -> Data:
+        """The dossier without the sections asked after the étape (the deadlines do not
+        depend on them): a lawyer or a signatory half answered does not hide the deadlines."""
+        data = {k: v for k, v in self.data.items() if k not in COMPLEMENTS}
+        org = data.get("organisme")
+        if isinstance(org, dict) and "signataire" in org:
+            data["organisme"] = {k: v for k, v in org.items() if k != "signataire"}
+        return data
+
+    # compléments --------------------------------------------------------------------
+
+    def complements(self) -> None:
+        self.prompter.say("\n— Compléments (facultatifs) —")
+        avocat = self._optional_group(
+            self.data, "avocat", "avocat", "Êtes-vous représenté par un avocat ?"
+        )
+        if avocat is not None:
+            self._text(
+                avocat,
+                "nom",
+                field(Avocat, "nom"),
+                "avocat.nom",
+                "Avocat : nom de l'avocat ou du cabinet (ex. Maître Camille Fontaine)",
+            )
+            self._text(
+                avocat,
+                "barreau",
+                field(Avocat, "barreau"),
+                "avocat.barreau",
+                "Avocat : barreau (ex. Lyon)",
+            )
+            self._adresse(avocat, "adresse", "avocat.adresse", "Adresse de l'avocat")
+            for key, message in (
+                ("telephone", "Avocat : téléphone"),
+                ("courriel", "Avocat : adresse électronique"),
+                ("toque", "Avocat : numéro de toque ou de case"),
+            ):
+                self._text(avocat, key, field(Avocat, key), f"avocat.{key}", message, optional=True)
+        if "faits_complementaires" not in self.data or self.editing:
+            self.prompter.say(
+                "Faits complémentaires : ils sont repris tels quels, avec leurs retours à la "
+                "ligne, dans l'exposé des faits du recours gracieux et de la requête."
+            )
+        self._text(
+            self.data,
+            "faits_complementaires",
+            field(Dossier, "faits_complementaires"),
+            "faits_complementaires",
+            "Faits complémentaires à exposer (texte libre, sur plusieurs lignes si besoin)",
+            optional=True,
+            instruction=INSTRUCTION_LIGNE_VIDE,
+            multiline=True,
+        )
+        self._pieces()
+        siege = self._sub(self.data, "organisme").get("siege") or {}
+        self._text(
+            self.data,
+            "lieu_signature",
+            field(Dossier, "lieu_signature"),
+            "lieu_signature",
+            "Lieu de signature",
+            default=siege.get("commune"),
+            optional=True,
+        )
+
+    def _pieces(self) -> None:
+        """Titles of extra enclosures, one per question, until an empty answer.
+
+        The list is saved after each title; once present it counts as answered (like the
+        other lists). Editing proposes each title again: emptied, it is removed.
+        """
+        key = "pieces_complementaires"
+        current = self.data.get(key)
+
+        def check(value: Any) -> str:
+            return str(check_field(Dossier, key, [value])[0])
+
+        if (
+            key in self.data
+            and not self.editing
+            and isinstance(current, list)
+            and all(check_error(Dossier, key, [v]) is None for v in current)
+        ):
+            return
+        self.prompter.say(
+            "Pièces jointes supplémentaires : les pièces habituelles (décision contestée, "
+            "tableau des montants…) sont déjà inventoriées ; ajoutez ici les autres, une par "
+            "question."
+        )
+        pieces: list[Any] = list(current) if isinstance(current, list) else []
+        self.data[key] = pieces
+        index = 0
+        while True:
+            existing = index < len(pieces)
+            default = _shown(pieces[index]) if existing else ""
+            problem = check_error(Dossier, key, [pieces[index]]) if existing else None
+            if problem is not None:
+                self.prompter.error(f"Pièce jointe supplémentaire n° {index + 1} : {problem}")
+            instruction = (
+                "(videz le champ pour retirer cette pièce)" if existing else INSTRUCTION_LIGNE_VIDE
+            )
+            while True:
+                self.asked += 1
+                raw = self.prompter.text(
+                    f"Pièce jointe supplémentaire n° {index + 1} : intitulé",
+                    name=f"{key}[{index}]",
+                    default=default,
+                    instruction=instruction,
+                ).strip()
+                try:
+                    title = check(raw) if raw else None
+                except AnswerError as exc:
+                    self.prompter.error(str(exc))
+                    default = raw
+                    continue
+                break
+            if title is None:
+                if existing:
+                    del pieces[index]
+                    self._save()
+                    continue
+                self._save()
+                return
+            if existing:
+                pieces[index] = title
+            else:
+                pieces.append(title)
+            self._save()
+            index += 1
+
     # signataire ---------------------------------------------------------------------
 
     def signataire(self) -> None:
@@ -1349,16 +1538,6 @@ class Questionnaire:
                 "d'administration du 12 mars 2025)",
                 cross=lambda: cross_problems(Organisme, org, under("signataire")),
             )
-        siege = org.get("siege") or {}
-        self._text(
-            self.data,
-            "lieu_signature",
-            field(Dossier, "lieu_signature"),
-            "lieu_signature",
-            "Lieu de signature",
-            default=siege.get("commune"),
-            optional=True,
-        )
 
     def autorites(self) -> None:
         """Review edit: every authority's details (their choice is made per établissement)."""
@@ -1372,7 +1551,7 @@ class Questionnaire:
         complete = False
         try:
             validate_dossier(without_nulls(self.data), "reprise")
-            complete = True
+            complete = not self.in_progress
         except DossierInvalidError:
             pass
         if not complete:
@@ -1381,10 +1560,13 @@ class Questionnaire:
             self.decisions()
         self.etape()
         if not complete:
+            self.complements()
             self.signataire()
         return self.review()
 
     def review(self) -> str:
+        # Every question has been asked: from now on a saved file is no longer "en cours".
+        self.store.in_progress = False
         while True:
             lines, valid = self.summary()
             for line in lines:
@@ -1483,15 +1665,14 @@ class Questionnaire:
             "Documents à générer : "
             + (", ".join(labels[d] for d in self.documents) or "aucun (dossier seulement)")
         )
+        lines += complements_summary(dossier)
         sig = org.signataire
         who = (
             f"{sig.nom}, {sig.qualite} ({sig.delegation})"
             if sig
             else f"{rep.nom}, {rep.qualite} (représentant légal)"
         )
-        lines.append(
-            f"Signataire : {who} ; lieu de signature : {dossier.lieu_signature or org.siege.commune}"
-        )
+        lines.append(f"Signataire : {who}")
         return lines, True
 
     def documents_for_generation(self) -> list[str] | None:
@@ -1499,6 +1680,44 @@ class Questionnaire:
         if sorted(self.documents) == sorted(self.default_documents):
             return None
         return list(self.documents)
+
+
+FAITS_SHOWN = 6  # lines of the faits complémentaires shown in the review
+
+
+def complements_summary(dossier: Dossier) -> list[str]:
+    """Review lines of the "compléments" section."""
+    lines: list[str] = []
+    av = dossier.avocat
+    if av is None:
+        lines.append("Avocat : aucun")
+    else:
+        extra = "".join(
+            f", {label}{value}"
+            for label, value in (("toque ", av.toque), ("tél. ", av.telephone), ("", av.courriel))
+            if value
+        )
+        lines.append(
+            f"Avocat : {av.nom}, barreau de {av.barreau}, {av.adresse.code_postal} "
+            f"{av.adresse.commune}{extra}"
+        )
+    faits = (dossier.faits_complementaires or "").splitlines()
+    if not any(line.strip() for line in faits):
+        lines.append("Faits complémentaires : aucun")
+    else:
+        lines.append(f"Faits complémentaires ({len(faits)} ligne{'s' if len(faits) > 1 else ''}) :")
+        for line in faits[:FAITS_SHOWN]:
+            lines.append(f"  | {line if len(line) <= 100 else line[:99] + '…'}")
+        if len(faits) > FAITS_SHOWN:
+            lines.append(f"  | … ({len(faits) - FAITS_SHOWN} ligne(s) de plus)")
+    if dossier.pieces_complementaires:
+        lines.append("Pièces jointes supplémentaires :")
+        lines += [f"  - {title}" for title in dossier.pieces_complementaires]
+    else:
+        lines.append("Pièces jointes supplémentaires : aucune")
+    lieu = dossier.lieu_signature or f"{dossier.organisme.siege.commune} (commune du siège)"
+    lines.append(f"Lieu de signature : {lieu}")
+    return lines
 
 
 def check_error(model: type[BaseModel], name: str, value: Any) -> str | None:
@@ -1529,13 +1748,16 @@ def run(
     formats: Sequence[str] = ("docx", "pdf"),
     force: bool = False,
     modeles: Path | None = None,
+    in_progress: bool = False,
 ) -> Outcome:
     """The whole ``recours nouveau``: questions, review, final dossier, documents.
 
+    ``in_progress``: ``data`` comes from a file the questionnaire was filling in
+    (:func:`is_in_progress`), so its missing optional answers are asked even if it is valid.
     Ctrl-C (KeyboardInterrupt) or Ctrl-D (EOFError) stops cleanly: every answer given so
     far is already saved, and the way to resume is printed.
     """
-    questionnaire = Questionnaire(prompter, store, today, data)
+    questionnaire = Questionnaire(prompter, store, today, data, in_progress)
     try:
         if data is not None:
             prompter.say(
