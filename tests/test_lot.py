@@ -514,3 +514,11 @@ def test_pdf_synthesis_and_zip(tmp_path: Path) -> None:
     names = zipfile.ZipFile(tmp_path / "s" / "lot.zip").namelist()
     assert f"{ORG_B}/recours-gracieux_departement-de-la-sarthe.pdf" in names
     assert "rapport.xlsx" in names and not any(MANIFEST in n for n in names)
+
+
+def test_exercise_columns_start_with_the_accord() -> None:
+    from recours.lot_columns import EXERCISES
+    from recours.referentiel import load_referentiel
+
+    assert EXERCISES[0] == load_referentiel().accord.date_effet.valeur.year
+    assert EXERCISES == tuple(range(EXERCISES[0], EXERCISES[-1] + 1))

@@ -37,8 +37,11 @@ Kind = Literal["texte", "identifiant", "nombre", "entier", "date", "oui_non", "c
 AUTHORITY_SLOTS = (1, 2)
 """Two authorities per établissement: enough for every co-funded category (ARS + département)."""
 
-EXERCISES = (2024, 2025, 2026)
-"""Exercises offered as column groups: the accord applies from 2024; 2026 is the current one."""
+LAST_EXERCISE = 2028
+EXERCISES = tuple(range(2024, LAST_EXERCISE + 1))
+"""Exercises offered as column groups: the accord applies from 2024 (the referential's
+date_effet, checked by a test); a few years ahead so that next year's workbooks still fit.
+Empty exercise columns are simply ignored."""
 
 ID_WIDTHS = {"finess": 9, "siren": 9, "siret": 14, "code_postal": 5, "departement": 2}
 """Identifiers that Excel turns into numbers: their width, to restore lost leading zeros."""
