@@ -317,6 +317,16 @@ def test_delais_ics_no_overwrite_without_force(runner: CliRunner, tmp_path: Path
     assert [p.name for p in tmp_path.iterdir()] == ["delais.ics"]  # no temporary file left
 
 
+def test_delais_ics_unwritable_folder_is_a_french_error(runner: CliRunner, tmp_path: Path) -> None:
+    # Review: a file where the folder should be used to escape as a raw FileExistsError.
+    (tmp_path / "fichier").write_bytes(b"x")
+    ics = tmp_path / "fichier" / "delais.ics"
+    result = run(runner, *EX_11, "--ics", str(ics))
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.startswith(f"Erreur : {ics} : écriture impossible (")
+    assert "Traceback" not in result.stderr
+
+
 # ------------------------------------------------------------------ schema, help
 
 

@@ -381,6 +381,24 @@ def test_default_plan_follows_the_stage() -> None:
     assert [d.kind for d in plan_documents(chrs, None)] == ["requete"]
 
 
+def test_letters_to_authorities_with_the_same_long_name_prefix_get_distinct_files(
+    tmp_path: Path,
+) -> None:
+    # Review: slugs are cut at 60 characters; two letters used to share one file name, so
+    # the second silently replaced the first in the same run.
+    data = load_yaml((ROOT / "examples" / "multisite-ars-cpom.yaml").read_text("utf-8"))
+    prefix = "Agence régionale de santé d'Île-de-France, délégation départementale de"
+    data["autorites"][0]["nom"] = prefix + " la Seine-Saint-Denis"
+    data["autorites"][1]["nom"] = prefix + " Paris"
+    dossier = validate_dossier(data, "test")
+    stems = [d.stem for d in plan_documents(dossier, ["gracieux", "requete"])]
+    assert len(set(stems)) == len(stems)
+    result = generate(
+        dossier, sortie=tmp_path, today=TODAY, documents=["gracieux"], formats=["docx"]
+    )
+    assert len({f.path for f in result.fichiers}) == len(result.fichiers) == 2
+
+
 def test_a_template_with_an_unknown_variable_fails_clearly(tmp_path: Path) -> None:
     custom = tmp_path / "modeles"
     custom.mkdir()

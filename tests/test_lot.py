@@ -521,4 +521,4 @@ def test_exercise_columns_start_with_the_accord() -> None:
     from recours.referentiel import load_referentiel
 
     assert EXERCISES[0] == load_referentiel().accord.date_effet.valeur.year
-    assert EXERCISES == tuple(range(EXERCISES[0], EXERCISES[-1] + 1))
+    assert tuple(range(EXERCISES[0], EXERCISES[-1] + 1)) == EXERCISES

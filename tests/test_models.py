@@ -701,3 +701,26 @@ def test_tabs_pasted_from_word_become_spaces(dossier_data: dict[str, Any]) -> No
     dossier_data.update(faits_complementaires="a\tb\nc", reference="X\tY")
     dossier = validate_dossier(dossier_data, "tabs")
     assert (dossier.faits_complementaires, dossier.reference) == ("a b\nc", "X Y")
+
+
+def test_tariff_decision_notified_before_2025_warns_of_the_one_month_rule(
+    dossier_data: dict[str, Any],
+) -> None:
+    # Review: CASF R.351-15 (old) gave one month before the TITSS; the engine counts two
+    # months (CJA R.421-1), a later date than the prudent one: the user must be told.
+    from recours.checks import dossier_warnings
+
+    dossier_data["decisions"][0].update(date="2024-11-04", date_notification="2024-11-08")
+    warnings = dossier_warnings(validate_dossier(dossier_data, "test"), date(2024, 11, 20))
+    expected = (
+        "decisions[0].date_notification : décision de tarification notifiée avant le "
+        "1er janvier 2025 ; le délai de recours devant le tribunal de la tarification était "
+        "alors d'un mois (CASF, art. R.351-15 (ancien)), et non de deux."
+    )
+    assert [w for w in warnings if w.startswith("decisions[0].date_notification")] == [
+        expected + " Les dates calculées retiennent deux mois et les dispositions transitoires"
+        " n'ont pas été vérifiées : faites contrôler le délai par un professionnel du droit"
+    ]
+    dossier_data["decisions"][0].update(date="2025-01-02", date_notification="2025-01-03")
+    warnings = dossier_warnings(validate_dossier(dossier_data, "test"), date(2025, 1, 20))
+    assert not [w for w in warnings if w.startswith("decisions[0].date_notification")]

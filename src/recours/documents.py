@@ -108,6 +108,21 @@ def renderers_for(custom_dir: Path | None = None) -> Renderers:
 atexit.register(renderers_for.cache_clear)
 
 
+def _unique_stem(stem: str, distinct: str, used: set[str]) -> str:
+    """``stem``, or ``stem_<distinct>`` when a document of the run already has that name.
+
+    Slugs are cut at a word boundary, so two long names sharing their beginning give the
+    same slug: without this, the second document would silently replace the first.
+    """
+    candidate = stem if stem not in used else f"{stem}_{slug(distinct, 40)}"
+    counter = 2
+    while candidate in used:
+        candidate = f"{stem}_{counter}"
+        counter += 1
+    used.add(candidate)
+    return candidate
+
+
 def plan_documents(dossier: Dossier, documents: Iterable[str] | None) -> list[PlannedDocument]:
     """The documents a dossier calls for.
 
@@ -116,6 +131,7 @@ def plan_documents(dossier: Dossier, documents: Iterable[str] | None) -> list[Pl
     """
     wanted = set(documents) if documents is not None else None
     planned: list[PlannedDocument] = []
+    used: set[str] = set()
     for autorite in dossier.autorites:
         decisions = gracieux_decisions(dossier, autorite.id)
         if not decisions:
@@ -127,7 +143,7 @@ def plan_documents(dossier: Dossier, documents: Iterable[str] | None) -> list[Pl
                     "gracieux",
                     autorite.id,
                     f"recours gracieux — {autorite.nom}",
-                    f"recours-gracieux_{slug(autorite.nom)}",
+                    _unique_stem(f"recours-gracieux_{slug(autorite.nom)}", autorite.id, used),
                 )
             )
     for index, decision in enumerate(dossier.decisions):
@@ -141,7 +157,11 @@ def plan_documents(dossier: Dossier, documents: Iterable[str] | None) -> list[Pl
                     "requete",
                     str(index),
                     f"requête — {autorite.nom} ({ident})",
-                    f"requete_{slug(ident, 40)}_{slug(autorite.nom, 40)}",
+                    _unique_stem(
+                        f"requete_{slug(ident, 40)}_{slug(autorite.nom, 40)}",
+                        f"decision-{index + 1}",
+                        used,
+                    ),
                 )
             )
     return planned

@@ -43,8 +43,11 @@ def atomic_write_bytes(path: Path, data: bytes, force: bool = False) -> None:
     A crash or Ctrl-C leaves either the old file or the new one, never half a file.
     """
     check_writable(path, force)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise RecoursError(f"{path} : écriture impossible ({exc.strerror})") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -52,8 +55,11 @@ def atomic_write_bytes(path: Path, data: bytes, force: bool = False) -> None:
             os.fsync(handle.fileno())
         os.chmod(tmp_name, _MODE)
         os.replace(tmp_name, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp_name).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            # Disk full, a folder where the file should be...: a French message, no traceback.
+            raise RecoursError(f"{path} : écriture impossible ({exc.strerror})") from None
         raise
 
 
