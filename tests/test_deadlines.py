@@ -921,3 +921,58 @@ def _check_consistency(report: DeadlineReport) -> None:
     if following is not None:
         assert following.statut in {"ouvert", "dernier_jour"}
     json.dumps(report.to_json())
+
+
+# Former CASF R.351-15 (one month before the TITSS) for tariff decisions, until 31 Dec 2024.
+@pytest.mark.parametrize(
+    ("inp", "gracieux_limit", "interruptive", "contentieux_limit"),
+    [
+        # Notified 15 Nov 2024: 15 Dec (Sun) + 1 -> Mon 16 Dec 2024.
+        (
+            DeadlineInput(notification=date(2024, 11, 15), decision_tarifaire=True),
+            date(2024, 12, 16),
+            None,
+            date(2024, 12, 16),
+        ),
+        # Same decision not marked as a tariff: two months, 15 Jan + 1 -> Thu 16 Jan 2025.
+        (
+            DeadlineInput(notification=date(2024, 11, 15)),
+            date(2025, 1, 16),
+            None,
+            date(2025, 1, 16),
+        ),
+        # Recours posted 20 Dec 2024: late under the one-month rule, does not interrupt.
+        (
+            DeadlineInput(
+                notification=date(2024, 11, 15),
+                envoi_gracieux=date(2024, 12, 20),
+                reception_gracieux=date(2024, 12, 23),
+                decision_tarifaire=True,
+            ),
+            date(2024, 12, 16),
+            False,
+            date(2024, 12, 16),
+        ),
+        # Posted in time; implicit rejection 12 Feb 2025, after the reform -> two months:
+        # 12 Apr (Sat) + 1 = 13 Apr (Sun) -> Mon 14 Apr 2025.
+        (
+            DeadlineInput(
+                notification=date(2024, 11, 15),
+                envoi_gracieux=date(2024, 12, 10),
+                reception_gracieux=date(2024, 12, 12),
+                decision_tarifaire=True,
+            ),
+            date(2024, 12, 16),
+            True,
+            date(2025, 4, 14),
+        ),
+    ],
+)
+def test_tariff_decisions_before_the_2025_reform(
+    inp: DeadlineInput, gracieux_limit: date, interruptive: bool | None, contentieux_limit: date
+) -> None:
+    report = compute_deadlines(inp, date(2026, 11, 22))
+    assert report.recours_gracieux.date_limite == gracieux_limit
+    assert report.gracieux_interruptif is interruptive
+    assert report.recours_contentieux.date_limite == contentieux_limit
+    assert any("R.351-15" in w for w in report.avertissements)

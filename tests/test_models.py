@@ -703,24 +703,25 @@ def test_tabs_pasted_from_word_become_spaces(dossier_data: dict[str, Any]) -> No
     assert (dossier.faits_complementaires, dossier.reference) == ("a b\nc", "X Y")
 
 
-def test_tariff_decision_notified_before_2025_warns_of_the_one_month_rule(
+def test_tariff_decision_notified_before_2025_uses_the_one_month_rule(
     dossier_data: dict[str, Any],
 ) -> None:
-    # Review: CASF R.351-15 (old) gave one month before the TITSS; the engine counts two
-    # months (CJA R.421-1), a later date than the prudent one: the user must be told.
-    from recours.checks import dossier_warnings
+    # Former CASF R.351-15: one month before the TITSS until 31 December 2024. Notified
+    # 8 November 2024 -> échéance 8 December (Sunday) + 1 day -> Monday 9 December 2024.
+    from recours.procedure import decision_deadlines
 
     dossier_data["decisions"][0].update(date="2024-11-04", date_notification="2024-11-08")
-    warnings = dossier_warnings(validate_dossier(dossier_data, "test"), date(2024, 11, 20))
-    expected = (
-        "decisions[0].date_notification : décision de tarification notifiée avant le "
-        "1er janvier 2025 ; le délai de recours devant le tribunal de la tarification était "
-        "alors d'un mois (CASF, art. R.351-15 (ancien)), et non de deux."
+    dossier = validate_dossier(dossier_data, "test")
+    report = decision_deadlines(dossier, dossier.decisions[0], date(2024, 11, 20))
+    assert report.recours_contentieux.date_limite == date(2024, 12, 9)
+    assert report.recours_contentieux.fondements[0] == "casf-r351-15"
+    assert report.avertissements[0].startswith(
+        "Décision de tarification notifiée avant le 1er janvier 2025 : le tribunal de la "
+        "tarification devait alors être saisi dans le délai d'un mois (CASF, art. R.351-15 (ancien))"
     )
-    assert [w for w in warnings if w.startswith("decisions[0].date_notification")] == [
-        expected + " Les dates calculées retiennent deux mois et les dispositions transitoires"
-        " n'ont pas été vérifiées : faites contrôler le délai par un professionnel du droit"
-    ]
     dossier_data["decisions"][0].update(date="2025-01-02", date_notification="2025-01-03")
-    warnings = dossier_warnings(validate_dossier(dossier_data, "test"), date(2025, 1, 20))
-    assert not [w for w in warnings if w.startswith("decisions[0].date_notification")]
+    dossier = validate_dossier(dossier_data, "test")
+    report = decision_deadlines(dossier, dossier.decisions[0], date(2025, 1, 20))
+    # After the reform: two months (CJA R.421-1): 3 March 2025 + 1 day -> 4 March 2025.
+    assert report.recours_contentieux.date_limite == date(2025, 3, 4)
+    assert not [w for w in report.avertissements if "R.351-15" in w]

@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from recours.amounts import compute_amounts
-from recours.formatting import date_longue
 from recours.models import Dossier
-from recours.referentiel import article_label, load_referentiel
+from recours.referentiel import load_referentiel
 
 
 def dossier_warnings(dossier: Dossier, today: date) -> list[str]:
@@ -38,18 +37,7 @@ def dossier_warnings(dossier: Dossier, today: date) -> list[str]:
                 warnings.append(
                     f"etablissements[{i}].exercices[{j}].annee : exercice {ex.annee} futur"
                 )
-    reform = ref.tribunaux.date_tarification
     for i, dec in enumerate(dossier.decisions):
-        if ref.natures_decision[dec.nature].fixe_un_tarif and dec.date_notification < reform:
-            # The engines apply the 2-month rule of CJA R.421-1; before the reform the tariff
-            # judge had to be seized within one month, which may be the earlier date.
-            warnings.append(
-                f"decisions[{i}].date_notification : décision de tarification notifiée avant le "
-                f"{date_longue(reform)} ; le délai de recours devant le tribunal de la tarification "
-                f"était alors d'un mois ({article_label('casf-r351-15')}), et non de deux. Les "
-                "dates calculées retiennent deux mois et les dispositions transitoires n'ont pas "
-                "été vérifiées : faites contrôler le délai par un professionnel du droit"
-            )
         if dec.voies_et_delais_mentionnes is None:
             warnings.append(
                 f"decisions[{i}].voies_et_delais_mentionnes : non renseigné ; le délai de deux mois "

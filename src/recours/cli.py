@@ -77,6 +77,11 @@ def main() -> None:
     help="L'accusé de réception du recours gracieux n'avait pas les mentions de l'article R.112-5 du CRPA.",
 )
 @click.option(
+    "--decision-tarifaire",
+    is_flag=True,
+    help="La décision fixe un tarif (avant le 1er janvier 2025 : délai d'un mois devant le tribunal de la tarification).",
+)
+@click.option(
     "--departement",
     metavar="CODE",
     help="Département de l'établissement (jours fériés locaux, outre-mer).",
@@ -100,6 +105,7 @@ def delais(
     rejet_explicite: str | None,
     sans_voies_et_delais: bool,
     accuse_non_conforme: bool,
+    decision_tarifaire: bool,
     departement: str | None,
     aujourdhui: str | None,
     as_json: bool,
@@ -137,6 +143,7 @@ def delais(
             rejet_explicite=rejet,
             voies_et_delais_mentionnes=not sans_voies_et_delais,
             departement=departement,
+            decision_tarifaire=decision_tarifaire,
         ),
         today=parse_date(aujourdhui, "--aujourdhui") or today(),
     )

@@ -76,6 +76,7 @@ class DeadlineInput:
     rejet_explicite: date | None = None  # notification of an explicit rejection of the recours
     voies_et_delais_mentionnes: bool = True  # in the notification of the decision
     departement: str | None = None  # département of the établissement ("75", "2A", "971"...)
+    decision_tarifaire: bool = False  # the decision sets a tariff (pre-2025 one-month rule)
 
 
 @dataclass(frozen=True)
@@ -381,12 +382,48 @@ def _validate(inp: DeadlineInput) -> None:
         raise DossierInvalidError("dates du recours", problems)
 
 
+def _months(inp: DeadlineInput, start: date) -> int:
+    """Length of a contentious delay starting on `start`.
+
+    Before the transfer to the administrative courts (1 January 2025), a tariff decision had
+    to be brought before the TITSS within one month (former CASF R.351-15). The transitional
+    provisions of décret n° 2024-1168 were not read, so the shorter, prudent length is kept
+    for any delay that starts before the reform.
+    """
+    ref = load_referentiel()
+    if inp.decision_tarifaire and start < ref.tribunaux.date_tarification:
+        return ref.delais.recours_mois_tarification_avant_reforme
+    return ref.delais.recours_mois
+
+
+def _pre_reform_warning(inp: DeadlineInput) -> list[str]:
+    reform = load_referentiel().tribunaux.date_tarification
+    if inp.notification >= reform:
+        return []
+    if inp.decision_tarifaire:
+        return [
+            f"Décision de tarification notifiée avant le {_fr(reform)} : le tribunal de la"
+            " tarification devait alors être saisi dans le délai d'un mois"
+            f" ({article_label('casf-r351-15')}) ; par prudence, un mois est retenu pour tout"
+            " délai commencé avant cette date. Les dispositions transitoires du décret"
+            " n° 2024-1168 n'ont pas été vérifiées : faites contrôler le délai."
+        ]
+    return [
+        f"Décision notifiée avant le {_fr(reform)} : s'il s'agit d'une décision de tarification,"
+        f" le délai était d'un mois ({article_label('casf-r351-15')}) et non de deux ; le calcul"
+        " ci-dessus retient deux mois."
+    ]
+
+
 def _notification_leg(inp: DeadlineInput, departement: str | None) -> tuple[_Leg, list[str]]:
     """Contentious deadline from the notification (CJA R.421-1), or Czabaj (R.421-5)."""
     rules = load_referentiel().delais
     if inp.voies_et_delais_mentionnes:
-        result = _last_day_months(inp.notification, rules.recours_mois, departement)
+        months = _months(inp, inp.notification)
+        result = _last_day_months(inp.notification, months, departement)
         fondements = ("cja-r421-1", "ce-delai-franc", *result.fondements)
+        if months != rules.recours_mois:
+            fondements = ("casf-r351-15", "ce-delai-franc", *result.fondements)
         leg = _Leg(result.last_day, inp.notification, EVENEMENT_NOTIFICATION, False, fondements)
         return leg, list(result.warnings)
     limit = _reasonable_time(inp.notification)
@@ -403,10 +440,11 @@ def _notification_leg(inp: DeadlineInput, departement: str | None) -> tuple[_Leg
     return leg, [warning]
 
 
-def _implicit_leg(implicit: date, compliant: bool, departement: str | None) -> _LastDay:
+def _implicit_leg(
+    implicit: date, compliant: bool, departement: str | None, months: int
+) -> _LastDay:
     """Last day against an implicit rejection (CJA R.421-2), or one year (L.112-6)."""
     if compliant:
-        months = load_referentiel().delais.recours_mois
         result = _last_day_months(implicit, months, departement)
         grounds = ("cja-r421-2", "ce-delai-franc", *result.fondements)
         return _LastDay(result.last_day, result.warnings, grounds)
@@ -434,13 +472,15 @@ def _after_gracieux(
             " date de l'avis de réception ou de l'accusé de réception pour un calcul exact."
         )
     implicit = add_months(receipt, rules.rejet_implicite_mois)
-    implicit_result = _implicit_leg(implicit, inp.accuse_reception_conforme, departement)
+    implicit_result = _implicit_leg(
+        implicit, inp.accuse_reception_conforme, departement, _months(inp, implicit)
+    )
     running = implicit_result.last_day
     base = ("crpa-l411-2", "crpa-l114-3", "crpa-l231-4")
 
     explicit = inp.rejet_explicite
     if explicit is not None and explicit <= running:
-        result = _last_day_months(explicit, rules.recours_mois, departement)
+        result = _last_day_months(explicit, _months(inp, explicit), departement)
         warnings += result.warnings
         warnings.append(
             f"Le délai court à compter de la notification du rejet explicite ({_fr(explicit)})"
@@ -460,7 +500,9 @@ def _after_gracieux(
 
     warnings += implicit_result.warnings
     day_after = implicit + _ONE_DAY
-    other = _implicit_leg(day_after, inp.accuse_reception_conforme, departement).last_day
+    other = _implicit_leg(
+        day_after, inp.accuse_reception_conforme, departement, _months(inp, day_after)
+    ).last_day
     if other != running:
         warnings.append(
             f"Rejet implicite retenu au {_fr(implicit)}, {rules.rejet_implicite_mois} mois jour"
@@ -526,6 +568,7 @@ def compute_deadlines(inp: DeadlineInput, today: date) -> DeadlineReport:
     _validate(inp)
     departement = _normalize_departement(inp.departement)
     notification_leg, warnings = _notification_leg(inp, departement)
+    warnings = _pre_reform_warning(inp) + warnings
     gracieux_leg = _Leg(
         notification_leg.date_limite,
         inp.notification,

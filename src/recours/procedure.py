@@ -25,6 +25,7 @@ def deadline_input(dossier: Dossier, decision: Decision) -> DeadlineInput:
         else None,
         voies_et_delais_mentionnes=decision.voies_et_delais_mentionnes is not False,
         departement=etabs[0].departement if etabs else None,
+        decision_tarifaire=load_referentiel().natures_decision[decision.nature].fixe_un_tarif,
     )
 
 

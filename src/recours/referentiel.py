@@ -140,6 +140,7 @@ class TribunauxInfo(_Strict):
 
 class ReglesDelais(_Strict):
     recours_mois: int = Field(gt=0)
+    recours_mois_tarification_avant_reforme: int = Field(gt=0)
     rejet_implicite_mois: int = Field(gt=0)
     delai_raisonnable_annees: int = Field(gt=0)
     departements_alsace_moselle: list[str]
