@@ -451,3 +451,47 @@ def test_missing_harfbuzz_subset_is_reported(
     assert any(w.startswith("libharfbuzz-subset est absente") for w in result.avertissements)
     docx_only = generate(dossier, sortie=tmp_path / "w", today=TODAY, formats=["docx"])
     assert not any("libharfbuzz" in w for w in docx_only.avertissements)
+
+
+def test_a_file_appearing_during_the_write_is_not_overwritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from recours import files
+
+    target = tmp_path / "lettre.docx"
+    target.write_bytes(b"du collegue")
+    monkeypatch.setattr(files, "check_writable", lambda path, force: None)  # the race window
+    with pytest.raises(FileExistsRefusedError):
+        files.atomic_write_bytes(target, b"nouveau", force=False)
+    assert target.read_bytes() == b"du collegue"
+    assert [p.name for p in tmp_path.iterdir()] == ["lettre.docx"]  # no temporary file left
+
+
+def _two_departements() -> Any:
+    raw = load_yaml((ROOT / "examples" / "multisite-ars-cpom.yaml").read_text(encoding="utf-8"))
+    sessad = raw["etablissements"][1]
+    sessad.update(departement="971", finess="970000018")
+    sessad["adresse"]["code_postal"] = "97100"
+    return validate_dossier(raw, "deux départements")
+
+
+def test_deadline_warnings_cover_every_departement_of_a_decision() -> None:
+    from recours.procedure import decision_deadlines
+
+    dossier = _two_departements()
+    report = decision_deadlines(dossier, dossier.decisions[0], TODAY)
+    # The first établissement is in 93; the SESSAD in 971 adds the overseas warning.
+    assert any("R.421-7" in w for w in report.avertissements)
+
+
+def test_several_tariff_courts_are_not_presented_as_verified() -> None:
+    from recours.procedure import competent_court
+
+    raw = load_yaml((ROOT / "examples" / "multisite-ars-cpom.yaml").read_text(encoding="utf-8"))
+    sessad = raw["etablissements"][1]
+    sessad.update(departement="59", finess="590000021")  # tariff court Lille, IME: Paris
+    sessad["adresse"]["code_postal"] = "59000"
+    dossier = validate_dossier(raw, "deux tribunaux")
+    court = competent_court(dossier, dossier.decisions[0])
+    assert court.verifie is False
+    assert "plusieurs tribunaux" in (court.avertissement or "")

@@ -54,13 +54,39 @@ def atomic_write_bytes(path: Path, data: bytes, force: bool = False) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp_name, _MODE)
-        os.replace(tmp_name, path)
+        if force:
+            os.replace(tmp_name, path)
+        else:
+            _publish_no_clobber(tmp_name, path)
     except BaseException as exc:
         Path(tmp_name).unlink(missing_ok=True)
+        if isinstance(exc, FileExistsError):
+            # Someone created the file between the check and the write: still no overwrite.
+            raise FileExistsRefusedError(
+                f"{path} existe déjà : utilisez --force pour le remplacer"
+            ) from None
         if isinstance(exc, OSError):
             # Disk full, a folder where the file should be...: a French message, no traceback.
             raise RecoursError(f"{path} : écriture impossible ({exc.strerror})") from None
         raise
+
+
+def _publish_no_clobber(tmp_name: str, path: Path) -> None:
+    """Move the finished temporary file to `path` unless a file appeared there meanwhile.
+
+    A hard link fails if the target exists, closing the gap between the existence check
+    and the rename; file systems without hard links fall back to that check.
+    """
+    try:
+        os.link(tmp_name, path)
+    except FileExistsError:
+        raise
+    except OSError:
+        if path.exists():
+            raise FileExistsError(str(path)) from None
+        os.replace(tmp_name, path)
+        return
+    os.unlink(tmp_name)
 
 
 def atomic_write_text(path: Path, text: str, force: bool = False) -> None:

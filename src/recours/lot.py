@@ -341,8 +341,10 @@ def _generate_dossier(dossier: Any, options: LotOptions, result: GroupResult) ->
         written: list[str] = []
         for doc in planned:
             files = [f.path.name for f in generated.fichiers if f.path.stem == doc.stem]
-            refusal = [r for r in generated.refus if r.startswith(doc.libelle)]
-            notes = [w for w in generated.avertissements if w.startswith(doc.libelle)]
+            # Messages are "<libellé> : …"; the separator keeps "ARS X" from matching "ARS X Nord".
+            prefix = f"{doc.libelle} : "
+            refusal = [r for r in generated.refus if r.startswith(prefix)]
+            notes = [w for w in generated.avertissements if w.startswith(prefix)]
             outcome[doc.stem] = {
                 "fichiers": files,
                 "statut": STATUT_REFUSE if refusal else STATUT_GENERE,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
@@ -30,7 +31,25 @@ def deadline_input(dossier: Dossier, decision: Decision) -> DeadlineInput:
 
 
 def decision_deadlines(dossier: Dossier, decision: Decision, today: date) -> DeadlineReport:
-    return compute_deadlines(deadline_input(dossier, decision), today)
+    """Deadlines of a decision; warnings of every département it concerns.
+
+    Local holidays never move a date (they are only warned about), so the dates come from
+    the first établissement; the other départements may add warnings (overseas, Alsace-Moselle).
+    """
+    inp = deadline_input(dossier, decision)
+    report = compute_deadlines(inp, today)
+    others = sorted(
+        {e.departement for e in dossier.etablissements_de(decision)} - {inp.departement}
+    )
+    extra: list[str] = []
+    for departement in others:
+        other = compute_deadlines(dataclasses.replace(inp, departement=departement), today)
+        extra += [
+            w for w in other.avertissements if w not in report.avertissements and w not in extra
+        ]
+    if extra:
+        report = dataclasses.replace(report, avertissements=(*report.avertissements, *extra))
+    return report
 
 
 @dataclass(frozen=True)
@@ -73,7 +92,8 @@ def competent_court(dossier: Dossier, decision: Decision) -> Juridiction:
                 + " ; une requête par tribunal peut être nécessaire."
             )
         if names:
-            return Juridiction(_ta_name(names[0]), regle, not unverified, warning)
+            single = len(names) == 1
+            return Juridiction(_ta_name(names[0]), regle, single and not unverified, warning)
         fallback = ref.tribunal(autorite.departement)
         return Juridiction(
             _ta_name(fallback.ta_droit_commun),
