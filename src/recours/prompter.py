@@ -84,28 +84,28 @@ class QuestionaryPrompter:
     def select(
         self, message: str, choices: Sequence[Choice], *, name: str, default: str | None = None
     ) -> str:
-        answer = questionary.select(
-            message,
-            _choices(choices),
-            default=default if default in {c.value for c in choices} else None,
-            instruction=INSTRUCTION_SELECT,
-            style=STYLE,
-            **self.terminal,
-        ).unsafe_ask()
-        return str(answer)
+        return self._select(message, choices, default, search=False)
 
     def autocomplete(
         self, message: str, choices: Sequence[Choice], *, name: str, default: str | None = None
     ) -> str:
         # A select with a search filter: the answer is always one of the choices.
+        return self._select(message, choices, default, search=True)
+
+    def _select(
+        self, message: str, choices: Sequence[Choice], default: str | None, *, search: bool
+    ) -> str:
+        options: dict[str, Any] = (
+            {"use_search_filter": True, "use_jk_keys": False, "instruction": INSTRUCTION_SEARCH}
+            if search
+            else {"instruction": INSTRUCTION_SELECT}
+        )
         answer = questionary.select(
             message,
             _choices(choices),
             default=default if default in {c.value for c in choices} else None,
-            use_search_filter=True,
-            use_jk_keys=False,
-            instruction=INSTRUCTION_SEARCH,
             style=STYLE,
+            **options,
             **self.terminal,
         ).unsafe_ask()
         return str(answer)
