@@ -27,11 +27,11 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from recours.context import gracieux_context
-from recours.render_docx import DocxRenderer, Proprietes
-from recours.render_pdf import Metadonnees, PdfRenderer, harfbuzz_subset_available
-from recours.templating import bundled_templates_dir, convert_multiline, make_env
-from recours.validation import load_dossier
+from recours.documents.context import gracieux_context
+from recours.documents.render_docx import DocxRenderer, Proprietes
+from recours.documents.render_pdf import Metadonnees, PdfRenderer, harfbuzz_subset_available
+from recours.documents.sandbox import bundled_templates_dir, convert_multiline, make_env
+from recours.dossier.validation import load_dossier
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = date(2026, 11, 22)

@@ -32,7 +32,7 @@ TODAY = date(2026, 11, 25)
 
 
 def one_run(workbook: Path, jobs: int, formats: str) -> dict[str, object]:
-    from recours.lot import LotOptions, run_lot
+    from recours.batch.runner import LotOptions, run_lot
 
     sortie = Path(tempfile.mkdtemp(prefix="bench-lot-"))
     try:

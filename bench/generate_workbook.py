@@ -18,8 +18,8 @@ from typing import Any
 
 from stdnum import luhn
 
-from recours.lot_columns import columns
-from recours.lot_input import DATA_SHEET
+from recours.batch.columns import columns
+from recours.batch.input import DATA_SHEET
 
 DEPARTEMENTS = {
     "01": ("Ain", "Auvergne-Rhône-Alpes", "Bourg-en-Bresse", "01000"),

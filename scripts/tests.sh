@@ -6,4 +6,4 @@ bash scripts/install.sh
 .venv/bin/ruff check src tests tools bench
 .venv/bin/ruff format --check src tests tools bench
 .venv/bin/mypy
-.venv/bin/pytest -q
+.venv/bin/pytest -q -n auto

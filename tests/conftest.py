@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from recours.models import Dossier
-from recours.validation import validate_dossier
+from recours.dossier.models import Dossier
+from recours.dossier.validation import validate_dossier
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

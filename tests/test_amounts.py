@@ -18,7 +18,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from recours.amounts import (
+from recours.dossier.models import Dossier, Etablissement, Exercice, PartFinancement
+from recours.dossier.validation import load_dossier
+from recours.law.amounts import (
     CENT,
     AmountsReport,
     Totaux,
@@ -26,8 +28,6 @@ from recours.amounts import (
     cost_of,
     split_shares,
 )
-from recours.models import Dossier, Etablissement, Exercice, PartFinancement
-from recours.validation import load_dossier
 
 D = Decimal
 MakeDossier = Callable[..., Dossier]

@@ -12,8 +12,8 @@ import icalendar
 import pytest
 from click.testing import CliRunner, Result
 
-from recours.cli import main
-from recours.schemas import schema_texts
+from recours.cli.main import main
+from recours.dossier.schemas import schema_texts
 
 ROOT = Path(__file__).resolve().parent.parent
 NNBSP = "\u202f"
@@ -395,7 +395,7 @@ def test_help_does_not_import_heavy_engines(tmp_path: Path) -> None:
     """`recours --help` must start fast: no WeasyPrint (~0.9 s), docxtpl or questionary."""
     code = (
         "import json, sys\n"
-        "from recours.cli import main\n"
+        "from recours.cli.main import main\n"
         "try:\n"
         "    main(['--help'])\n"
         "except SystemExit:\n"

@@ -18,7 +18,8 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from recours.deadlines import (
+from recours.errors import DossierInvalidError
+from recours.law.deadlines import (
     Deadline,
     DeadlineInput,
     DeadlineReport,
@@ -28,8 +29,7 @@ from recours.deadlines import (
     last_day_in_days,
     next_deadline,
 )
-from recours.errors import DossierInvalidError
-from recours.referentiel import load_referentiel
+from recours.law.referentiel import load_referentiel
 
 D = date
 CONVENTION = "la date la plus prudente"
@@ -825,7 +825,7 @@ def test_json_null_when_nothing_sent() -> None:
 
 def test_import_stays_light() -> None:
     code = (
-        "import sys, recours.deadlines; "
+        "import sys, recours.law.deadlines; "
         "heavy = {'weasyprint', 'docxtpl', 'holidays', 'babel', 'questionary'} & set(sys.modules); "
         "assert not heavy, heavy"
     )

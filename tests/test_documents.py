@@ -24,10 +24,10 @@ from docs_text import (
     pdf_text,
     squash,
 )
-from recours import documents as documents_module
-from recours.documents import generate, plan_documents
+from recours.documents import generate as documents_module
+from recours.documents.generate import generate, plan_documents
+from recours.dossier.validation import load_dossier, load_yaml, validate_dossier
 from recours.errors import FileExistsRefusedError, RecoursError, TemplateError
-from recours.validation import load_dossier, load_yaml, validate_dossier
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
@@ -414,8 +414,8 @@ def test_a_template_with_an_unknown_variable_fails_clearly(tmp_path: Path) -> No
 
 
 def test_weasyprint_fetches_nothing_outside_the_templates(tmp_path: Path) -> None:
-    from recours.render_pdf import TemplateFolderFetcher
-    from recours.templating import bundled_templates_dir
+    from recours.documents.render_pdf import TemplateFolderFetcher
+    from recours.documents.sandbox import bundled_templates_dir
 
     fetcher = TemplateFolderFetcher([bundled_templates_dir()])
     ok = fetcher.fetch((bundled_templates_dir() / "style.css").as_uri())
@@ -443,7 +443,7 @@ def test_uncertain_grounds_are_flagged_to_the_user(tmp_path: Path) -> None:
 def test_missing_harfbuzz_subset_is_reported(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from recours import render_pdf
+    from recours.documents import render_pdf
 
     monkeypatch.setattr(render_pdf.ctypes.util, "find_library", lambda name: None)
     dossier = load_dossier(ROOT / "examples" / "mecs-conseil-departemental.yaml")
@@ -476,7 +476,7 @@ def _two_departements() -> Any:
 
 
 def test_deadline_warnings_cover_every_departement_of_a_decision() -> None:
-    from recours.procedure import decision_deadlines
+    from recours.law.procedure import decision_deadlines
 
     dossier = _two_departements()
     report = decision_deadlines(dossier, dossier.decisions[0], TODAY)
@@ -485,7 +485,7 @@ def test_deadline_warnings_cover_every_departement_of_a_decision() -> None:
 
 
 def test_several_tariff_courts_are_not_presented_as_verified() -> None:
-    from recours.procedure import competent_court
+    from recours.law.procedure import competent_court
 
     raw = load_yaml((ROOT / "examples" / "multisite-ars-cpom.yaml").read_text(encoding="utf-8"))
     sessad = raw["etablissements"][1]

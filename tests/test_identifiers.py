@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from recours.identifiers import (
+from recours.dossier.identifiers import (
     check_departement,
     check_finess,
     check_rna,

@@ -14,12 +14,12 @@ import yaml
 from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
-from recours import documents
-from recours.cli import main
-from recours.lot import MANIFEST, LotOptions, LotSummary, run_lot
-from recours.lot_columns import columns
-from recours.lot_input import DATA_SHEET, XlsxSource, cell_text, open_table
-from recours.lot_report import STATUT_A_JOUR, STATUT_GENERE
+from recours.batch.columns import columns
+from recours.batch.input import DATA_SHEET, XlsxSource, cell_text, open_table
+from recours.batch.report import STATUT_A_JOUR, STATUT_GENERE
+from recours.batch.runner import MANIFEST, LotOptions, LotSummary, run_lot
+from recours.cli.main import main
+from recours.documents import generate as documents
 
 DATA = Path(__file__).resolve().parent / "data"
 TODAY = dt.date(2026, 11, 25)
@@ -517,8 +517,8 @@ def test_pdf_synthesis_and_zip(tmp_path: Path) -> None:
 
 
 def test_exercise_columns_start_with_the_accord() -> None:
-    from recours.lot_columns import EXERCISES
-    from recours.referentiel import load_referentiel
+    from recours.batch.columns import EXERCISES
+    from recours.law.referentiel import load_referentiel
 
     assert EXERCISES[0] == load_referentiel().accord.date_effet.valeur.year
     assert tuple(range(EXERCISES[0], EXERCISES[-1] + 1)) == EXERCISES

@@ -13,16 +13,16 @@ from typing import Any
 
 import pytest
 
-from recours.errors import DossierInvalidError, FieldProblem, RecoursError
-from recours.models import Ligne, Montant, OuiNon
-from recours.referentiel import load_referentiel
-from recours.validation import (
+from recours.dossier.models import Ligne, Montant, OuiNon
+from recours.dossier.validation import (
     format_path,
     load_dossier,
     load_yaml,
     validate_dossier,
     validate_value,
 )
+from recours.errors import DossierInvalidError, FieldProblem, RecoursError
+from recours.law.referentiel import load_referentiel
 
 DATA = Path(__file__).resolve().parent / "data"
 Mutation = Callable[[dict[str, Any]], None]
@@ -708,7 +708,7 @@ def test_tariff_decision_notified_before_2025_uses_the_one_month_rule(
 ) -> None:
     # Former CASF R.351-15: one month before the TITSS until 31 December 2024. Notified
     # 8 November 2024 -> échéance 8 December (Sunday) + 1 day -> Monday 9 December 2024.
-    from recours.procedure import decision_deadlines
+    from recours.law.procedure import decision_deadlines
 
     dossier_data["decisions"][0].update(date="2024-11-04", date_notification="2024-11-08")
     dossier = validate_dossier(dossier_data, "test")

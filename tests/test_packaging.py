@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from docs_text import docx_paragraphs, normalise_pdf, pdf_text
-from recours.documents import generate
-from recours.validation import load_dossier
+from recours.documents.generate import generate
+from recours.dossier.validation import load_dossier
 
 ROOT = Path(__file__).resolve().parent.parent
 

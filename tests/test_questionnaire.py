@@ -20,9 +20,10 @@ from typing import Any
 import pytest
 
 from docs_text import docx_paragraphs
+from recours.dossier.models import Etablissement, Exercice, Organisme
+from recours.dossier.validation import load_dossier, read_dossier_file
 from recours.formatting import montant, pourcentage
-from recours.models import Etablissement, Exercice, Organisme
-from recours.questionnaire import (
+from recours.questionnaire.flow import (
     AnswerError,
     Choice,
     DossierStore,
@@ -31,7 +32,6 @@ from recours.questionnaire import (
     is_in_progress,
     run,
 )
-from recours.validation import load_dossier, read_dossier_file
 
 DATA = Path(__file__).resolve().parent / "data"
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -965,7 +965,7 @@ def test_without_a_terminal_points_to_recours_generer(tmp_path: Path) -> None:
 
 def test_cli_imports_stay_light() -> None:
     code = (
-        "import sys, recours.cli; "
+        "import sys, recours.cli.main; "
         "heavy = [m for m in ('questionary', 'prompt_toolkit', 'docxtpl', 'weasyprint') "
         "if m in sys.modules]; print(heavy)"
     )

@@ -18,10 +18,10 @@ import pytest
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
+from recours.dossier.validation import load_dossier
 from recours.formatting import montant
-from recours.prompter import QuestionaryPrompter
-from recours.questionnaire import Choice
-from recours.validation import load_dossier
+from recours.questionnaire.flow import Choice
+from recours.questionnaire.prompter import QuestionaryPrompter
 
 DOWN, UP, ENTER, SPACE, CTRL_C = "\x1b[B", "\x1b[A", "\r", " ", "\x03"
 CHOICES = [Choice("a", "Premier"), Choice("b", "Deuxième"), Choice("c", "Troisième")]

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from recours.cli import main
+from recours.cli.main import main
+from recours.dossier.identifiers import DEPARTEMENT_RE
 from recours.errors import ReferentielError
-from recours.identifiers import DEPARTEMENT_RE
-from recours.referentiel import TypeAutorite, article_label, load_referentiel
+from recours.law.referentiel import TypeAutorite, article_label, load_referentiel
 
 ROOT = Path(__file__).resolve().parent.parent
 # Research digest the referential was written from (outside the package; may be absent).

@@ -15,13 +15,13 @@ import pytest
 from click.testing import CliRunner
 from docx import Document
 
-from recours.context import Context, gracieux_context
+from recours.authoring.variables import EXAMPLE_TODAY
+from recours.documents.context import Context, gracieux_context
+from recours.documents.render_docx import DocxRenderer, Proprietes
+from recours.documents.render_pdf import Metadonnees, PdfRenderer, TemplateFolderFetcher
+from recours.documents.sandbox import bundled_templates_dir, make_env
+from recours.dossier.validation import load_dossier
 from recours.errors import TemplateError
-from recours.render_docx import DocxRenderer, Proprietes
-from recours.render_pdf import Metadonnees, PdfRenderer, TemplateFolderFetcher
-from recours.template_vars import EXAMPLE_TODAY
-from recours.templating import bundled_templates_dir, make_env
-from recours.validation import load_dossier
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "mecs-conseil-departemental.yaml"
@@ -170,7 +170,7 @@ def test_html_template_cannot_fetch_files_or_network(
 def test_generate_with_malicious_word_template_fails_cleanly(
     tmp_path: Path, runner: CliRunner
 ) -> None:
-    from recours.cli import main
+    from recours.cli.main import main
 
     custom = tmp_path / "modeles"
     custom.mkdir()
@@ -202,7 +202,7 @@ def test_generate_with_malicious_word_template_fails_cleanly(
 
 
 def test_checker_flags_escapes_before_rendering(tmp_path: Path) -> None:
-    from recours.template_check import check_templates
+    from recours.authoring.check import check_templates
 
     word_template(tmp_path / "recours_gracieux.docx", "A", "{{ organisme|attr('__class__') }}")
     rapport = check_templates(tmp_path, render=False)

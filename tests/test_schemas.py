@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from recours.schemas import dossier_schema, schema_texts, write_schemas
+from recours.dossier.schemas import dossier_schema, schema_texts, write_schemas
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "schemas"

@@ -17,15 +17,15 @@ from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from recours.cli import main
-from recours.template_check import (
+from recours.authoring.check import (
     AVERTISSEMENT,
     ERREUR,
     check_templates,
     french_syntax_error,
     report_text,
 )
-from recours.template_export import export_templates
+from recours.authoring.export import export_templates
+from recours.cli.main import main
 
 CASSES = Path(__file__).resolve().parent / "data" / "modeles_casses"
 ROOT = Path(__file__).resolve().parents[1]

@@ -7,8 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from recours.cli import main
-from recours.template_vars import (
+from recours.authoring.variables import (
     DESCRIPTIONS,
     description_of,
     docs_path,
@@ -16,6 +15,7 @@ from recours.template_vars import (
     template_reference,
     undescribed,
 )
+from recours.cli.main import main
 
 
 def test_every_context_key_has_a_french_description() -> None:
@@ -85,9 +85,9 @@ def test_modeles_group_imports_stay_light() -> None:
     import sys
 
     code = (
-        "import sys, recours.cli_modeles; "
-        "print(','.join(m for m in ('weasyprint', 'docxtpl', 'recours.template_check', "
-        "'recours.template_vars') if m in sys.modules))"
+        "import sys, recours.cli.modeles; "
+        "print(','.join(m for m in ('weasyprint', 'docxtpl', 'recours.authoring.check', "
+        "'recours.authoring.variables') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""

@@ -1,3 +1,3 @@
-from recours.cli import main
+from recours.cli.main import main
 
 main()

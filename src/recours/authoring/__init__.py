@@ -1,0 +1,1 @@
+"""Custom templates for lawyers: export, variable reference, checks."""

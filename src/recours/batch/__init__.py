@@ -1,0 +1,1 @@
+"""Federation batches: workbook columns, input, rows to dossiers, runner, reports."""

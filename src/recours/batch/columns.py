@@ -1,0 +1,283 @@
+"""Spreadsheet columns of a batch (`recours lot`): generated from the dossier models.
+
+One row is one établissement, with its organisme's columns repeated, two funding
+authorities (with their share, the decision they took and the recours gracieux already
+sent) and one group of columns per exercise. This module is the only place that defines
+the columns: the reader, the error locations and the empty workbook (`recours lot
+modele`) all use :data:`COLUMNS`.
+
+Each column has a key, a dotted path into a *row record*::
+
+    dossier.reference, organisme.siege.code_postal, avocat.nom, etablissement.finess,
+    autorite1.nom, autorite1.part, decision1.recours_gracieux.date_envoi,
+    exercice2024.etp, exercice2024.recu1
+
+`lot_dossier` turns the row records of one organisme into the dossier dict that a YAML
+file would give.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+import types
+import typing
+import unicodedata
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from recours.dossier import models
+
+Kind = Literal["texte", "identifiant", "nombre", "entier", "date", "oui_non", "choix", "liste"]
+
+AUTHORITY_SLOTS = (1, 2)
+"""Two authorities per établissement: enough for every co-funded category (ARS + département)."""
+
+LAST_EXERCISE = 2028
+EXERCISES = tuple(range(2024, LAST_EXERCISE + 1))
+"""Exercises offered as column groups: the accord applies from 2024 (the referential's
+date_effet, checked by a test); a few years ahead so that next year's workbooks still fit.
+Empty exercise columns are simply ignored."""
+
+ID_WIDTHS = {"finess": 9, "siren": 9, "siret": 14, "code_postal": 5, "departement": 2}
+"""Identifiers that Excel turns into numbers: their width, to restore lost leading zeros."""
+
+LIST_SEPARATOR = ";"
+
+# Short French labels of the model fields, for the headers (the description goes in the
+# header's comment and the instructions sheet).
+LABELS: dict[str, str] = {
+    "reference": "référence",
+    "lieu_signature": "lieu de signature",
+    "date_document": "date des documents",
+    "faits_complementaires": "faits complémentaires",
+    "pieces_complementaires": "pièces complémentaires",
+    "raison_sociale": "raison sociale",
+    "forme_juridique": "forme juridique",
+    "siren": "SIREN",
+    "siret": "SIRET",
+    "rna": "RNA",
+    "siege": "siège",
+    "voie": "voie",
+    "complement": "complément",
+    "code_postal": "code postal",
+    "commune": "commune",
+    "representant_legal": "représentant légal",
+    "civilite": "civilité",
+    "nom": "nom",
+    "qualite": "qualité",
+    "signataire": "signataire",
+    "delegation": "délégation",
+    "contact": "contact",
+    "telephone": "téléphone",
+    "courriel": "courriel",
+    "barreau": "barreau",
+    "adresse": "adresse",
+    "toque": "toque",
+    "finess": "FINESS",
+    "categorie": "catégorie",
+    "departement": "département",
+    "regime_budgetaire": "régime budgétaire",
+    "methode": "méthode",
+    "coefficient_charges": "coefficient de charges",
+    "id": "identifiant",
+    "type": "type",
+    "civilite_titulaire": "civilité du titulaire",
+    "service": "service",
+    "part": "part (%)",
+    "nature": "nature",
+    "numero": "numéro",
+    "date": "date",
+    "date_notification": "date de notification",
+    "objet": "objet",
+    "voies_et_delais_mentionnes": "voies et délais mentionnés",
+    "recours_gracieux": "recours gracieux",
+    "date_envoi": "date d'envoi",
+    "date_reception": "date de réception",
+    "accuse_reception_conforme": "accusé de réception conforme",
+    "rejet_explicite": "rejet explicite",
+    "mois": "mois",
+    "etp": "ETP",
+    "cout_reel": "coût réel (€)",
+    "decision": "décision",
+}
+
+# Fields that are not one cell: lists and dicts are built from several columns, and the
+# links between records (decision -> établissements) come from the row structure.
+_SKIPPED: dict[type[BaseModel], set[str]] = {
+    models.Dossier: {"schema_", "organisme", "autorites", "etablissements", "decisions", "avocat"},
+    models.Etablissement: {"financeurs", "exercices"},
+    models.Exercice: {"annee", "financement_recu"},
+    models.Decision: {"id", "autorite", "etablissements", "exercices"},
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One spreadsheet column: where its value goes, its French header, how to read it."""
+
+    key: str
+    header: str
+    kind: Kind
+    description: str
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    width: int | None = None  # identifiers: restore leading zeros up to this width
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        return tuple(self.key.split("."))
+
+    @property
+    def text_format(self) -> bool:
+        """Formatted as text in the workbook, so that leading zeros survive."""
+        return self.kind == "identifiant"
+
+
+def _unwrap(annotation: Any) -> list[Any]:
+    """The alternatives of an Optional / Union annotation (Annotated stripped)."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        out: list[Any] = []
+        for arg in typing.get_args(annotation):
+            if arg is not type(None):
+                out += _unwrap(arg)
+        return out
+    return [annotation]
+
+
+def _kind(name: str, annotation: Any) -> tuple[Kind, tuple[str, ...]]:
+    if name in ID_WIDTHS or name == "rna":
+        return "identifiant", ()
+    (base,) = _unwrap(annotation)[:1] or [str]
+    if typing.get_origin(base) is Literal:
+        return "choix", tuple(str(a) for a in typing.get_args(base))
+    if typing.get_origin(base) is list:
+        return "liste", ()
+    if base is dt.date:
+        return "date", ()
+    if base is bool:
+        return "oui_non", ("oui", "non")
+    if base is Decimal:
+        return "nombre", ()
+    if base is int:
+        return "entier", ()
+    return "texte", ()
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    for alt in _unwrap(annotation):
+        if isinstance(alt, type) and issubclass(alt, BaseModel):
+            return alt
+    return None
+
+
+def _walk(
+    model: type[BaseModel],
+    key: str,
+    header: str,
+    required: bool,
+    skip: set[str] = frozenset(),  # type: ignore[assignment]
+) -> list[Column]:
+    columns: list[Column] = []
+    skipped = skip | _SKIPPED.get(model, set())
+    for name, info in model.model_fields.items():
+        if name in skipped:
+            continue
+        label = LABELS.get(name, name.replace("_", " "))
+        sub_key = f"{key}.{name}" if key else name
+        sub_header = f"{header} — {label}"
+        sub_required = required and info.is_required()
+        nested = _model_of(info.annotation)
+        if nested is not None:
+            columns += _walk(nested, sub_key, sub_header, sub_required)
+            continue
+        kind, choices = _kind(name, info.annotation)
+        columns.append(
+            Column(
+                key=sub_key,
+                header=sub_header,
+                kind=kind,
+                description=info.description or label,
+                required=sub_required,
+                choices=choices,
+                width=ID_WIDTHS.get(name) if kind == "identifiant" else None,
+            )
+        )
+    return columns
+
+
+def _categorie_choices() -> tuple[str, ...]:
+    from recours.law.referentiel import load_referentiel
+
+    return tuple(load_referentiel().categories)
+
+
+@functools.cache
+def columns() -> tuple[Column, ...]:
+    """Every column, in workbook order."""
+    cols: list[Column] = []
+    cols += _walk(models.Organisme, "organisme", "Organisme", True)
+    cols += _walk(models.Dossier, "dossier", "Dossier", True)
+    cols += _walk(models.Avocat, "avocat", "Avocat", False)
+    for col in _walk(models.Etablissement, "etablissement", "Établissement", True):
+        if col.key == "etablissement.categorie":
+            col = replace(col, kind="choix", choices=_categorie_choices())
+        cols.append(col)
+    for slot in AUTHORITY_SLOTS:
+        head = f"Autorité {slot}"
+        required = slot == 1
+        for col in _walk(models.Autorite, f"autorite{slot}", head, required):
+            if col.key.endswith(".id"):
+                col = replace(
+                    col,
+                    required=False,
+                    description="Identifiant court (ex. ars-idf) ; par défaut, tiré du nom",
+                )
+            cols.append(col)
+        cols += _walk(models.PartFinancement, f"autorite{slot}", head, False, {"autorite"})
+        cols += _walk(models.Decision, f"decision{slot}", f"{head} — décision", required)
+    for year in EXERCISES:
+        cols += _walk(models.Exercice, f"exercice{year}", f"Exercice {year}", False)
+        for slot in AUTHORITY_SLOTS:
+            cols.append(
+                Column(
+                    key=f"exercice{year}.recu{slot}",
+                    header=f"Exercice {year} — reçu de l'autorité {slot} (€)",
+                    kind="nombre",
+                    description=f"Financement reçu de l'autorité {slot} pour la mesure en {year}, en euros",
+                )
+            )
+    return tuple(cols)
+
+
+@functools.cache
+def by_key() -> dict[str, Column]:
+    return {c.key: c for c in columns()}
+
+
+def normalize_header(text: str) -> str:
+    """Headers match whatever the case, accents, dashes and spacing."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9%()']+", " ", ascii_text.lower()).strip()
+
+
+@functools.cache
+def by_header() -> dict[str, Column]:
+    return {normalize_header(c.header): c for c in columns()}
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA (spreadsheet column names)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters

@@ -1,0 +1,418 @@
+"""Batch outputs: `rapport.csv` and `rapport.xlsx` (one line per letter or per error),
+the synthesis per authority and per département (`synthese.html`, `synthese.pdf`), and
+the optional zip.
+
+Report lines are streamed to temporary files as they arrive and renamed at the end:
+memory does not grow with the batch, and an interrupted run never leaves half a report.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import os
+import tempfile
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field, fields
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TextIO
+
+from recours.files import atomic_write_text
+
+REPORT_CSV = "rapport.csv"
+REPORT_XLSX = "rapport.xlsx"
+SYNTHESIS_HTML = "synthese.html"
+SYNTHESIS_PDF = "synthese.pdf"
+ZIP_NAME = "lot.zip"
+OUTPUT_FILES = (REPORT_CSV, REPORT_XLSX, SYNTHESIS_HTML, SYNTHESIS_PDF, ZIP_NAME)
+
+STATUT_GENERE = "généré"
+STATUT_A_JOUR = "déjà à jour"
+STATUT_REFUSE = "refusé"
+STATUT_ERREUR = "erreur"
+
+CHART_MAX_BARS = 25
+
+
+@dataclass
+class ReportLine:
+    """One line of the report: a letter, or one problem of a rejected row."""
+
+    organisme: str = ""
+    siren: str = ""
+    autorite: str = ""
+    document: str = ""
+    etablissements: str = ""
+    nb_etablissements: int | None = None
+    du: Decimal | None = None
+    recu: Decimal | None = None
+    ecart: Decimal | None = None
+    echeance_gracieux: date | None = None
+    statut_gracieux: str = ""
+    echeance_contentieux: date | None = None
+    statut_contentieux: str = ""
+    fichiers: str = ""
+    statut: str = ""
+    feuille: str = ""
+    ligne: int | None = None
+    colonne: str = ""
+    champ: str = ""
+    message: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        out = asdict(self)
+        for key, value in out.items():
+            if isinstance(value, Decimal | date):
+                out[key] = str(value) if isinstance(value, Decimal) else value.isoformat()
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ReportLine:
+        line = cls(**data)
+        for name in ("du", "recu", "ecart"):
+            value = getattr(line, name)
+            if value is not None:
+                setattr(line, name, Decimal(value))
+        for name in ("echeance_gracieux", "echeance_contentieux"):
+            value = getattr(line, name)
+            if value is not None:
+                setattr(line, name, date.fromisoformat(value))
+        return line
+
+
+REPORT_HEADERS: dict[str, str] = {
+    "organisme": "Organisme",
+    "siren": "SIREN",
+    "autorite": "Autorité",
+    "document": "Document",
+    "etablissements": "Établissements",
+    "nb_etablissements": "Nombre d'établissements",
+    "du": "Montant dû (€)",
+    "recu": "Montant reçu (€)",
+    "ecart": "Écart (€)",
+    "echeance_gracieux": "Échéance du recours gracieux",
+    "statut_gracieux": "Délai du recours gracieux",
+    "echeance_contentieux": "Échéance du recours contentieux",
+    "statut_contentieux": "Délai du recours contentieux",
+    "fichiers": "Fichiers",
+    "statut": "Statut",
+    "feuille": "Feuille",
+    "ligne": "Ligne",
+    "colonne": "Colonne",
+    "champ": "Champ",
+    "message": "Message",
+}
+assert list(REPORT_HEADERS) == [f.name for f in fields(ReportLine)]
+
+
+@dataclass
+class Totals:
+    """Gap and counts for one authority or one département."""
+
+    libelle: str = ""
+    type_libelle: str = ""
+    du: Decimal = Decimal("0.00")
+    recu: Decimal = Decimal("0.00")
+    etablissements: int = 0
+    associations: int = 0
+
+    @property
+    def ecart(self) -> Decimal:
+        return self.du - self.recu
+
+
+@dataclass
+class Contribution:
+    """What one dossier adds to the synthesis (computed in the worker, small to send)."""
+
+    autorites: list[tuple[str, str, Decimal, Decimal, int]] = field(default_factory=list)
+    departements: list[tuple[str, Decimal, Decimal, int]] = field(default_factory=list)
+
+
+@dataclass
+class Synthesis:
+    """Running totals per authority and per département (bounded by their number)."""
+
+    autorites: dict[str, Totals] = field(default_factory=dict)
+    departements: dict[str, Totals] = field(default_factory=dict)
+    total: Totals = field(default_factory=Totals)
+    etablissements_en_erreur: int = 0
+
+    def add(self, contribution: Contribution) -> None:
+        for nom, libelle_type, du, recu, etabs in contribution.autorites:
+            key = " ".join(nom.casefold().split())
+            tot = self.autorites.setdefault(key, Totals(nom, libelle_type))
+            tot.du += du
+            tot.recu += recu
+            tot.etablissements += etabs
+            tot.associations += 1
+        for code, du, recu, etabs in contribution.departements:
+            tot = self.departements.setdefault(code, Totals(code))
+            tot.du += du
+            tot.recu += recu
+            tot.etablissements += etabs
+            tot.associations += 1
+            self.total.du += du
+            self.total.recu += recu
+            self.total.etablissements += etabs
+        if contribution.departements:
+            self.total.associations += 1
+
+
+def _fr_decimal(value: Decimal | None) -> str:
+    return "" if value is None else f"{value:.2f}".replace(".", ",")
+
+
+def _fr_date(value: date | None) -> str:
+    return "" if value is None else value.strftime("%d/%m/%Y")
+
+
+def _csv_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return _fr_decimal(value)
+    if isinstance(value, date):
+        return _fr_date(value)
+    return str(value)
+
+
+class _TempFile:
+    """A temporary file next to its target, renamed over it on commit."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.close(fd)
+        self.path = Path(name)
+
+    def commit(self) -> None:
+        os.chmod(self.path, 0o666 & ~_umask())
+        os.replace(self.path, self.target)
+
+    def discard(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+class ReportWriter:
+    """Streams report lines to rapport.csv and rapport.xlsx; `close` renames them into place."""
+
+    def __init__(self, sortie: Path) -> None:
+        from openpyxl import Workbook
+
+        self.sortie = sortie
+        self._csv_tmp = _TempFile(sortie / REPORT_CSV)
+        self._xlsx_tmp = _TempFile(sortie / REPORT_XLSX)
+        # utf-8-sig and `;`: what French Excel opens correctly with a double click.
+        self._csv_handle: TextIO = self._csv_tmp.path.open("w", encoding="utf-8-sig", newline="")
+        self._csv = csv.writer(self._csv_handle, delimiter=";")
+        self._csv.writerow(REPORT_HEADERS.values())
+        self._workbook = Workbook(write_only=True)
+        self._sheet = self._workbook.create_sheet("Rapport")
+        self._sheet.freeze_panes = "A2"
+        self._sheet.append(list(REPORT_HEADERS.values()))
+
+    def add(self, lines: Iterable[ReportLine]) -> None:
+        for line in lines:
+            values = [getattr(line, name) for name in REPORT_HEADERS]
+            self._csv.writerow([_csv_value(v) for v in values])
+            self._sheet.append([self._cell(self._sheet, v) for v in values])
+
+    def _cell(self, sheet: Any, value: Any) -> Any:
+        from openpyxl.cell import WriteOnlyCell
+
+        if isinstance(value, Decimal):
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.number_format = '#,##0.00 "€"'
+            return cell
+        if isinstance(value, date):
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.number_format = "DD/MM/YYYY"
+            return cell
+        return value
+
+    def close(self, synthesis: Synthesis) -> None:
+        self._csv_handle.flush()
+        os.fsync(self._csv_handle.fileno())
+        self._csv_handle.close()
+        for title, rows in (
+            ("Par autorité", _sorted_authorities(synthesis)),
+            ("Par département", _sorted_departements(synthesis)),
+        ):
+            sheet = self._workbook.create_sheet(title)
+            sheet.append(
+                [
+                    "Autorité" if title == "Par autorité" else "Département",
+                    "Type",
+                    "Montant dû (€)",
+                    "Montant reçu (€)",
+                    "Écart (€)",
+                    "Établissements",
+                    "Associations",
+                ]
+            )
+            for tot in rows:
+                sheet.append(
+                    [
+                        tot.libelle,
+                        tot.type_libelle,
+                        self._cell(sheet, tot.du),
+                        self._cell(sheet, tot.recu),
+                        self._cell(sheet, tot.ecart),
+                        tot.etablissements,
+                        tot.associations,
+                    ]
+                )
+        self._workbook.save(self._xlsx_tmp.path)
+        self._csv_tmp.commit()
+        self._xlsx_tmp.commit()
+
+    def abort(self) -> None:
+        if not self._csv_handle.closed:
+            self._csv_handle.close()
+        for sheet in self._workbook.worksheets:
+            # Close openpyxl's streaming writers, or they complain when garbage-collected.
+            with contextlib.suppress(Exception):
+                sheet.close()
+        self._csv_tmp.discard()
+        self._xlsx_tmp.discard()
+
+
+def _sorted_authorities(synthesis: Synthesis) -> list[Totals]:
+    return sorted(synthesis.autorites.values(), key=lambda t: (-t.ecart, t.libelle))
+
+
+def _sorted_departements(synthesis: Synthesis) -> list[Totals]:
+    return [synthesis.departements[k] for k in sorted(synthesis.departements)]
+
+
+def _chart(authorities: Sequence[Totals]) -> dict[str, Any]:
+    """Geometry of the bar chart of the gap per authority (drawn as inline SVG)."""
+    from recours.formatting import montant
+
+    shown = list(authorities[:CHART_MAX_BARS])
+    label_width, bar_width, row_height, top = 300, 300, 22, 10
+    largest = max((t.ecart for t in shown), default=Decimal(0))
+    bars = []
+    for i, tot in enumerate(shown):
+        ratio = (tot.ecart / largest) if largest > 0 and tot.ecart > 0 else Decimal(0)
+        label = tot.libelle if len(tot.libelle) <= 46 else tot.libelle[:45] + "…"
+        bars.append(
+            {
+                "y": top + i * row_height,
+                "texte_y": top + i * row_height + 14,
+                "largeur": round(float(ratio) * bar_width, 1),
+                "valeur_x": label_width + round(float(ratio) * bar_width, 1) + 6,
+                "libelle": label,
+                "valeur": montant(tot.ecart),
+            }
+        )
+    return {
+        "largeur": label_width + bar_width + 130,
+        "hauteur": top * 2 + max(len(shown), 1) * row_height,
+        "x_barres": label_width,
+        "barres": bars,
+        "autres": max(len(authorities) - len(shown), 0),
+    }
+
+
+def synthesis_context(synthesis: Synthesis, today: date, source: str) -> dict[str, Any]:
+    """Template context of synthese.html (amounts already formatted the French way)."""
+    from recours.formatting import date_longue, montant
+    from recours.law.referentiel import load_referentiel
+
+    names = load_referentiel().departements
+
+    def row(tot: Totals, libelle: str) -> dict[str, Any]:
+        return {
+            "libelle": libelle,
+            "type": tot.type_libelle,
+            "du": montant(tot.du),
+            "recu": montant(tot.recu),
+            "ecart": montant(tot.ecart),
+            "etablissements": tot.etablissements,
+            "associations": tot.associations,
+        }
+
+    authorities = _sorted_authorities(synthesis)
+    departements = _sorted_departements(synthesis)
+    return {
+        "date": date_longue(today),
+        "source": source,
+        "total": row(synthesis.total, "Total"),
+        "etablissements_en_erreur": synthesis.etablissements_en_erreur,
+        "autorites": [row(t, t.libelle) for t in authorities],
+        "departements": [
+            row(
+                t,
+                f"{t.libelle} — {names[t.libelle].departement}"
+                if t.libelle in names
+                else t.libelle,
+            )
+            for t in departements
+        ],
+        "graphique": _chart(authorities),
+    }
+
+
+def write_synthesis(
+    sortie: Path,
+    synthesis: Synthesis,
+    today: date,
+    source: str,
+    pdf: bool,
+    modeles: Path | None,
+) -> list[Path]:
+    """synthese.html always; synthese.pdf with the PDF format (WeasyPrint)."""
+    from recours.documents.generate import renderers_for
+    from recours.documents.sandbox import html_env
+
+    context = synthesis_context(synthesis, today, source)
+    renderers = renderers_for(modeles)
+    html = html_env(renderers.search_path).get_template(SYNTHESIS_HTML).render(context)
+    atomic_write_text(sortie / SYNTHESIS_HTML, html, force=True)
+    written = [sortie / SYNTHESIS_HTML]
+    if pdf:
+        from recours.documents.render_pdf import Metadonnees
+        from recours.files import atomic_write_bytes
+
+        data = renderers.pdf().render(
+            SYNTHESIS_HTML,
+            context,
+            Metadonnees(
+                titre="Synthèse du sous-financement de l'accord « Ségur pour tous »",
+                auteur="recours",
+                sujet=f"Synthèse du lot {source}",
+                date=today,
+            ),
+        )
+        atomic_write_bytes(sortie / SYNTHESIS_PDF, data, force=True)
+        written.append(sortie / SYNTHESIS_PDF)
+    return written
+
+
+def write_zip(sortie: Path) -> Path:
+    """lot.zip of everything in the output folder (no hidden file, not itself)."""
+    target = sortie / ZIP_NAME
+    tmp = _TempFile(target)
+    try:
+        with zipfile.ZipFile(tmp.path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(sortie.rglob("*")):
+                rel = path.relative_to(sortie)
+                if path.is_dir() or path == target or any(p.startswith(".") for p in rel.parts):
+                    continue
+                archive.write(path, rel.as_posix())
+        tmp.commit()
+    except BaseException:
+        tmp.discard()
+        raise
+    return target

@@ -1,0 +1,1 @@
+"""Documents: French context, sandboxed templates, Word and PDF renderers, generation."""

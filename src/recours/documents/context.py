@@ -1,0 +1,487 @@
+"""The document context: everything templates see, formatted in French once.
+
+Values are plain strings, numbers, booleans, lists and dicts (no model objects), so that
+a sandboxed template cannot reach Python internals through them. Multi-line user text is
+wrapped in :class:`MultiLine`; each renderer turns it into line breaks of its format.
+The keys are the variables lawyers use in their templates (see `recours modeles variables`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from recours import formatting as fmt
+from recours.dossier.models import Adresse, Autorite, Decision, Dossier, Etablissement, Personne
+from recours.files import slug
+from recours.law.amounts import METHODES, AmountsReport, compute_amounts
+from recours.law.deadlines import DeadlineReport
+from recours.law.procedure import competent_court, decision_deadlines, lawyer_rule
+from recours.law.referentiel import Referentiel, load_referentiel
+
+Context = dict[str, Any]
+
+
+class MultiLine(str):
+    """User text whose line breaks must survive in Word and PDF."""
+
+    __slots__ = ()
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    code: str
+    titre: str
+
+
+GRACIEUX = DocumentKind("gracieux", "Recours gracieux")
+REQUETE = DocumentKind("requete", "Requête")
+
+
+def _adresse(a: Adresse | None) -> dict[str, Any]:
+    if a is None:
+        return {"voie": "", "complement": "", "code_postal": "", "commune": "", "lignes": []}
+    lignes = [a.voie] + ([a.complement] if a.complement else []) + [f"{a.code_postal} {a.commune}"]
+    return {
+        "voie": a.voie,
+        "complement": a.complement or "",
+        "code_postal": a.code_postal,
+        "commune": a.commune,
+        "lignes": lignes,
+        "une_ligne": ", ".join(lignes),
+    }
+
+
+def _personne(p: Personne) -> dict[str, Any]:
+    civ = p.civilite or ""
+    return {
+        "civilite": civ,
+        "nom": p.nom,
+        "qualite": p.qualite,
+        "nom_complet": f"{civ} {p.nom}".strip(),
+    }
+
+
+def _money(value: Decimal) -> str:
+    return fmt.montant(value)
+
+
+def textes(ref: Referentiel) -> dict[str, str]:
+    """Article references by key with underscores: textes.crpa_l411_2."""
+    return {
+        key.replace("-", "_").replace(".", "_"): art.reference for key, art in ref.articles.items()
+    }
+
+
+def textes_courts(ref: Referentiel) -> dict[str, str]:
+    return {key.replace("-", "_").replace(".", "_"): art.court for key, art in ref.articles.items()}
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def accord_context(ref: Referentiel) -> dict[str, Any]:
+    acc = ref.accord
+    return {
+        # Lower-case first letter: templates write "L'{{ accord.titre }}" mid-sentence.
+        "titre": _lower_first(" ".join(acc.titre.valeur.split())),
+        "date": fmt.date_longue(acc.date_signature.valeur),
+        "montant_mensuel": fmt.montant_arrondi(acc.montant_mensuel_brut.valeur),
+        "date_effet": fmt.date_longue(acc.date_effet.valeur),
+        "agrement": (
+            f"arrêté du {fmt.date_longue(acc.agrement.date)} publié au Journal officiel du "
+            f"{fmt.date_longue(acc.agrement.publication)}"
+        ),
+        "extension": (
+            f"arrêté du {fmt.date_longue(acc.extension.date)} publié au Journal officiel du "
+            f"{fmt.date_longue(acc.extension.publication)}"
+        ),
+        "cout_unitaire_dgcs": fmt.montant(ref.cout_unitaire_dgcs.valeur),
+        "instruction_dgcs": " ".join(ref.cout_unitaire_dgcs.instruction.split()),
+    }
+
+
+def organisme_context(dossier: Dossier) -> dict[str, Any]:
+    org = dossier.organisme
+    signataire = org.signataire
+    sign = _personne(signataire or org.representant_legal)
+    sign["delegation"] = signataire.delegation if signataire and signataire.delegation else ""
+    sign["est_representant_legal"] = signataire is None
+    contact = org.contact
+    return {
+        "raison_sociale": org.raison_sociale,
+        "forme_juridique": org.forme_juridique,
+        "siren": org.siren_effectif,
+        "siret": org.siret or "",
+        "rna": org.rna or "",
+        "siege": _adresse(org.siege),
+        "representant_legal": _personne(org.representant_legal),
+        "signataire": sign,
+        "contact": {
+            "nom": contact.nom or "" if contact else "",
+            "telephone": contact.telephone or "" if contact else "",
+            "courriel": contact.courriel or "" if contact else "",
+        },
+    }
+
+
+def autorite_context(autorite: Autorite, ref: Referentiel) -> dict[str, Any]:
+    info = ref.autorites[autorite.type]
+    formules = info.formule_destinataire
+    formule = {"Madame": formules.madame, "Monsieur": formules.monsieur}.get(
+        autorite.civilite_titulaire or "", formules.inconnu
+    )
+    return {
+        "id": autorite.id,
+        "type": autorite.type,
+        "type_libelle": info.libelle,
+        "nom": autorite.nom,
+        "service": autorite.service or "",
+        "adresse": _adresse(autorite.adresse),
+        "formule_appel": formule,
+        "titre_autorite": info.titre_autorite,
+        "defendeur": info.defendeur,
+        "departement": autorite.departement,
+        "collectivite_territoriale": info.collectivite_territoriale,
+    }
+
+
+def etablissement_context(etab: Etablissement, ref: Referentiel) -> dict[str, Any]:
+    cat = ref.categories[etab.categorie]
+    regime = ref.regimes[etab.regime_budgetaire]
+    return {
+        "nom": etab.nom,
+        "finess": etab.finess,
+        "categorie": etab.categorie,
+        "categorie_libelle": cat.libelle,
+        "adresse": _adresse(etab.adresse),
+        "departement": etab.departement,
+        "departement_nom": ref.tribunal(etab.departement).departement,
+        "regime_budgetaire": etab.regime_budgetaire,
+        "regime_libelle": regime.libelle,
+        "methode": etab.methode,
+        "methode_libelle": METHODES[etab.methode],
+    }
+
+
+def decision_context(dossier: Dossier, decision: Decision, ref: Referentiel) -> dict[str, Any]:
+    nature = ref.natures_decision[decision.nature]
+    numero = f" n° {decision.numero}" if decision.numero else ""
+    objet = f" {decision.objet}" if decision.objet else ""
+    etabs = dossier.etablissements_de(decision)
+    gracieux = decision.recours_gracieux
+    return {
+        "id": decision.id or "",
+        "nature": decision.nature,
+        "nature_libelle": nature.libelle,
+        "numero": decision.numero or "",
+        "date": fmt.date_longue(decision.date),
+        "date_notification": fmt.date_longue(decision.date_notification),
+        "objet": decision.objet or "",
+        "intitule": f"{nature.libelle}{numero} du {fmt.date_longue(decision.date)}{objet}",
+        "fixe_un_tarif": nature.fixe_un_tarif,
+        "conclusions": nature.conclusions,
+        "exercices": [str(a) for a in decision.exercices],
+        "etablissements": [f"{e.nom} (FINESS {e.finess})" for e in etabs],
+        "voies_et_delais_mentionnes": decision.voies_et_delais_mentionnes is not False,
+        "recours_gracieux": {
+            "envoye": gracieux is not None,
+            "date_envoi": fmt.date_longue(gracieux.date_envoi) if gracieux else "",
+            "date_reception": (
+                fmt.date_longue(gracieux.date_reception)
+                if gracieux and gracieux.date_reception
+                else ""
+            ),
+        },
+        "rejet_explicite": (
+            fmt.date_longue(decision.rejet_explicite.date_notification)
+            if decision.rejet_explicite
+            else ""
+        ),
+    }
+
+
+def montants_context(
+    dossier: Dossier,
+    report: AmountsReport,
+    autorite_id: str,
+    finess: set[str],
+    annees: set[int] | None,
+) -> dict[str, Any]:
+    """The amounts table of one authority for some établissements (and exercises)."""
+    names = {e.finess: e.nom for e in dossier.etablissements}
+    lignes = []
+    du = recu = Decimal("0.00")
+    par_annee: dict[int, list[Decimal]] = {}
+    for ligne, part in report.lignes_de(autorite_id, finess):
+        if annees and ligne.annee not in annees:
+            continue
+        lignes.append(
+            {
+                "etablissement": names[ligne.finess],
+                "finess": ligne.finess,
+                "annee": str(ligne.annee),
+                "formule": ligne.formule,
+                "cout_total": _money(ligne.cout),
+                "part": fmt.pourcentage(part.pourcentage),
+                "du": _money(part.du),
+                "recu": _money(part.recu),
+                "ecart": _money(part.ecart),
+            }
+        )
+        du += part.du
+        recu += part.recu
+        totals = par_annee.setdefault(ligne.annee, [Decimal(0), Decimal(0)])
+        totals[0] += part.du
+        totals[1] += part.recu
+    ecart = du - recu
+    return {
+        "lignes": lignes,
+        "par_exercice": [
+            {"annee": str(a), "du": _money(d), "recu": _money(r), "ecart": _money(d - r)}
+            for a, (d, r) in sorted(par_annee.items())
+        ],
+        "total_du": _money(du),
+        "total_recu": _money(recu),
+        "total_ecart": _money(ecart),
+        "total_ecart_en_lettres": fmt.montant_en_lettres(ecart),
+        "total_ecart_valeur": str(ecart),
+        "exercices": ", ".join(str(a) for a in sorted(par_annee)),
+    }
+
+
+def moyens_context(
+    etabs: list[Etablissement], autorite_type: str, ref: Referentiel
+) -> list[dict[str, Any]]:
+    """Legal grounds chosen by the budget regimes of the établissements and the authority."""
+    keys: list[str] = []
+    for etab in etabs:
+        for key in ref.regimes[etab.regime_budgetaire].moyens:
+            applies = not ref.moyens[key].autorites or autorite_type in ref.moyens[key].autorites
+            if applies and key not in keys:
+                keys.append(key)
+    out = []
+    for key in keys:
+        moyen = ref.moyens[key]
+        out.append(
+            {
+                "code": key,
+                "intitule": moyen.intitule,
+                "expose": " ".join(moyen.expose.split()),
+                "references": [ref.article(r).court for r in moyen.references],
+                "a_verifier": not moyen.verifie,
+                "note": moyen.note or "",
+            }
+        )
+    return out
+
+
+def _regimes(etabs: list[Etablissement], ref: Referentiel) -> dict[str, Any]:
+    present = {e.regime_budgetaire for e in etabs}
+    return {
+        "procedure_contradictoire": "procedure_contradictoire" in present,
+        "cpom_eprd": "cpom_eprd" in present,
+        "libelles": [ref.regimes[r].libelle for r in sorted(present)],
+    }
+
+
+def _delais(report: DeadlineReport) -> dict[str, Any]:
+    g = report.recours_gracieux
+    c = report.recours_contentieux
+    return {
+        "gracieux_date_limite": fmt.date_longue(g.date_limite),
+        "gracieux_statut": g.statut,
+        "rejet_implicite": fmt.date_longue(report.rejet_implicite)
+        if report.rejet_implicite
+        else "",
+        "contentieux_point_de_depart": fmt.date_longue(c.point_de_depart),
+        "contentieux_evenement": c.evenement,
+        "contentieux_date_limite": fmt.date_longue(c.date_limite),
+        "contentieux_statut": c.statut,
+        "delai_raisonnable": c.delai_raisonnable,
+        "avertissements": list(report.avertissements),
+    }
+
+
+def _base(dossier: Dossier, today: date, kind: DocumentKind) -> Context:
+    ref = load_referentiel()
+    doc_date = dossier.date_document or today
+    return {
+        "document": {
+            "type": kind.code,
+            "titre": kind.titre,
+            "date": fmt.date_longue(doc_date),
+            "date_iso": doc_date.isoformat(),
+            "lieu": dossier.lieu_signature or dossier.organisme.siege.commune,
+            "reference": dossier.reference or "",
+        },
+        "organisme": organisme_context(dossier),
+        "accord": accord_context(ref),
+        "textes": textes(ref),
+        "textes_courts": textes_courts(ref),
+        "faits_complementaires": MultiLine(dossier.faits_complementaires or ""),
+        "avocat": _avocat(dossier),
+    }
+
+
+def _avocat(dossier: Dossier) -> dict[str, Any]:
+    av = dossier.avocat
+    if av is None:
+        return {
+            "present": False,
+            "nom": "",
+            "barreau": "",
+            "adresse": _adresse(None),
+            "telephone": "",
+            "courriel": "",
+            "toque": "",
+        }
+    return {
+        "present": True,
+        "nom": av.nom,
+        "barreau": av.barreau,
+        "adresse": _adresse(av.adresse),
+        "telephone": av.telephone or "",
+        "courriel": av.courriel or "",
+        "toque": av.toque or "",
+    }
+
+
+def gracieux_decisions(dossier: Dossier, autorite_id: str) -> list[Decision]:
+    return [d for d in dossier.decisions if d.autorite == autorite_id]
+
+
+def gracieux_context(dossier: Dossier, autorite_id: str, today: date) -> Context:
+    """Context of the recours gracieux to one authority (all its établissements and decisions)."""
+    ref = load_referentiel()
+    decisions = gracieux_decisions(dossier, autorite_id)
+    finess: list[str] = []
+    for dec in decisions:
+        for etab in dossier.etablissements_de(dec):
+            if etab.finess not in finess:
+                finess.append(etab.finess)
+    etabs = [e for e in dossier.etablissements if e.finess in finess]
+    annees = (
+        {a for d in decisions for a in d.exercices} if all(d.exercices for d in decisions) else None
+    )
+    report = compute_amounts(dossier)
+    deadlines = [decision_deadlines(dossier, d, today) for d in decisions]
+    earliest = min(deadlines, key=lambda r: r.recours_gracieux.date_limite)
+    ctx = _base(dossier, today, GRACIEUX)
+    ctx.update(
+        {
+            "autorite": autorite_context(dossier.autorite(autorite_id), ref),
+            "etablissements": [etablissement_context(e, ref) for e in etabs],
+            "decisions": [decision_context(dossier, d, ref) for d in decisions],
+            "montants": montants_context(dossier, report, autorite_id, set(finess), annees),
+            "moyens": moyens_context(etabs, dossier.autorite(autorite_id).type, ref),
+            "regimes": _regimes(etabs, ref),
+            "delais": _delais(earliest),
+            "pieces": _pieces_gracieux(dossier, decisions, ref),
+        }
+    )
+    return ctx
+
+
+def _piece(numero: int, intitule: str, generee: bool = False) -> dict[str, Any]:
+    # The file name Télérecours expects for this pièce (one file per pièce, named after it).
+    fichier = f"piece-{numero:02d}_{slug(intitule, 40)}.pdf"
+    return {"numero": str(numero), "intitule": intitule, "generee": generee, "fichier": fichier}
+
+
+def _pieces_gracieux(
+    dossier: Dossier, decisions: list[Decision], ref: Referentiel
+) -> list[dict[str, Any]]:
+    intitules = [
+        f"Copie de la décision contestée : {decision_context(dossier, d, ref)['intitule']}"
+        for d in decisions
+    ]
+    intitules.append("Tableau de calcul des montants dus au titre de l'accord du 4 juin 2024")
+    if dossier.organisme.signataire is not None:
+        intitules.append(f"Délégation du signataire ({dossier.organisme.signataire.delegation})")
+    intitules += dossier.pieces_complementaires
+    return [_piece(i, t) for i, t in enumerate(intitules, start=1)]
+
+
+def requete_context(dossier: Dossier, decision_index: int, today: date) -> Context:
+    """Context of the requête against one decision (or the rejection of its recours gracieux)."""
+    ref = load_referentiel()
+    decision = dossier.decisions[decision_index]
+    etabs = dossier.etablissements_de(decision)
+    finess = {e.finess for e in etabs}
+    annees = set(decision.exercices) or None
+    report = compute_amounts(dossier)
+    deadlines = decision_deadlines(dossier, decision, today)
+    court = competent_court(dossier, decision)
+    rule = lawyer_rule(dossier, decision)
+    dec_ctx = decision_context(dossier, decision, ref)
+    ctx = _base(dossier, today, REQUETE)
+    ctx.update(
+        {
+            "autorite": autorite_context(dossier.autorite(decision.autorite), ref),
+            "etablissements": [etablissement_context(e, ref) for e in etabs],
+            "decision": dec_ctx,
+            "decisions": [dec_ctx],
+            "montants": montants_context(dossier, report, decision.autorite, finess, annees),
+            "moyens": moyens_context(etabs, dossier.autorite(decision.autorite).type, ref),
+            "regimes": _regimes(etabs, ref),
+            "delais": _delais(deadlines),
+            "tribunal": {
+                "nom": court.nom,
+                "regle": court.regle,
+                "a_verifier": not court.verifie,
+                "avertissement": court.avertissement or "",
+            },
+            "avocat_requis": {
+                "obligatoire": rule.obligatoire,
+                "certain": rule.certain,
+                "explication": " ".join(rule.explication.split()),
+            },
+            "pieces": _pieces_requete(dossier, decision, dec_ctx),
+        }
+    )
+    return ctx
+
+
+def _pieces_requete(
+    dossier: Dossier, decision: Decision, dec_ctx: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Inventaire détaillé des pièces (CJA R.412-2), numbered continuously."""
+    items: list[tuple[str, bool]] = [(f"Décision attaquée : {dec_ctx['intitule']}", False)]
+    gracieux = decision.recours_gracieux
+    if gracieux is not None:
+        items.append(
+            (
+                f"Recours gracieux du {fmt.date_longue(gracieux.date_envoi)} et preuve de son envoi",
+                False,
+            )
+        )
+        if gracieux.date_reception is not None:
+            items.append(
+                (
+                    "Avis de réception du recours gracieux "
+                    f"({fmt.date_longue(gracieux.date_reception)})",
+                    False,
+                )
+            )
+    if decision.rejet_explicite is not None:
+        items.append(
+            (
+                "Décision de rejet du recours gracieux notifiée le "
+                f"{fmt.date_longue(decision.rejet_explicite.date_notification)}",
+                False,
+            )
+        )
+    items.append(("Statuts de l'association", False))
+    if dossier.organisme.signataire is not None:
+        items.append(
+            (f"Délégation du signataire ({dossier.organisme.signataire.delegation})", False)
+        )
+    else:
+        items.append(("Pièce justifiant de la qualité pour agir du représentant légal", False))
+    items.append(("Tableau de calcul des montants dus au titre de l'accord du 4 juin 2024", True))
+    items += [(p, False) for p in dossier.pieces_complementaires]
+    return [_piece(i, t, g) for i, (t, g) in enumerate(items, start=1)]

@@ -1,0 +1,400 @@
+"""Document generation: which documents a dossier calls for, rendering, safe writing.
+
+`generate` is the library function behind `recours generer` (and the questionnaire and
+the batch): plan the documents, check deadlines and existing files, render Word and PDF
+through the renderers (loaded once per process), write atomically.
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from recours import formatting as fmt
+from recours.documents.context import (
+    GRACIEUX,
+    REQUETE,
+    Context,
+    gracieux_context,
+    gracieux_decisions,
+    requete_context,
+)
+from recours.documents.sandbox import TEMPLATE_FILES, bundled_templates_dir
+from recours.dossier.models import Dossier
+from recours.errors import FileExistsRefusedError, RecoursError
+from recours.files import atomic_write_bytes, ensure_dir, slug
+from recours.law.deadlines import Deadline, DeadlineReport
+from recours.law.procedure import decision_deadlines, lawyer_rule
+
+if TYPE_CHECKING:
+    from recours.documents.render_docx import DocxRenderer
+    from recours.documents.render_pdf import PdfRenderer
+
+DOCUMENTS = ("gracieux", "requete")
+FORMATS = ("docx", "pdf")
+
+
+@dataclass(frozen=True)
+class PlannedDocument:
+    kind: str  # "gracieux" | "requete"
+    cle: str  # authority id (gracieux) or decision index (requete)
+    libelle: str
+    stem: str
+
+
+@dataclass(frozen=True)
+class WrittenFile:
+    path: Path
+    document: str
+    format: str
+    modele: Path | None
+
+
+@dataclass
+class GenerationResult:
+    fichiers: list[WrittenFile] = field(default_factory=list)
+    avertissements: list[str] = field(default_factory=list)
+    refus: list[str] = field(default_factory=list)
+    a_fournir: list[str] = field(default_factory=list)
+    prochaine_echeance: tuple[str, Deadline] | None = None
+
+
+class Renderers:
+    """Template lookup (custom folder first, bundled fallback) and one renderer per template."""
+
+    def __init__(self, custom_dir: Path | None = None) -> None:
+        bundled = bundled_templates_dir()
+        self.search_path = [custom_dir, bundled] if custom_dir else [bundled]
+        self._docx: dict[Path, DocxRenderer] = {}
+        self._pdf: PdfRenderer | None = None
+
+    def template_path(self, document: str, fmt_: str) -> Path:
+        name = TEMPLATE_FILES[(document, fmt_)]
+        for folder in self.search_path:
+            candidate = folder / name
+            if candidate.is_file():
+                return candidate
+        raise RecoursError(f"modèle introuvable : {name}")
+
+    def docx(self, document: str) -> tuple[DocxRenderer, Path]:
+        from recours.documents.render_docx import DocxRenderer
+
+        path = self.template_path(document, "docx")
+        if path not in self._docx:
+            self._docx[path] = DocxRenderer(path)
+        return self._docx[path], path
+
+    def pdf(self) -> PdfRenderer:
+        if self._pdf is None:
+            from recours.documents.render_pdf import PdfRenderer
+
+            self._pdf = PdfRenderer(self.search_path)
+        return self._pdf
+
+
+@functools.cache
+def renderers_for(custom_dir: Path | None = None) -> Renderers:
+    """One set of renderers per process and template folder (templates compiled once)."""
+    return Renderers(custom_dir)
+
+
+# WeasyPrint's FontConfiguration cleans up through cffi in __del__; release it before the
+# interpreter tears cffi down, or Python prints a harmless but alarming traceback at exit.
+atexit.register(renderers_for.cache_clear)
+
+
+def _unique_stem(stem: str, distinct: str, used: set[str]) -> str:
+    """``stem``, or ``stem_<distinct>`` when a document of the run already has that name.
+
+    Slugs are cut at a word boundary, so two long names sharing their beginning give the
+    same slug: without this, the second document would silently replace the first.
+    """
+    candidate = stem if stem not in used else f"{stem}_{slug(distinct, 40)}"
+    counter = 2
+    while candidate in used:
+        candidate = f"{stem}_{counter}"
+        counter += 1
+    used.add(candidate)
+    return candidate
+
+
+def plan_documents(dossier: Dossier, documents: Iterable[str] | None) -> list[PlannedDocument]:
+    """The documents a dossier calls for.
+
+    Without an explicit list: a recours gracieux to each authority whose decisions have not
+    been contested yet, and a requête against each decision whose recours gracieux was sent.
+    """
+    wanted = set(documents) if documents is not None else None
+    planned: list[PlannedDocument] = []
+    used: set[str] = set()
+    for autorite in dossier.autorites:
+        decisions = gracieux_decisions(dossier, autorite.id)
+        if not decisions:
+            continue
+        pending = [d for d in decisions if d.recours_gracieux is None]
+        if (wanted is None and pending) or (wanted is not None and "gracieux" in wanted):
+            planned.append(
+                PlannedDocument(
+                    "gracieux",
+                    autorite.id,
+                    f"recours gracieux — {autorite.nom}",
+                    _unique_stem(f"recours-gracieux_{slug(autorite.nom)}", autorite.id, used),
+                )
+            )
+    for index, decision in enumerate(dossier.decisions):
+        if (wanted is None and decision.recours_gracieux is not None) or (
+            wanted is not None and "requete" in wanted
+        ):
+            autorite = dossier.autorite(decision.autorite)
+            ident = decision.id or decision.numero or f"decision-{index + 1}"
+            planned.append(
+                PlannedDocument(
+                    "requete",
+                    str(index),
+                    f"requête — {autorite.nom} ({ident})",
+                    _unique_stem(
+                        f"requete_{slug(ident, 40)}_{slug(autorite.nom, 40)}",
+                        f"decision-{index + 1}",
+                        used,
+                    ),
+                )
+            )
+    return planned
+
+
+def _deadline_reports(dossier: Dossier, doc: PlannedDocument, today: date) -> list[DeadlineReport]:
+    if doc.kind == "gracieux":
+        return [decision_deadlines(dossier, d, today) for d in gracieux_decisions(dossier, doc.cle)]
+    return [decision_deadlines(dossier, dossier.decisions[int(doc.cle)], today)]
+
+
+def _check_deadlines(
+    dossier: Dossier, doc: PlannedDocument, today: date, force: bool, result: GenerationResult
+) -> bool:
+    """Whether the document may be generated; records refusals and warnings."""
+    reports = _deadline_reports(dossier, doc, today)
+    if doc.kind == "gracieux":
+        sent = [
+            d.recours_gracieux for d in gracieux_decisions(dossier, doc.cle) if d.recours_gracieux
+        ]
+        if sent:
+            message = (
+                f"{doc.libelle} : un recours gracieux a déjà été envoyé le "
+                f"{fmt.date_longue(sent[0].date_envoi)} ; un second recours gracieux "
+                "n'interromprait pas le délai de recours contentieux."
+            )
+            if not force:
+                result.refus.append(message + " Utilisez --force pour le générer quand même.")
+                return False
+            result.avertissements.append(message + " (généré avec --force)")
+        expired = [r for r in reports if r.recours_gracieux.statut == "expire"]
+        if expired and len(expired) == len(reports):
+            limit = fmt.date_longue(max(r.recours_gracieux.date_limite for r in expired))
+            possible = [p for r in expired for p in r.possibilites]
+            message = (
+                f"{doc.libelle} : le délai de recours gracieux a expiré ({limit}). "
+                + ("Restent possibles : " + " ".join(dict.fromkeys(possible)) if possible else "")
+            ).strip()
+            if not force:
+                result.refus.append(message + " Utilisez --force pour le générer quand même.")
+                return False
+            result.avertissements.append(message + " (généré avec --force)")
+        elif expired:
+            result.avertissements.append(
+                f"{doc.libelle} : le délai de recours gracieux a expiré pour "
+                f"{len(expired)} décision(s) sur {len(reports)}."
+            )
+    else:
+        report = reports[0]
+        if report.recours_contentieux.statut == "expire":
+            result.avertissements.append(
+                f"{doc.libelle} : le délai de recours contentieux a expiré le "
+                f"{fmt.date_longue(report.recours_contentieux.date_limite)} ; la recevabilité "
+                "de la requête est compromise. " + " ".join(report.possibilites)
+            )
+    for report in reports:
+        for warning in report.avertissements:
+            if warning not in result.avertissements:
+                result.avertissements.append(warning)
+    return True
+
+
+def build_context(dossier: Dossier, doc: PlannedDocument, today: date) -> Context:
+    if doc.kind == "gracieux":
+        return gracieux_context(dossier, doc.cle, today)
+    return requete_context(dossier, int(doc.cle), today)
+
+
+def _metadata(dossier: Dossier, ctx: Context, doc: PlannedDocument, today: date) -> dict[str, Any]:
+    kind = GRACIEUX if doc.kind == "gracieux" else REQUETE
+    return {
+        "titre": f"{kind.titre} — {dossier.organisme.raison_sociale} — {ctx['autorite']['nom']}",
+        "auteur": dossier.organisme.raison_sociale,
+        "sujet": "Financement de l'accord du 4 juin 2024 (« Ségur pour tous »)",
+        "date": dossier.date_document or today,
+    }
+
+
+def _targets(
+    dossier: Dossier,
+    planned: Sequence[PlannedDocument],
+    formats: Sequence[str],
+    sortie: Path,
+    bordereau: bool,
+) -> list[Path]:
+    paths = [sortie / f"{doc.stem}.{f}" for doc in planned for f in formats]
+    if bordereau:
+        paths += [sortie / f"telerecours_{doc.stem}" for doc in planned if doc.kind == "requete"]
+    return paths
+
+
+def generate(
+    dossier: Dossier,
+    *,
+    sortie: Path,
+    today: date,
+    documents: Iterable[str] | None = None,
+    formats: Sequence[str] = FORMATS,
+    force: bool = False,
+    bordereau: bool = False,
+    modeles: Path | None = None,
+) -> GenerationResult:
+    """Generate the dossier's documents into `sortie`; never overwrite without `force`."""
+    result = GenerationResult()
+    planned = plan_documents(dossier, documents)
+    if not planned:
+        raise RecoursError(
+            "aucun document à générer : précisez --documents gracieux,requete "
+            "(un recours gracieux a peut-être déjà été envoyé pour chaque décision)"
+        )
+    from recours.law.checks import dossier_warnings
+
+    result.avertissements += dossier_warnings(dossier, today)
+    allowed = [doc for doc in planned if _check_deadlines(dossier, doc, today, force, result)]
+    existing = [p for p in _targets(dossier, allowed, formats, sortie, bordereau) if p.exists()]
+    if existing and not force:
+        raise FileExistsRefusedError(
+            "fichier(s) déjà présent(s), rien n'a été écrit (utilisez --force pour remplacer) : "
+            + ", ".join(str(p) for p in existing)
+        )
+    ensure_dir(sortie)
+    renderers = renderers_for(modeles)
+    for doc in allowed:
+        ctx = build_context(dossier, doc, today)
+        meta = _metadata(dossier, ctx, doc, today)
+        if "docx" in formats:
+            renderer, template = renderers.docx(doc.kind)
+            from recours.documents.render_docx import Proprietes
+
+            data = renderer.render(
+                ctx, Proprietes(meta["titre"], meta["auteur"], meta["sujet"], meta["date"])
+            )
+            path = sortie / f"{doc.stem}.docx"
+            atomic_write_bytes(path, data, force=True)
+            result.fichiers.append(WrittenFile(path, doc.kind, "docx", template))
+        if "pdf" in formats or bordereau:
+            pdf_bytes, template = _render_pdf(renderers, doc.kind, ctx, meta)
+            if "pdf" in formats:
+                path = sortie / f"{doc.stem}.pdf"
+                atomic_write_bytes(path, pdf_bytes, force=True)
+                result.fichiers.append(WrittenFile(path, doc.kind, "pdf", template))
+            if bordereau and doc.kind == "requete":
+                _write_bordereau(
+                    renderers, sortie / f"telerecours_{doc.stem}", ctx, meta, pdf_bytes, result
+                )
+        uncertain = [m["intitule"] for m in ctx["moyens"] if m["a_verifier"]]
+        if uncertain:
+            result.avertissements.append(
+                f"{doc.libelle} : moyens dont le fondement est marqué « à vérifier » dans le "
+                f"référentiel, à relire avant envoi : {' ; '.join(uncertain)}."
+            )
+        if doc.kind == "requete":
+            rule = lawyer_rule(dossier, dossier.decisions[int(doc.cle)])
+            advice = " ".join(rule.explication.split())
+            if ctx["avocat"]["present"]:
+                advice = "Avocat indiqué dans le dossier. " + advice
+            note = f"{doc.libelle} : {advice}"
+            if ctx["tribunal"]["avertissement"]:
+                note += " " + ctx["tribunal"]["avertissement"]
+            result.avertissements.append(note)
+    if ("pdf" in formats or bordereau) and allowed:
+        from recours.documents.render_pdf import harfbuzz_subset_available
+
+        if not harfbuzz_subset_available():
+            result.avertissements.append(
+                "libharfbuzz-subset est absente : les PDF sont environ 2,4 fois plus lents à "
+                "produire (Debian/Ubuntu : apt-get install libharfbuzz-subset0 ; voir recours diagnostic)."
+            )
+    result.prochaine_echeance = next_deadline(dossier, today)
+    return result
+
+
+def _render_pdf(
+    renderers: Renderers, kind: str, ctx: Context, meta: dict[str, Any]
+) -> tuple[bytes, Path]:
+    from recours.documents.render_pdf import Metadonnees
+
+    template = renderers.template_path(kind, "pdf")
+    data = renderers.pdf().render(template.name, ctx, Metadonnees(**meta))
+    return data, template
+
+
+def _write_bordereau(
+    renderers: Renderers,
+    folder: Path,
+    ctx: Context,
+    meta: dict[str, Any],
+    requete_pdf: bytes,
+    result: GenerationResult,
+) -> None:
+    """A folder ready for Télérecours: the requête, one PDF per generated pièce, the inventory."""
+    from recours.documents.render_pdf import Metadonnees
+
+    pdf = renderers.pdf()
+    atomic_write_bytes(folder / "requete.pdf", requete_pdf, force=True)
+    result.fichiers.append(WrittenFile(folder / "requete.pdf", "requete", "pdf", None))
+    for piece in ctx["pieces"]:
+        if piece["generee"]:
+            data = pdf.render(
+                TEMPLATE_FILES[("montants", "pdf")],
+                ctx,
+                Metadonnees(**{**meta, "titre": piece["intitule"]}),
+            )
+            path = folder / piece["fichier"]
+            atomic_write_bytes(path, data, force=True)
+            result.fichiers.append(WrittenFile(path, "piece", "pdf", None))
+        else:
+            result.a_fournir.append(str(folder / piece["fichier"]))
+    inventory = pdf.render(
+        TEMPLATE_FILES[("inventaire", "pdf")],
+        ctx,
+        Metadonnees(**{**meta, "titre": "Inventaire des pièces"}),
+    )
+    atomic_write_bytes(folder / "inventaire.pdf", inventory, force=True)
+    result.fichiers.append(WrittenFile(folder / "inventaire.pdf", "inventaire", "pdf", None))
+
+
+def next_deadline(dossier: Dossier, today: date) -> tuple[str, Deadline] | None:
+    """The earliest deadline still open among the dossier's decisions, with what it is for."""
+    from recours.law.deadlines import next_deadline as next_of
+
+    best: tuple[str, Deadline] | None = None
+    for index, decision in enumerate(dossier.decisions):
+        report = decision_deadlines(dossier, decision, today)
+        found = next_of(report)
+        if found is None:
+            continue
+        what = (
+            "recours gracieux"
+            if found is report.recours_gracieux
+            else "requête au tribunal administratif"
+        )
+        label = f"{what} — {dossier.autorite(decision.autorite).nom} ({dossier.decision_id(index)})"
+        if best is None or found.date_limite < best[1].date_limite:
+            best = (label, found)
+    return best

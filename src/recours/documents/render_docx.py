@@ -1,0 +1,135 @@
+"""Word rendering with docxtpl (the only module that imports it).
+
+docxtpl re-reads and re-parses its template at every render; we keep the template bytes
+and memoise, per XML part, the patched XML and the compiled Jinja template. The output
+is the same as stock docxtpl (measured about 1.4x faster, see bench/).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docxtpl import DocxTemplate, Listing
+
+from recours.documents.context import Context, MultiLine
+from recours.documents.sandbox import convert_multiline, describe_template_error, make_env
+from recours.errors import TemplateError
+
+
+@dataclass(frozen=True)
+class Proprietes:
+    """Core properties, set with python-docx after rendering (never through Jinja)."""
+
+    titre: str
+    auteur: str
+    sujet: str
+    date: dt.date
+
+
+class _CachingTemplate(DocxTemplate):  # type: ignore[misc]
+    def __init__(self, data: bytes, cache: dict[str, Any]) -> None:
+        super().__init__(BytesIO(data))
+        self._cache = cache
+
+    def patch_xml(self, src_xml: str) -> str:
+        key = "patch:" + src_xml
+        if key not in self._cache:
+            self._cache[key] = super().patch_xml(src_xml)
+        patched: str = self._cache[key]
+        return patched
+
+    def render_xml_part(
+        self, src_xml: str, part: Any, context: dict[str, Any], jinja_env: Any = None
+    ) -> str:
+        # Same steps as DocxTemplate.render_xml_part, with the compiled template cached.
+        src_xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml)
+        key = "tpl:" + src_xml
+        self.current_rendering_part = part
+        try:
+            template = self._cache.get(key)
+            if template is None:
+                template = jinja_env.from_string(src_xml)
+                self._cache[key] = template
+            dst_xml: str = template.render(context)
+        except jinja2.TemplateError as exc:
+            lineno = getattr(exc, "lineno", None)
+            if lineno is not None:
+                line_number = max(lineno - 4, 0)
+                exc.docx_context = [  # type: ignore[attr-defined]
+                    re.sub(r"<[^>]+>", "", x)
+                    for x in src_xml.splitlines()[line_number : line_number + 7]
+                ]
+            raise
+        dst_xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", dst_xml)
+        dst_xml = (
+            dst_xml.replace("{_{", "{{")
+            .replace("}_}", "}}")
+            .replace("{_%", "{%")
+            .replace("%_}", "%}")
+        )
+        resolved: str = self.resolve_listing(dst_xml)
+        return resolved
+
+    def render_properties(self, context: dict[str, Any], jinja_env: Any = None) -> None:
+        # Jinja in core properties double-escapes `&`: properties are set after rendering.
+        return None
+
+
+def _listing(text: MultiLine) -> Listing:
+    return Listing(str(text))
+
+
+class DocxRenderer:
+    """Renders one Word template many times (load and compile once per process)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self._data = path.read_bytes()
+        except OSError as exc:
+            raise TemplateError(f"modèle Word illisible : {path} ({exc.strerror})") from None
+        self._cache: dict[str, Any] = {}
+        self._env = make_env()
+
+    def render(self, context: Context, proprietes: Proprietes) -> bytes:
+        template = _CachingTemplate(self._data, self._cache)
+        try:
+            template.render(
+                convert_multiline(context, _listing), jinja_env=self._env, autoescape=True
+            )
+        except jinja2.exceptions.SecurityError as exc:
+            raise TemplateError(
+                f"{self.path.name} : opération interdite par le bac à sable des modèles ({exc})"
+            ) from None
+        except jinja2.TemplateError as exc:
+            where = ""
+            lines = getattr(exc, "docx_context", None)
+            if lines:
+                where = " près de : « " + " ".join(" ".join(lines).split())[:160] + " »"
+            raise TemplateError(
+                f"{self.path.name} : erreur de modèle : {describe_template_error(exc)}{where}"
+            ) from None
+        except Exception as exc:
+            if "zip" in type(exc).__name__.lower() or "package" in str(exc).lower():
+                raise TemplateError(f"{self.path.name} : fichier Word invalide ({exc})") from None
+            raise TemplateError(
+                f"{self.path.name} : rendu impossible : {describe_template_error(exc)}"
+            ) from None
+        props = template.docx.core_properties
+        props.title = proprietes.titre
+        props.author = proprietes.auteur
+        props.subject = proprietes.sujet
+        props.last_modified_by = proprietes.auteur
+        moment = dt.datetime.combine(proprietes.date, dt.time(12, 0))
+        props.created = moment
+        props.modified = moment
+        props.revision = 1
+        buffer = BytesIO()
+        template.save(buffer)
+        return buffer.getvalue()

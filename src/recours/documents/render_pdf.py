@@ -1,0 +1,131 @@
+"""PDF rendering with WeasyPrint (the only module that imports it).
+
+One FontConfiguration and one parsed stylesheet per renderer keep memory flat; the URL
+fetcher serves files from the template folders only (no network, no other file); the
+PDF is PDF/A-3u with metadata taken from the dossier, so the same dossier gives the
+same bytes.
+"""
+
+from __future__ import annotations
+
+import ctypes.util
+import hashlib
+import logging
+import mimetypes
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+import jinja2
+from markupsafe import Markup, escape
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from recours.documents.context import Context, MultiLine
+from recours.documents.sandbox import (
+    STYLESHEET,
+    convert_multiline,
+    describe_template_error,
+    html_env,
+)
+from recours.errors import TemplateError
+
+PDF_VARIANT = "pdf/a-3u"
+
+
+class TemplateFolderFetcher(URLFetcher):  # type: ignore[misc]
+    """Serves file:// URLs inside the allowed folders; refuses everything else."""
+
+    def __init__(self, roots: Sequence[Path]) -> None:
+        super().__init__(allowed_protocols={"file"}, allow_redirects=False)
+        self.roots = [r.resolve() for r in roots]
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        parsed = urlparse(url)
+        if parsed.scheme != "file":
+            raise ValueError(f"accès refusé hors du dossier des modèles : {url}")
+        path = Path(unquote(parsed.path)).resolve()
+        if not any(path.is_relative_to(root) for root in self.roots):
+            raise ValueError(f"accès refusé hors du dossier des modèles : {url}")
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
+
+
+@dataclass(frozen=True)
+class Metadonnees:
+    titre: str
+    auteur: str
+    sujet: str
+    date: date
+
+
+def _html_lines(text: MultiLine) -> Markup:
+    return Markup("<br>").join(escape(line) for line in str(text).split("\n"))
+
+
+def harfbuzz_subset_available() -> bool:
+    """WeasyPrint subsets fonts 2.4x faster with Debian's libharfbuzz-subset0."""
+    return ctypes.util.find_library("harfbuzz-subset") is not None
+
+
+class PdfRenderer:
+    """Renders HTML templates to PDF; build once per process, reuse for every document."""
+
+    def __init__(self, search_path: Sequence[Path]) -> None:
+        self.search_path = list(search_path)
+        self.env = html_env(self.search_path)
+        self.fetcher = TemplateFolderFetcher(self.search_path)
+        self.font_config = FontConfiguration()
+        css_path = next(
+            (p / STYLESHEET for p in self.search_path if (p / STYLESHEET).is_file()), None
+        )
+        if css_path is None:
+            raise TemplateError(f"feuille de style {STYLESHEET} introuvable dans les modèles")
+        self.css_dir = css_path.parent
+        self.stylesheet = CSS(
+            string=css_path.read_text(encoding="utf-8"),
+            base_url=css_path.parent.as_uri() + "/",
+            font_config=self.font_config,
+            url_fetcher=self.fetcher,
+        )
+        # WeasyPrint logs missing resources as warnings; keep them out of the user's terminal
+        # unless asked (`recours diagnostic` reports the environment instead).
+        logging.getLogger("weasyprint").setLevel(logging.ERROR)
+
+    def html(self, template_name: str, context: Context) -> str:
+        try:
+            template = self.env.get_template(template_name)
+            return template.render(convert_multiline(context, _html_lines))
+        except jinja2.exceptions.SecurityError as exc:
+            raise TemplateError(
+                f"{template_name} : opération interdite par le bac à sable des modèles ({exc})"
+            ) from None
+        except jinja2.TemplateError as exc:
+            line = getattr(exc, "lineno", None)
+            where = f", ligne {line}" if line else ""
+            raise TemplateError(
+                f"{template_name}{where} : erreur de modèle : {describe_template_error(exc)}"
+            ) from None
+        except Exception as exc:
+            raise TemplateError(
+                f"{template_name} : rendu impossible : {describe_template_error(exc)}"
+            ) from None
+
+    def render(self, template_name: str, context: Context, meta: Metadonnees) -> bytes:
+        html = self.html(template_name, context)
+        document = HTML(
+            string=html, base_url=self.css_dir.as_uri() + "/", url_fetcher=self.fetcher
+        ).render(stylesheets=[self.stylesheet], font_config=self.font_config)
+        document.metadata.title = meta.titre
+        document.metadata.authors = [meta.auteur]
+        document.metadata.description = meta.sujet
+        stamp = meta.date.isoformat() + "T12:00:00Z"
+        document.metadata.created = stamp
+        document.metadata.modified = stamp
+        identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
+        pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=identifier)
+        return pdf

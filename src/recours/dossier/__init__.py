@@ -1,0 +1,1 @@
+"""The dossier: models, identifiers, loading with French error paths, JSON Schemas."""

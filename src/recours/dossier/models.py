@@ -1,0 +1,475 @@
+"""The dossier model: the one contract between input (file, spreadsheet, questionnaire)
+and everything downstream (amounts, deadlines, documents).
+
+Field names are French: they are the YAML keys and the template variables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
+
+from recours.dossier import identifiers
+from recours.law.referentiel import (
+    NatureDecision,
+    RegimeBudgetaire,
+    TypeAutorite,
+    load_referentiel,
+)
+
+# C0 controls except \n, DEL and C1 controls: they break Word's XML or are invisible.
+_CONTROL_RE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def _refuse_controls(value: str) -> str:
+    match = _CONTROL_RE.search(value)
+    if match:
+        code = f"U+{ord(match.group()):04X}"
+        raise ValueError(
+            f"caractère de contrôle interdit ({code}) à la position {match.start() + 1}"
+        )
+    return value
+
+
+def _single_line(value: str) -> str:
+    # Tabs come from text pasted out of Word or a spreadsheet: a space is what was meant.
+    value = value.replace("\t", " ").strip()
+    if "\n" in value or "\r" in value:
+        raise ValueError("une seule ligne attendue (pas de retour à la ligne)")
+    return _refuse_controls(value)
+
+
+def _multi_line(value: str) -> str:
+    value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ").strip()
+    return _refuse_controls(value)
+
+
+def _non_empty(value: str) -> str:
+    if not value:
+        raise ValueError("ne doit pas être vide")
+    return value
+
+
+def _french_decimal(value: Any) -> Any:
+    """Accept 1234.5, "1234,50", "1 234,50 €" as typed by French users."""
+    if isinstance(value, bool):
+        raise ValueError("nombre attendu")
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, str):
+        cleaned = re.sub(r"[\s\u00a0\u202f€]", "", value).replace(",", ".")
+        try:
+            return Decimal(cleaned)
+        except InvalidOperation:
+            raise ValueError(f"nombre invalide : « {value} »") from None
+    return value
+
+
+def _max_places(places: int) -> AfterValidator:
+    def check(value: Decimal) -> Decimal:
+        if not value.is_finite():
+            raise ValueError("nombre fini attendu")
+        exponent = value.as_tuple().exponent
+        if isinstance(exponent, int) and -exponent > places:
+            raise ValueError(f"au plus {places} décimales")
+        return value
+
+    return AfterValidator(check)
+
+
+def _oui_non(value: Any) -> Any:
+    """French users answer oui/non; YAML and JSON give true/false."""
+    if isinstance(value, str) and value.strip().lower() in ("oui", "non"):
+        return value.strip().lower() == "oui"
+    return value
+
+
+OuiNon = Annotated[bool, BeforeValidator(_oui_non)]
+Ligne = Annotated[str, AfterValidator(_single_line), AfterValidator(_non_empty)]
+Texte = Annotated[str, AfterValidator(_multi_line)]
+Identifiant = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=60)]
+Montant = Annotated[Decimal, BeforeValidator(_french_decimal), Field(ge=0), _max_places(2)]
+Etp = Annotated[Decimal, BeforeValidator(_french_decimal), Field(ge=0), _max_places(4)]
+Pourcentage = Annotated[Decimal, BeforeValidator(_french_decimal), Field(gt=0, le=100)]
+Coefficient = Annotated[Decimal, BeforeValidator(_french_decimal), Field(ge=1), _max_places(4)]
+Departement = Annotated[
+    str, BeforeValidator(lambda v: str(v)), AfterValidator(identifiers.check_departement)
+]
+
+
+def _code_postal(value: str) -> str:
+    if not identifiers.CODE_POSTAL_RE.match(value):
+        raise ValueError("code postal invalide : 5 chiffres attendus (ex. 07500)")
+    return value
+
+
+def _exercice(value: int) -> int:
+    start = load_referentiel().accord.date_effet.valeur
+    if value < start.year:
+        raise ValueError(
+            f"exercice {value} antérieur à l'entrée en vigueur de l'accord ({start.year})"
+        )
+    if value > 2100:
+        raise ValueError(f"exercice {value} invraisemblable")
+    return value
+
+
+CodePostal = Annotated[str, BeforeValidator(lambda v: str(v).strip()), AfterValidator(_code_postal)]
+Annee = Annotated[int, AfterValidator(_exercice)]
+Finess = Annotated[str, BeforeValidator(lambda v: str(v)), AfterValidator(identifiers.check_finess)]
+Civilite = Literal["Madame", "Monsieur"]
+Methode = Literal["etp", "cout_unitaire", "cout_reel"]
+
+
+class Modele(BaseModel):
+    """Base of every dossier model: unknown fields are refused, by name."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False, validate_default=True)
+
+
+class Adresse(Modele):
+    voie: Ligne = Field(description="Numéro et voie", examples=["12 rue des Tilleuls"])
+    complement: Ligne | None = Field(None, description="Complément d'adresse (bâtiment, BP…)")
+    code_postal: CodePostal = Field(description="Code postal", examples=["93100"])
+    commune: Ligne = Field(description="Commune", examples=["Montreuil"])
+
+
+class Personne(Modele):
+    civilite: Civilite | None = Field(None, description="Madame ou Monsieur")
+    nom: Ligne = Field(description="Prénom et nom", examples=["Claire Martin"])
+    qualite: Ligne = Field(description="Qualité (fonction)", examples=["présidente"])
+
+
+class Signataire(Personne):
+    delegation: Ligne | None = Field(
+        None,
+        description="Référence de la délégation de pouvoir ou de signature (obligatoire si le "
+        "signataire n'est pas le représentant légal)",
+        examples=["délégation du conseil d'administration du 12 mars 2025"],
+    )
+
+
+class Contact(Modele):
+    nom: Ligne | None = Field(None, description="Personne à contacter")
+    telephone: Ligne | None = Field(None, description="Téléphone")
+    courriel: Ligne | None = Field(None, description="Adresse électronique")
+
+
+class Organisme(Modele):
+    raison_sociale: Ligne = Field(description="Raison sociale de l'organisme gestionnaire")
+    forme_juridique: Ligne = Field(
+        "association déclarée (loi du 1er juillet 1901)", description="Forme juridique"
+    )
+    siren: Annotated[str, AfterValidator(identifiers.check_siren)] | None = Field(
+        None, description="SIREN (9 chiffres)"
+    )
+    siret: Annotated[str, AfterValidator(identifiers.check_siret)] | None = Field(
+        None, description="SIRET du siège (14 chiffres)"
+    )
+    rna: Annotated[str, AfterValidator(identifiers.check_rna)] | None = Field(
+        None, description="Numéro RNA (W suivi de 9 caractères)"
+    )
+    siege: Adresse = Field(description="Adresse du siège social")
+    representant_legal: Personne = Field(description="Représentant légal")
+    signataire: Signataire | None = Field(
+        None, description="Signataire, s'il n'est pas le représentant légal"
+    )
+    contact: Contact | None = Field(None, description="Contact pour le suivi du dossier")
+
+    @model_validator(mode="after")
+    def _check(self) -> Organisme:
+        # Collect every problem: the user fixes them all in one pass (see Dossier).
+        problems: list[str] = []
+        if self.siren is None and self.siret is None:
+            problems.append("indiquez le SIREN ou le SIRET de l'organisme")
+        if self.siren and self.siret and not self.siret.startswith(self.siren):
+            problems.append("le SIRET ne commence pas par le SIREN indiqué")
+        if self.signataire is not None and not self.signataire.delegation:
+            problems.append(
+                "signataire.delegation : indiquez la délégation qui autorise le signataire "
+                "(il n'est pas le représentant légal)"
+            )
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+    @property
+    def siren_effectif(self) -> str:
+        return self.siren or (self.siret or "")[:9]
+
+
+class Autorite(Modele):
+    id: Identifiant = Field(
+        description="Identifiant court, utilisé dans le dossier", examples=["ars-idf"]
+    )
+    type: TypeAutorite = Field(description="Type d'autorité de tarification")
+    nom: Ligne = Field(
+        description="Nom de l'autorité", examples=["Agence régionale de santé Île-de-France"]
+    )
+    civilite_titulaire: Civilite | None = Field(
+        None, description="Civilité du titulaire (pour la formule d'appel)"
+    )
+    service: Ligne | None = Field(None, description="Service destinataire")
+    adresse: Adresse = Field(description="Adresse de l'autorité")
+    departement: Departement = Field(description="Département du siège de l'autorité (CJA R.312-1)")
+
+
+class PartFinancement(Modele):
+    autorite: Identifiant = Field(description="Identifiant de l'autorité (autorites[].id)")
+    part: Pourcentage = Field(Decimal(100), description="Part du financement, en %")
+
+
+class Exercice(Modele):
+    annee: Annee = Field(description="Exercice (année)", examples=[2024])
+    mois: int = Field(12, ge=1, le=12, description="Nombre de mois éligibles dans l'exercice")
+    etp: Etp | None = Field(None, description="ETP éligibles (méthodes etp et cout_unitaire)")
+    cout_reel: Montant | None = Field(
+        None, description="Coût réel chargé issu de la paie (méthode cout_reel), en euros"
+    )
+    financement_recu: dict[Identifiant, Montant] = Field(
+        default_factory=dict,
+        description="Financement reçu pour la mesure, par autorité (identifiant : montant)",
+    )
+
+
+class Etablissement(Modele):
+    nom: Ligne = Field(description="Nom de l'établissement ou du service")
+    finess: Finess = Field(description="Numéro FINESS (9 caractères ; seul le format est contrôlé)")
+    categorie: str = Field(description="Catégorie d'ESMS (clé du référentiel)", examples=["ime"])
+    adresse: Adresse
+    departement: Departement = Field(description="Département d'implantation")
+    regime_budgetaire: RegimeBudgetaire = Field(description="Régime budgétaire")
+    financeurs: list[PartFinancement] = Field(
+        min_length=1, description="Autorités de tarification et parts"
+    )
+    methode: Methode = Field(
+        description="Méthode de calcul du coût : etp, cout_unitaire (DGCS) ou cout_reel (paie)"
+    )
+    coefficient_charges: Coefficient | None = Field(
+        None, description="Coefficient de charges patronales saisi (méthode etp), ex. 1,45"
+    )
+    exercices: list[Exercice] = Field(min_length=1, description="Exercices réclamés")
+
+    @model_validator(mode="after")
+    def _check(self) -> Etablissement:
+        # Collect every problem: the user fixes them all in one pass (see Dossier).
+        problems: list[str] = []
+        ref = load_referentiel()
+        if self.categorie not in ref.categories:
+            problems.append(
+                f"categorie : catégorie inconnue « {self.categorie} » ; valeurs possibles : "
+                + ", ".join(sorted(ref.categories))
+            )
+        if not identifiers.finess_matches_departement(self.finess, self.departement):
+            problems.append(
+                f"finess : le FINESS {self.finess} ne correspond pas au département "
+                f"{self.departement}"
+            )
+        ids = [f.autorite for f in self.financeurs]
+        if len(set(ids)) != len(ids):
+            problems.append("financeurs : une même autorité figure deux fois")
+        total = sum((f.part for f in self.financeurs), Decimal(0))
+        if total != 100:
+            shown = format(total.normalize(), "f").replace(".", ",")
+            problems.append(f"financeurs : la somme des parts fait {shown} % au lieu de 100 %")
+        years = [e.annee for e in self.exercices]
+        if len(set(years)) != len(years):
+            problems.append("exercices : un même exercice figure deux fois")
+        if self.methode == "etp" and self.coefficient_charges is None:
+            problems.append(
+                "coefficient_charges : obligatoire avec la méthode etp (aucun coefficient "
+                "officiel n'est publié : saisissez le vôtre)"
+            )
+        for i, ex in enumerate(self.exercices):
+            if self.methode in ("etp", "cout_unitaire") and ex.etp is None:
+                problems.append(f"exercices[{i}].etp : obligatoire avec la méthode {self.methode}")
+            if self.methode == "cout_reel" and ex.cout_reel is None:
+                problems.append(f"exercices[{i}].cout_reel : obligatoire avec la méthode cout_reel")
+            unknown = sorted(set(ex.financement_recu) - set(ids))
+            if unknown:
+                problems.append(
+                    f"exercices[{i}].financement_recu : autorité(s) qui ne finance(nt) pas "
+                    f"l'établissement : {', '.join(unknown)}"
+                )
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+
+class RecoursGracieuxEnvoye(Modele):
+    date_envoi: dt.date = Field(description="Date d'envoi (cachet de la poste)")
+    date_reception: dt.date | None = Field(None, description="Date de réception par l'autorité")
+    accuse_reception_conforme: OuiNon | None = Field(
+        None,
+        description="L'accusé de réception comportait-il les mentions de l'article R.112-5 du "
+        "CRPA ? (inconnu : le délai le plus court est retenu)",
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> RecoursGracieuxEnvoye:
+        if self.date_reception is not None and self.date_reception < self.date_envoi:
+            raise ValueError("date_reception : antérieure à la date d'envoi")
+        return self
+
+
+class RejetExplicite(Modele):
+    date_notification: dt.date = Field(description="Date de notification du rejet explicite")
+
+
+class Decision(Modele):
+    id: Identifiant | None = Field(None, description="Identifiant court (facultatif)")
+    autorite: Identifiant = Field(description="Autorité qui a pris la décision (autorites[].id)")
+    nature: NatureDecision = Field(description="Nature de la décision")
+    numero: Ligne | None = Field(None, description="Numéro de la décision")
+    date: dt.date = Field(description="Date de la décision")
+    date_notification: dt.date = Field(description="Date de notification (réception)")
+    objet: Ligne | None = Field(
+        None, description="Objet", examples=["fixant la dotation globale de financement 2025"]
+    )
+    etablissements: list[Finess] = Field(
+        default_factory=list,
+        description="FINESS des établissements concernés (vide : tous ceux financés par l'autorité)",
+    )
+    exercices: list[Annee] = Field(
+        default_factory=list, description="Exercices concernés (vide : tous)"
+    )
+    voies_et_delais_mentionnes: OuiNon | None = Field(
+        None,
+        description="La notification mentionnait-elle les voies et délais de recours ? "
+        "(inconnu : le délai le plus court est retenu)",
+    )
+    recours_gracieux: RecoursGracieuxEnvoye | None = Field(
+        None, description="Recours gracieux déjà envoyé"
+    )
+    rejet_explicite: RejetExplicite | None = Field(
+        None, description="Rejet explicite du recours gracieux"
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> Decision:
+        # Collect every problem: the user fixes them all in one pass (see Dossier).
+        problems: list[str] = []
+        if self.date_notification < self.date:
+            problems.append("date_notification : antérieure à la date de la décision")
+        if self.recours_gracieux and self.recours_gracieux.date_envoi < self.date:
+            problems.append("recours_gracieux.date_envoi : antérieure à la date de la décision")
+        if self.rejet_explicite is not None:
+            if self.recours_gracieux is None:
+                problems.append(
+                    "rejet_explicite : indiquez aussi le recours gracieux (recours_gracieux) "
+                    "auquel ce rejet répond"
+                )
+            elif self.rejet_explicite.date_notification < self.recours_gracieux.date_envoi:
+                problems.append(
+                    "rejet_explicite.date_notification : antérieure à l'envoi du recours"
+                )
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+
+class Avocat(Modele):
+    nom: Ligne = Field(description="Nom de l'avocat ou du cabinet")
+    barreau: Ligne = Field(description="Barreau", examples=["Paris"])
+    adresse: Adresse
+    telephone: Ligne | None = None
+    courriel: Ligne | None = None
+    toque: Ligne | None = Field(None, description="Numéro de toque ou de case")
+
+
+class Dossier(Modele):
+    schema_: str | None = Field(
+        None, alias="$schema", description="Schéma JSON (pour les éditeurs)"
+    )
+    reference: Ligne | None = Field(None, description="Référence interne du dossier")
+    organisme: Organisme
+    autorites: list[Autorite] = Field(min_length=1)
+    etablissements: list[Etablissement] = Field(min_length=1)
+    decisions: list[Decision] = Field(min_length=1)
+    avocat: Avocat | None = None
+    lieu_signature: Ligne | None = Field(
+        None, description="Lieu de signature (défaut : commune du siège)"
+    )
+    date_document: dt.date | None = Field(
+        None, description="Date des documents (défaut : date du jour de la génération)"
+    )
+    faits_complementaires: Texte | None = Field(
+        None, description="Faits complémentaires, texte libre sur plusieurs lignes"
+    )
+    pieces_complementaires: list[Ligne] = Field(
+        default_factory=list, description="Pièces jointes supplémentaires (intitulés)"
+    )
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_default=True)
+
+    @model_validator(mode="after")
+    def _check_links(self) -> Dossier:
+        problems: list[str] = []
+        auth_ids = [a.id for a in self.autorites]
+        if len(set(auth_ids)) != len(auth_ids):
+            problems.append("autorites : deux autorités ont le même identifiant")
+        finess = [e.finess for e in self.etablissements]
+        if len(set(finess)) != len(finess):
+            problems.append("etablissements : deux établissements ont le même FINESS")
+        for i, etab in enumerate(self.etablissements):
+            for j, fin in enumerate(etab.financeurs):
+                if fin.autorite not in auth_ids:
+                    problems.append(
+                        f"etablissements[{i}].financeurs[{j}].autorite : autorité inconnue "
+                        f"« {fin.autorite} » (déclarez-la dans autorites)"
+                    )
+        decision_ids = [d.id for d in self.decisions if d.id]
+        if len(set(decision_ids)) != len(decision_ids):
+            problems.append("decisions : deux décisions ont le même identifiant")
+        for i, dec in enumerate(self.decisions):
+            if dec.autorite not in auth_ids:
+                problems.append(f"decisions[{i}].autorite : autorité inconnue « {dec.autorite} »")
+                continue
+            unknown = False
+            for code in dec.etablissements:
+                concerned = next((e for e in self.etablissements if e.finess == code), None)
+                if concerned is None:
+                    unknown = True
+                    problems.append(f"decisions[{i}].etablissements : FINESS inconnu {code}")
+                elif dec.autorite not in {f.autorite for f in concerned.financeurs}:
+                    problems.append(
+                        f"decisions[{i}].etablissements : {concerned.nom} n'est pas financé par "
+                        f"« {dec.autorite} »"
+                    )
+            if not unknown and not self.etablissements_de(dec):
+                problems.append(
+                    f"decisions[{i}] : aucun établissement n'est financé par « {dec.autorite} »"
+                )
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+    def autorite(self, autorite_id: str) -> Autorite:
+        return next(a for a in self.autorites if a.id == autorite_id)
+
+    def etablissements_de(self, decision: Decision) -> list[Etablissement]:
+        """Établissements a decision concerns (explicit list, else all the authority funds)."""
+        funded = [
+            e
+            for e in self.etablissements
+            if decision.autorite in {f.autorite for f in e.financeurs}
+        ]
+        if decision.etablissements:
+            return [e for e in funded if e.finess in decision.etablissements]
+        return funded
+
+    def decision_id(self, index: int) -> str:
+        return self.decisions[index].id or f"decision-{index + 1}"

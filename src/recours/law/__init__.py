@@ -1,0 +1,1 @@
+"""The pure part: legal referential, calendar, deadlines, amounts, procedure, analysis."""

@@ -1,0 +1,1 @@
+"""The interactive questionnaire and its prompter."""
