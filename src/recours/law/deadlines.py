@@ -16,6 +16,7 @@ from types import MappingProxyType
 from typing import Final
 
 from recours.errors import DossierInvalidError, FieldProblem
+from recours.formatting import date_longue as _fr
 from recours.law.referentiel import article_label, load_referentiel
 
 STATUT_OUVERT: Final = "ouvert"
@@ -49,20 +50,6 @@ _OVERSEAS_SUBDIVS: Final[Mapping[str, str]] = MappingProxyType(
     }
 )
 
-_MONTHS_FR: Final = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 
 @dataclass(frozen=True)
@@ -150,12 +137,6 @@ class DeadlineReport:
 
 def _iso(value: date | None) -> str | None:
     return None if value is None else value.isoformat()
-
-
-def _fr(value: date) -> str:
-    """French long date for warnings ("1er mars 2025"), without importing babel."""
-    day = "1er" if value.day == 1 else str(value.day)
-    return f"{day} {_MONTHS_FR[value.month - 1]} {value.year}"
 
 
 @functools.cache
