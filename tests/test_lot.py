@@ -97,7 +97,7 @@ EXPECTED_ERRORS = [
         "FINESS invalide : 9 caractères attendus, commençant par le code du département "
         "(ex. 750012345, 2A0001234)",
     ),
-    ("Établissements", "4", "CJ", "Exercice 2024 — ETP", "nombre invalide : « beaucoup »"),
+    ("Établissements", "4", "CL", "Exercice 2024 — ETP", "nombre invalide : « beaucoup »"),
     (
         "Établissements",
         "6",

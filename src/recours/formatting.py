@@ -48,6 +48,27 @@ def date_courte(value: date) -> str:
     return value.strftime("%d/%m/%Y")
 
 
+def duree_mois(months: int) -> str:
+    """'un mois', 'deux mois' (a duration of the referential, in words)."""
+    return f"{_en_lettres(months)} mois"
+
+
+def duree_ans(years: int) -> str:
+    """'un an', 'deux ans'."""
+    return f"{_en_lettres(years)} an{'s' if years > 1 else ''}"
+
+
+def avec_de(text: str) -> str:
+    """'de' before a word, elided before a vowel: "d'un mois", 'de deux mois'."""
+    return f"d'{text}" if text[:1].lower() in "aeéèêiouy" else f"de {text}"
+
+
+def _en_lettres(number: int) -> str:
+    from num2words import num2words
+
+    return str(num2words(number, lang="fr"))
+
+
 def montant(value: Decimal) -> str:
     """'12 345,67 €' (narrow no-break space between thousands, no-break space before €)."""
     from babel.numbers import format_currency

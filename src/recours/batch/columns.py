@@ -112,7 +112,7 @@ _SKIPPED: dict[type[BaseModel], set[str]] = {
     models.Dossier: {"schema_", "organisme", "autorites", "etablissements", "decisions", "avocat"},
     models.Etablissement: {"financeurs", "exercices"},
     models.Exercice: {"annee", "financement_recu"},
-    models.Decision: {"id", "autorite", "etablissements", "exercices"},
+    models.Decision: {"id", "autorite", "etablissements", "faits"},
 }
 
 

@@ -259,15 +259,17 @@ def process_group(job: GroupJob, options: LotOptions) -> GroupResult:
 
 
 def _generate_dossier(dossier: Any, options: LotOptions, result: GroupResult) -> None:
-    from recours.documents.generate import generate, plan_documents
+    from recours.documents.generate import generate
     from recours.errors import RecoursError
-    from recours.law.amounts import compute_amounts
+    from recours.law.analysis import analyse
+    from recours.law.referentiel import load_referentiel
 
     organisme = dossier.organisme
     folder = options.sortie / f"{slug(organisme.raison_sociale, 50)}_{organisme.siren_effectif}"
-    amounts = compute_amounts(dossier)
+    analysis = analyse(dossier, options.today, load_referentiel())
+    amounts = analysis.montants
     result.contribution = _contribution(dossier, amounts)
-    planned = plan_documents(dossier, options.documents)
+    planned = analysis.plan(options.documents)
     fingerprint = _fingerprint(dossier.model_dump_json(by_alias=True), options)
     manifest = _read_manifest(folder)
     outcome: dict[str, dict[str, Any]] = {}
@@ -333,22 +335,20 @@ def _generate_dossier(dossier: Any, options: LotOptions, result: GroupResult) ->
                 documents=options.documents,
                 formats=options.formats,
                 force=options.force,
+                hors_delai=options.force,
                 modeles=options.modeles,
+                analysis=analysis,
             )
         except RecoursError as exc:
             error(str(exc))
             return
         written: list[str] = []
-        for doc in planned:
-            files = [f.path.name for f in generated.fichiers if f.path.stem == doc.stem]
-            # Messages are "<libellé> : …"; the separator keeps "ARS X" from matching "ARS X Nord".
-            prefix = f"{doc.libelle} : "
-            refusal = [r for r in generated.refus if r.startswith(prefix)]
-            notes = [w for w in generated.avertissements if w.startswith(prefix)]
-            outcome[doc.stem] = {
+        for doc_result in generated.documents:
+            files = [f.path.name for f in doc_result.fichiers]
+            outcome[doc_result.document.stem] = {
                 "fichiers": files,
-                "statut": STATUT_REFUSE if refusal else STATUT_GENERE,
-                "message": " ".join(refusal or notes),
+                "statut": STATUT_GENERE if doc_result.statut == "genere" else STATUT_REFUSE,
+                "message": " ".join(doc_result.messages),
             }
             written += files
         _write_manifest(
@@ -361,7 +361,7 @@ def _generate_dossier(dossier: Any, options: LotOptions, result: GroupResult) ->
                 "documents": outcome,
             },
         )
-    for line in _letter_lines(dossier, planned, amounts, options.today):
+    for line in _letter_lines(analysis, planned):
         doc_outcome = outcome.get(line.fichiers, {})
         files = doc_outcome.get("fichiers", [])
         line.fichiers = " ; ".join(f"{folder.name}/{name}" for name in files)
@@ -374,34 +374,29 @@ def _generate_dossier(dossier: Any, options: LotOptions, result: GroupResult) ->
         result.refuses += line.statut == STATUT_REFUSE
 
 
-def _letter_lines(dossier: Any, planned: Any, amounts: Any, today: date) -> list[ReportLine]:
+def _letter_lines(analysis: Any, planned: Any) -> list[ReportLine]:
     """One line per planned letter, with its établissements, amounts and deadlines.
 
     The `fichiers` field temporarily holds the document stem (filled by the caller).
     """
     from recours.cli.report import deadline_status
-    from recours.documents.context import gracieux_decisions
-    from recours.law.procedure import decision_deadlines
 
+    dossier = analysis.dossier
     lines = []
     for doc in planned:
-        if doc.kind == "gracieux":
-            decisions = gracieux_decisions(dossier, doc.cle)
-            document = "recours gracieux"
-        else:
-            decisions = [dossier.decisions[int(doc.cle)]]
-            document = "requête"
-        autorite = dossier.autorite(decisions[0].autorite)
+        decisions = [analysis.decision(i) for i in doc.decisions]
+        document = "recours gracieux" if doc.kind == "gracieux" else "requête"
+        autorite = dossier.autorite(doc.autorite)
         etabs: dict[str, Any] = {}
-        for decision in decisions:
-            for etab in dossier.etablissements_de(decision):
+        for d in decisions:
+            for etab in d.etablissements:
                 etabs.setdefault(etab.finess, etab)
-        pairs = amounts.lignes_de(autorite.id, set(etabs))
-        du = sum((p.du for _, p in pairs), start=Decimal("0.00"))
-        recu = sum((p.recu for _, p in pairs), start=Decimal("0.00"))
-        reports = [decision_deadlines(dossier, d, today) for d in decisions]
-        gracieux = min((r.recours_gracieux for r in reports), key=lambda d: d.date_limite)
-        contentieux = min((r.recours_contentieux for r in reports), key=lambda d: d.date_limite)
+        du = doc.claim.du
+        recu = doc.claim.recu
+        gracieux = min((d.delais.recours_gracieux for d in decisions), key=lambda x: x.date_limite)
+        contentieux = min(
+            (d.delais.recours_contentieux for d in decisions), key=lambda x: x.date_limite
+        )
         lines.append(
             ReportLine(
                 organisme=dossier.organisme.raison_sociale,
@@ -412,7 +407,7 @@ def _letter_lines(dossier: Any, planned: Any, amounts: Any, today: date) -> list
                 nb_etablissements=len(etabs),
                 du=du,
                 recu=recu,
-                ecart=du - recu,
+                ecart=doc.claim.reclame,
                 echeance_gracieux=gracieux.date_limite,
                 statut_gracieux=deadline_status(gracieux),
                 echeance_contentieux=contentieux.date_limite,
