@@ -173,7 +173,7 @@ def calculer(dossier: Path, as_json: bool) -> None:
     from recours.dossier.validation import load_dossier
     from recours.law.amounts import compute_amounts
 
-    loaded = load_dossier(dossier)
+    loaded = load_dossier(dossier, aujourdhui=today())
     report = compute_amounts(loaded)
     if as_json:
         echo_json(amounts_json(loaded, report))
@@ -193,8 +193,9 @@ def verifier(dossier: Path, aujourdhui: str | None) -> None:
     from recours.cli.report import check_text
     from recours.dossier.validation import load_dossier
 
-    loaded = load_dossier(dossier)
-    click.echo(check_text(loaded, str(dossier), parse_date(aujourdhui, "--aujourdhui") or today()))
+    reference = parse_date(aujourdhui, "--aujourdhui") or today()
+    loaded = load_dossier(dossier, aujourdhui=reference)
+    click.echo(check_text(loaded, str(dossier), reference))
 
 
 # ------------------------------------------------------------------ referentiel
@@ -274,11 +275,12 @@ def generer(
 
     wanted = split_list(documents, DOCUMENTS, "--documents") if documents else None
     fmts = split_list(formats, FORMATS, "--formats")
-    loaded = load_dossier(dossier)
+    reference = parse_date(aujourdhui, "--aujourdhui") or today()
+    loaded = load_dossier(dossier, aujourdhui=reference)
     result = generate(
         loaded,
         sortie=sortie,
-        today=parse_date(aujourdhui, "--aujourdhui") or today(),
+        today=reference,
         documents=wanted,
         formats=fmts,
         force=force,

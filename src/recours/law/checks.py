@@ -6,12 +6,16 @@ from datetime import date
 
 from recours.dossier.models import Dossier
 from recours.law.amounts import compute_amounts
+from recours.law.autorites import autorite_warnings
+from recours.law.categories import category_warnings
 from recours.law.referentiel import load_referentiel
 
 
 def dossier_warnings(dossier: Dossier, today: date) -> list[str]:
     ref = load_referentiel()
     warnings: list[str] = []
+    for i, autorite in enumerate(dossier.autorites):
+        warnings += [f"autorites[{i}].{w}" for w in autorite_warnings(autorite, ref)]
     for i, etab in enumerate(dossier.etablissements):
         cat = ref.categories[etab.categorie]
         types = {dossier.autorite(f.autorite).type for f in etab.financeurs}
@@ -27,6 +31,7 @@ def dossier_warnings(dossier: Dossier, today: date) -> list[str]:
                 f"etablissements[{i}].financeurs : {etab.nom} ({cat.libelle}) est en principe "
                 "cofinancé ; un seul financeur est indiqué"
             )
+        warnings += [f"etablissements[{i}].categorie : {w}" for w in category_warnings(etab, ref)]
         if not cat.verifie:
             warnings.append(
                 f"etablissements[{i}].categorie : l'autorité de tarification des « {cat.libelle} » "
