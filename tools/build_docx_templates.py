@@ -189,7 +189,7 @@ def build_gracieux() -> None:
     b.tag("{%p endif %}")
     b.p("", **left)
     right = {"align": "left", "indent": 8.0, "space_after": 0.0}
-    b.p("{{ autorite.formule_appel }}", **right)
+    b.p("{{ autorite.titre_titulaire }}", **right)
     b.p("{{ autorite.nom }}", **right)
     b.tag("{%p if autorite.service %}")
     b.p("{{ autorite.service }}", **right)
@@ -317,7 +317,7 @@ def build_requete() -> None:
     b.tag("{%p endif %}")
     b.p(
         ("b", "CONTRE : "),
-        "la décision du {{ autorite.titre_autorite }} ({{ autorite.nom }}) notifiée le "
+        "la décision {{ autorite.titre_de }} ({{ autorite.nom }}) notifiée le "
         "{{ decision.date_notification }} — {{ decision.intitule }}"
         "{% if decision.recours_gracieux.envoye %}, ensemble "
         "{% if decision.rejet_explicite %}la décision, notifiée le {{ decision.rejet_explicite }}, "
@@ -344,8 +344,8 @@ def build_requete() -> None:
         "{{ accord.extension }}."
     )
     b.p(
-        "3. Par la décision attaquée, notifiée le {{ decision.date_notification }} (pièce n° 1), le "
-        "{{ autorite.titre_autorite }} n'a pas assuré le financement intégral de cette indemnité."
+        "3. Par la décision attaquée, notifiée le {{ decision.date_notification }} (pièce n° 1), "
+        "{{ autorite.titre }} n'a pas assuré le financement intégral de cette indemnité."
     )
     b.tag("{%p if decision.recours_gracieux.envoye %}")
     b.p(
@@ -413,16 +413,16 @@ def build_requete() -> None:
     )
     b.tag("{%p endif %}")
     b.p(
-        "– d'enjoindre au {{ autorite.titre_autorite }} d'allouer ce financement dans un délai de "
+        "– d'enjoindre {{ autorite.titre_a }} d'allouer ce financement dans un délai de "
         "deux mois à compter de la notification du jugement ({{ textes_courts.cja_l911_1 }}) ;"
     )
     b.p(
-        "– de mettre à la charge de {{ autorite.defendeur }}, une somme au titre de "
+        "– de mettre à la charge {{ autorite.defendeur_de }} une somme au titre de "
         "l'{{ textes.cja_l761_1 }}."
     )
     b.p("")
     right = {"align": "left", "indent": 8.0, "space_after": 0.0}
-    b.p("Fait à {{ document.lieu }}, le {{ document.date }}", **right)
+    b.p("Fait {{ document.lieu|a }}, le {{ document.date }}", **right)
     b.tag("{%p if avocat.present %}")
     b.p("{{ avocat.nom }}", **right)
     b.p("Avocat au barreau de {{ avocat.barreau }}", **right)

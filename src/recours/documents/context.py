@@ -17,6 +17,7 @@ from recours import formatting as fmt
 from recours.dossier.models import Adresse, Autorite, Decision, Dossier, Etablissement, Personne
 from recours.files import slug
 from recours.law.amounts import METHODES, AmountsReport, compute_amounts
+from recours.law.autorites import destinataire
 from recours.law.deadlines import DeadlineReport
 from recours.law.procedure import competent_court, decision_deadlines, lawyer_rule
 from recours.law.referentiel import Referentiel, load_referentiel
@@ -130,10 +131,7 @@ def organisme_context(dossier: Dossier) -> dict[str, Any]:
 
 def autorite_context(autorite: Autorite, ref: Referentiel) -> dict[str, Any]:
     info = ref.autorites[autorite.type]
-    formules = info.formule_destinataire
-    formule = {"Madame": formules.madame, "Monsieur": formules.monsieur}.get(
-        autorite.civilite_titulaire or "", formules.inconnu
-    )
+    dest = destinataire(autorite, ref)
     return {
         "id": autorite.id,
         "type": autorite.type,
@@ -141,9 +139,20 @@ def autorite_context(autorite: Autorite, ref: Referentiel) -> dict[str, Any]:
         "nom": autorite.nom,
         "service": autorite.service or "",
         "adresse": _adresse(autorite.adresse),
-        "formule_appel": formule,
-        "titre_autorite": info.titre_autorite,
-        "defendeur": info.defendeur,
+        "titre_titulaire": dest.titre_titulaire,
+        "formule_appel": dest.formule_appel,
+        "titre_autorite": dest.titre_autorite,
+        "titre": dest.titre,
+        "titre_de": fmt.de(dest.titre),
+        "titre_a": fmt.a(dest.titre),
+        "defendeur": dest.defendeur,
+        "defendeur_nom": dest.defendeur_nom,
+        "defendeur_de": fmt.de(dest.defendeur_nom),
+        "defendeur_a": fmt.a(dest.defendeur_nom),
+        "collectivite": dest.collectivite,
+        "region": dest.region,
+        "ars": dest.ars,
+        "a_verifier": dest.a_verifier,
         "departement": autorite.departement,
         "collectivite_territoriale": info.collectivite_territoriale,
     }
@@ -309,13 +318,14 @@ def _delais(report: DeadlineReport) -> dict[str, Any]:
 def _base(dossier: Dossier, today: date, kind: DocumentKind) -> Context:
     ref = load_referentiel()
     doc_date = dossier.date_document or today
+    lieu = dossier.lieu_signature or dossier.organisme.siege.commune
     return {
         "document": {
             "type": kind.code,
             "titre": kind.titre,
             "date": fmt.date_longue(doc_date),
             "date_iso": doc_date.isoformat(),
-            "lieu": dossier.lieu_signature or dossier.organisme.siege.commune,
+            "lieu": lieu,
             "reference": dossier.reference or "",
         },
         "organisme": organisme_context(dossier),
@@ -324,6 +334,10 @@ def _base(dossier: Dossier, today: date, kind: DocumentKind) -> Context:
         "textes_courts": textes_courts(ref),
         "faits_complementaires": MultiLine(dossier.faits_complementaires or ""),
         "avocat": _avocat(dossier),
+        "telerecours": {
+            "pieces": " ".join(ref.telerecours.pieces.valeur.split()),
+            "non_obligatoire": " ".join(ref.telerecours.non_obligatoire.valeur.split()),
+        },
     }
 
 
@@ -388,7 +402,8 @@ def gracieux_context(dossier: Dossier, autorite_id: str, today: date) -> Context
 
 def _piece(numero: int, intitule: str, generee: bool = False) -> dict[str, Any]:
     # The file name Télérecours expects for this pièce (one file per pièce, named after it).
-    fichier = f"piece-{numero:02d}_{slug(intitule, 40)}.pdf"
+    # CJA R.414-5: the file title begins with the pièce's number in the inventory.
+    fichier = f"{numero:02d}_{slug(intitule, 40)}.pdf"
     return {"numero": str(numero), "intitule": intitule, "generee": generee, "fichier": fichier}
 
 
