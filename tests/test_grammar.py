@@ -60,7 +60,12 @@ from recours.law.referentiel import AutoriteLocale, load_referentiel
             "de la Collectivité européenne d'Alsace",
             "à la Collectivité européenne d'Alsace",
         ),
-        ("la Collectivité de Corse", "", "de la Collectivité de Corse", "à la Collectivité de Corse"),
+        (
+            "la Collectivité de Corse",
+            "",
+            "de la Collectivité de Corse",
+            "à la Collectivité de Corse",
+        ),
         (
             "le Département-Région de Mayotte",
             "",
