@@ -318,14 +318,13 @@ def _delais(report: DeadlineReport) -> dict[str, Any]:
 def _base(dossier: Dossier, today: date, kind: DocumentKind) -> Context:
     ref = load_referentiel()
     doc_date = dossier.date_document or today
-    lieu = dossier.lieu_signature or dossier.organisme.siege.commune
     return {
         "document": {
             "type": kind.code,
             "titre": kind.titre,
             "date": fmt.date_longue(doc_date),
             "date_iso": doc_date.isoformat(),
-            "lieu": lieu,
+            "lieu": dossier.lieu_signature or dossier.organisme.siege.commune,
             "reference": dossier.reference or "",
         },
         "organisme": organisme_context(dossier),

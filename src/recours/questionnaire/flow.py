@@ -1613,6 +1613,7 @@ class Questionnaire:
         from recours.cli.report import deadline_status
         from recours.formatting import date_avec_jour, date_longue, pourcentage
         from recours.law.amounts import compute_amounts
+        from recours.law.categories import category_warnings
         from recours.law.deadlines import next_deadline
         from recours.law.procedure import decision_deadlines
 
@@ -1648,6 +1649,7 @@ class Questionnaire:
                 f"département {etab.departement}) — {ref.regimes[etab.regime_budgetaire].libelle} — "
                 f"financeurs : {fins} — méthode : {METHODE_TITRES[etab.methode]} — exercices : {years}"
             )
+            lines += [f"  ! {w}" for w in category_warnings(etab, ref)]
         amounts = compute_amounts(dossier)
         lines.append("Montants par autorité :")
         for aid, tot in amounts.par_autorite.items():
