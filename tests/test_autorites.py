@@ -261,3 +261,39 @@ def test_other_categories_not_warned(dossier_data: dict[str, Any]) -> None:
     dossier = validate_dossier(dossier_data, "mecs")
     assert category_warnings(dossier.etablissements[0], REF) == []
     assert not any("hors du champ" in w for w in dossier_warnings(dossier, TODAY))
+
+
+def test_generer_bordereau_prints_the_telerecours_rules(tmp_path: Path) -> None:
+    # voies-de-droit.md §6: one pièce per file, titles beginning with the inventory number
+    # (CJA R.414-5); Télérecours not mandatory for an association without a lawyer.
+    from click.testing import CliRunner
+
+    from recours.cli.main import main
+
+    root = Path(__file__).resolve().parent.parent
+    result = CliRunner().invoke(
+        main,
+        [
+            "generer",
+            str(root / "examples" / "mecs-conseil-departemental.yaml"),
+            "--sortie",
+            str(tmp_path / "docs"),
+            "--formats",
+            "pdf",
+            "--documents",
+            "requete",
+            "--bordereau",
+            "--aujourdhui",
+            "2026-11-20",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    rules = REF.telerecours
+    for fact in (rules.pieces, rules.non_obligatoire):
+        line = (
+            f"  - {' '.join(fact.valeur.split())} (source : {' '.join(fact.source.split())} ; "
+            "confirmé (au moins deux sources))"
+        )
+        assert line in result.stdout.splitlines()
+    folder = next((tmp_path / "docs").glob("telerecours_*"))
+    assert sorted(p.name[:3] for p in folder.glob("0*.pdf")) == ["04_"]
