@@ -297,3 +297,16 @@ def test_generer_bordereau_prints_the_telerecours_rules(tmp_path: Path) -> None:
         assert line in result.stdout.splitlines()
     folder = next((tmp_path / "docs").glob("telerecours_*"))
     assert sorted(p.name[:3] for p in folder.glob("0*.pdf")) == ["04_"]
+
+
+def test_referentiel_command_shows_the_annuaire_with_marks() -> None:
+    from click.testing import CliRunner
+
+    from recours.cli.main import main
+
+    lines = CliRunner().invoke(main, ["referentiel"]).stdout.splitlines()
+    (metropole,) = [x for x in lines if x.startswith("  69M — Métropole de Lyon : ")]
+    assert metropole.endswith("[C2 : confirmé (au moins deux sources)]")
+    (cher,) = [x for x in lines if x.startswith("   18 — Cher : ")]
+    assert cher.endswith("[À VÉRIFIER — incertain, à vérifier]")
+    assert any(x.startswith("  ehpad en principe hors de l'accord : ") for x in lines)

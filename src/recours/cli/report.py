@@ -282,7 +282,7 @@ def _annuaire_lines(ref: Referentiel) -> list[str]:
     for row in ref.annuaire.values():
         ars = f" ; {row.ars}" if not row.ars.startswith("(") else ""
         lines.append(
-            f"  {row.code:>3} {row.departement} : {row.collectivite} — {row.titre_chef}{ars} "
+            f"  {row.code:>3} — {row.departement} : {row.collectivite} — {row.titre_chef}{ars} "
             f"{_mark(row.confiance)}"
         )
     return lines
