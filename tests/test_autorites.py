@@ -310,3 +310,62 @@ def test_referentiel_command_shows_the_annuaire_with_marks() -> None:
     (cher,) = [x for x in lines if x.startswith("   18 — Cher : ")]
     assert cher.endswith("[À VÉRIFIER — incertain, à vérifier]")
     assert any(x.startswith("  ehpad en principe hors de l'accord : ") for x in lines)
+
+
+# ------------------------------------------------------------ questionnaire (same rules)
+
+
+def test_questionnaire_asks_the_collectivite_in_69_and_refuses_future_dates(
+    tmp_path: Path,
+) -> None:
+    import test_questionnaire as tq
+
+    script = [*tq.organisme(), *tq.mecs_start(finess="690000011")]
+    p = "etablissements[0].adresse"
+    for field_name, value in (("code_postal", "69100"), ("commune", "Villeurbanne")):
+        script[script.index(next(x for x in script if x[0] == f"{p}.{field_name}"))] = (
+            f"{p}.{field_name}",
+            value,
+        )
+    script[script.index(("autorites[0].nom", "Département de la Sarthe"))] = (
+        "autorites[0].nom",
+        "Métropole de Lyon",
+    )
+    a = "autorites[0].adresse"
+    script[script.index((f"{a}.code_postal", "72000"))] = (f"{a}.code_postal", "69003")
+    script[script.index((f"{a}.commune", "Le Mans"))] = (f"{a}.commune", "Lyon")
+    after_departement = script.index(("autorites[0].departement", tq.DEFAULT)) + 1
+    script.insert(after_departement, ("autorites[0].collectivite", "69M"))
+    body = [
+        ("etablissements[0].methode", "cout_unitaire"),
+        *tq.exercice(0, 0, tq.DEFAULT, ("etp", "2"), "cd-69"),
+        ("etablissements[0].exercices.menu", "terminer"),
+        ("etablissements.menu", "terminer"),
+        *tq.decision(),
+        ("decisions.menu", "terminer"),
+    ]
+    # Issue 10 §5: a notification after today (CLI's today, 1 April 2026) is refused.
+    date_at = body.index(("decisions[0].date_notification", "2026-03-15"))
+    body.insert(date_at, ("decisions[0].date_notification", "2026-04-02"))
+    _, prompter, path = tq.run_script(tmp_path, [*script, *body, *tq.ending(revue="quitter")])
+
+    assert prompter.choices["autorites[0].collectivite"] == ["69D", "69M"]
+    assert prompter.errors == [
+        "date du 02/04/2026 postérieure à la date du jour (01/04/2026) : indiquez une date passée"
+    ]
+    dossier = tq.load_dossier(path)
+    assert dossier.autorites[0].collectivite == "69M"
+    assert destinataire(dossier.autorites[0], REF).defendeur_nom == "la Métropole de Lyon"
+
+
+def test_questionnaire_help_states_the_notification_rule() -> None:
+    # voies-de-droit.md §5.5: LRAR not collected -> first presentation; electronic notice ->
+    # first opening or 15 days after being made available; plain e-mail not settled [U].
+    from recours.questionnaire.flow import notification_help
+
+    text = notification_help()
+    assert text.startswith(" ".join(REF.notification.regle.valeur.split()))
+    assert "première présentation du pli" in text
+    assert "15 jours après la mise à disposition" in text
+    assert text.endswith("indiquez la date à laquelle vous l'avez ouvert.")
+    assert "(à vérifier)" in text

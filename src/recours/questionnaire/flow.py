@@ -932,6 +932,17 @@ class Questionnaire:
             f"{libelle} : département de son siège",
             default=departement_from_code_postal(str(adresse.get("code_postal", ""))) or dep,
         )
+        # Département 69: the Métropole de Lyon or the département du Rhône (autorites.csv).
+        bodies = ref.annuaire_autorites.collectivites_multiples.get(str(aut["departement"]))
+        if type_ == "conseil_departemental" and bodies:
+            self._select(
+                aut,
+                "collectivite",
+                field(Autorite, "collectivite"),
+                f"{p}.collectivite",
+                f"{libelle} : collectivité compétente (d'après la commune de l'établissement)",
+                [Choice(code, ref.annuaire[code].collectivite) for code in bodies],
+            )
 
     def _parts(self, etab: Data, p: str) -> None:
         financeurs: list[Data] = etab["financeurs"]
