@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from recours.authoring.variables import FILTERS
 from recours.documents.sandbox import GRAMMAR_FILTERS, make_env
@@ -150,3 +152,28 @@ def test_filters_registered_and_documented() -> None:
     )
     assert env.from_string("{{ 'Haut-Rhin'|de('le') }}").render() == "du Haut-Rhin"
     assert {name for name, _effect, _examples in FILTERS} == set(GRAMMAR_FILTERS)
+
+
+NAME_START = "BCDFGJKLMNPQRSTVWXZ"  # consonants other than h: no elision, no article
+
+
+@given(
+    first=st.sampled_from(NAME_START),
+    rest=st.text(alphabet="abcdeéèfghilmnorstuy-' ", min_size=1, max_size=20),
+)
+def test_names_without_article_only_take_de_and_a(first: str, rest: str) -> None:
+    name = (first + rest).strip()
+    if re.match(r"(?i)^(les|le|la)\s|^l['’]", name):
+        return  # an article after all: covered by the table above
+    assert de(name) == f"de {name}"
+    assert a(name) == f"à {name}"
+
+
+@given(
+    article=st.sampled_from(["le", "la", "les", "Le", "Les", "La"]),
+    rest=st.text(alphabet="abcdeéfghimnorstu-", min_size=1, max_size=15).map(str.capitalize),
+)
+def test_never_de_le_nor_a_les(article: str, rest: str) -> None:
+    name = f"{article} {rest}"
+    for text in (de(name), a(name)):
+        assert not re.search(r"^(de|à) (le|les|Le|Les) ", text), text
