@@ -176,10 +176,10 @@ def test_u_rows_are_to_check() -> None:
 def test_former_name_is_warned() -> None:
     # Mayotte: « Département de Mayotte » until 31 Dec 2025 (autorites.md) [S1].
     auth = autorite(departement="976", nom="Département de Mayotte")
-    assert autorite_warnings(auth, REF) == [
+    assert (
         "nom : « Département de Mayotte » ; l'annuaire des autorités indique « Département-Région "
         "de Mayotte » pour le département 976 : vérifiez le destinataire"
-    ]
+    ) in autorite_warnings(auth, REF)
 
 
 def _lyon(dossier_data: dict[str, Any]) -> dict[str, Any]:
@@ -369,3 +369,28 @@ def test_questionnaire_help_states_the_notification_rule() -> None:
     assert "15 jours après la mise à disposition" in text
     assert text.endswith("indiquez la date à laquelle vous l'avez ouvert.")
     assert "(à vérifier)" in text
+
+
+def test_unverified_points_of_a_row_are_warned() -> None:
+    # autorites.csv, 68: "Dénomination légale exacte de l'assemblée non vérifiée [U]".
+    auth = autorite(departement="68", nom="Collectivité européenne d'Alsace")
+    (warning,) = autorite_warnings(auth, REF)
+    assert warning.startswith(
+        "departement : l'annuaire des autorités signale un point non vérifié pour Haut-Rhin "
+        "(68), à vérifier : Juridiquement un département"
+    )
+
+
+def test_mayotte_decision_before_2026_names_the_former_head() -> None:
+    # LO 2025-793, loi 2025-797, décret 2025-1427: Département-Région since 1 Jan 2026 [S1].
+    auth = autorite(departement="976", nom="Département-Région de Mayotte")
+    warnings = autorite_warnings(auth, REF, [date(2026, 2, 1), date(2025, 11, 10)])
+    assert (
+        "nom : décision du 10 novembre 2025, antérieure au 1er janvier 2026 : elle a été prise "
+        "par le président du conseil départemental de Mayotte (Département de Mayotte) ; les "
+        "documents nomment le président de l'assemblée de Mayotte (Département-Région de "
+        "Mayotte), qui lui a succédé : relisez la désignation de la décision"
+    ) in warnings
+    assert not any(
+        w.startswith("nom : décision") for w in autorite_warnings(auth, REF, [date(2026, 2, 1)])
+    )

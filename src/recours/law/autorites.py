@@ -8,6 +8,8 @@ annuaire marks U, and département 69 without its collectivité, are shown « à
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from recours import formatting as fmt
@@ -116,8 +118,13 @@ def destinataire(autorite: Autorite, ref: Referentiel) -> Destinataire:
     )
 
 
-def autorite_warnings(autorite: Autorite, ref: Referentiel) -> list[str]:
-    """French warnings (``champ : message``, without the autorites[i] prefix)."""
+def autorite_warnings(
+    autorite: Autorite, ref: Referentiel, decisions: Sequence[dt.date] = ()
+) -> list[str]:
+    """French warnings (``champ : message``, without the autorites[i] prefix).
+
+    ``decisions``: the dates of the decisions this authority took (for renamed bodies).
+    """
     warnings: list[str] = []
     multiples = ref.annuaire_autorites.collectivites_multiples.get(autorite.departement)
     if autorite.type == "conseil_departemental" and multiples and autorite.collectivite is None:
@@ -140,6 +147,21 @@ def autorite_warnings(autorite: Autorite, ref: Referentiel) -> list[str]:
             f"departement : la ligne {row.code} ({row.departement}) de l'annuaire des autorités "
             f"est marquée « à vérifier » (confiance U) : relisez le destinataire ; {detail}"
         )
+    if relevant and row.confiance != "U" and "[U]" in row.remarque:
+        warnings.append(
+            f"departement : l'annuaire des autorités signale un point non vérifié pour "
+            f"{row.departement} ({row.code}), à vérifier : {' '.join(row.remarque.split())}"
+        )
+    change = ref.annuaire_autorites.changements.get(row.code)
+    if autorite.type == "conseil_departemental" and change is not None:
+        before = sorted(d for d in decisions if d < change.depuis)
+        if before:
+            warnings.append(
+                f"nom : décision du {fmt.date_longue(before[0])}, antérieure au "
+                f"{fmt.date_longue(change.depuis)} : elle a été prise par {change.avant} ; les "
+                f"documents nomment {_lower_head(row.titre(None))} ({row.collectivite}), "
+                "qui lui a succédé : relisez la désignation de la décision"
+            )
     if autorite.type == "conseil_departemental" and row.collectivite.lower() not in (
         autorite.nom.lower()
     ):

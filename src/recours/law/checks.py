@@ -15,7 +15,8 @@ def dossier_warnings(dossier: Dossier, today: date) -> list[str]:
     ref = load_referentiel()
     warnings: list[str] = []
     for i, autorite in enumerate(dossier.autorites):
-        warnings += [f"autorites[{i}].{w}" for w in autorite_warnings(autorite, ref)]
+        dates = [d.date for d in dossier.decisions if d.autorite == autorite.id]
+        warnings += [f"autorites[{i}].{w}" for w in autorite_warnings(autorite, ref, dates)]
     for i, etab in enumerate(dossier.etablissements):
         cat = ref.categories[etab.categorie]
         types = {dossier.autorite(f.autorite).type for f in etab.financeurs}

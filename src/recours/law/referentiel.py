@@ -189,11 +189,19 @@ class HorsChamp(Sourced):
     message: str
 
 
+class Changement(Sourced):
+    """A body renamed on a date: decisions before it were taken by the former head."""
+
+    depuis: dt.date
+    avant: str
+
+
 class AnnuaireInfo(_Strict):
     fichier: str
     source: str
     confiance: Confiance
     hors_champ: HorsChamp
+    changements: dict[str, Changement] = Field(default_factory=dict)
     collectivites_multiples: dict[str, list[str]]
     source_collectivites_multiples: str
     confiance_collectivites_multiples: Confiance
