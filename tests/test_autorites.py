@@ -394,3 +394,13 @@ def test_mayotte_decision_before_2026_names_the_former_head() -> None:
     assert not any(
         w.startswith("nom : décision") for w in autorite_warnings(auth, REF, [date(2026, 2, 1)])
     )
+
+
+def test_departement_without_annuaire_row_is_to_check() -> None:
+    # 984 (TAAF) is a valid code with a court in tribunaux.csv but no row in autorites.csv.
+    auth = autorite(departement="984")
+    assert autorite_context(auth, REF)["a_verifier"]
+    assert autorite_warnings(auth, REF) == [
+        "departement : aucune ligne de l'annuaire des autorités pour le département 984 : le "
+        "destinataire et le défendeur sont à vérifier"
+    ]

@@ -136,9 +136,14 @@ def autorite_warnings(
         )
         return warnings
     row = _row(autorite, ref)
-    if row is None:
-        return warnings
     relevant = autorite.type in ("conseil_departemental", "ars")
+    if row is None:
+        if relevant:
+            warnings.append(
+                f"departement : aucune ligne de l'annuaire des autorités pour le département "
+                f"{autorite.departement} : le destinataire et le défendeur sont à vérifier"
+            )
+        return warnings
     if relevant and row.confiance == "U":
         # The row's mark is the lowest of its facts (body, title, ARS name and seat).
         detail = " ".join(row.remarque.split()) if autorite.type != "ars" else ""
