@@ -239,14 +239,16 @@ def process_group(job: GroupJob, options: LotOptions) -> GroupResult:
     result = GroupResult(job.index)
     if job.data is not None or not job.rows:
         try:
-            dossier = validate_dossier(job.data, options.source, job.lines)
+            dossier = validate_dossier(
+                job.data, options.source, job.lines, aujourdhui=options.today
+            )
         except DossierInvalidError as exc:
             result.problemes = exc.problemes
             result.lignes = _error_lines(job, exc.problemes)
             result.lignes_en_erreur = 1
             return result
     else:
-        outcome = build_group(job.rows, options.source)
+        outcome = build_group(job.rows, options.source, options.today)
         result.problemes = to_field_problems(outcome.problems, options.sheet, dict(options.letters))
         result.lignes = _error_lines(job, result.problemes)
         result.lignes_en_erreur = len({p.row for p in outcome.problems})
