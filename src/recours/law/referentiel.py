@@ -165,6 +165,44 @@ class Possibilite(_Strict):
     references: list[str]
 
 
+class ReglesPrescription(Sourced):
+    """Prescription quadriennale (loi n° 68-1250): its length and its articles."""
+
+    duree_annees: int = Field(gt=0)
+    references: list[str]
+
+
+class SuperieurHierarchique(Sourced):
+    """To whom a recours hiérarchique goes, for one authority type."""
+
+    possible: bool
+    superieur: str | None
+
+
+class TexteJuridique(Sourced):
+    """A legal sentence printed by an engine; ``{champ}`` placeholders are filled in code."""
+
+    texte: str
+    references: list[str]
+
+    def rendre(self, **champs: object) -> str:
+        return self.texte.format(**champs)
+
+
+class Voie(Sourced):
+    """One route of the route table (voies-de-droit.md §8)."""
+
+    libelle: str
+    quand: str
+    donnees: str
+    document: str
+    delai: str
+    avocat: str
+    redige: bool
+    par_defaut: bool = True
+    references: list[str]
+
+
 class Tribunal(_Strict):
     """One row of tribunaux.csv."""
 
@@ -191,6 +229,10 @@ class Referentiel(_Strict):
     articles: dict[str, Article]
     avocat: dict[TypeAutorite, RegleAvocat]
     apres_expiration: list[Possibilite]
+    prescription: ReglesPrescription
+    recours_hierarchique: dict[TypeAutorite, SuperieurHierarchique]
+    textes_voies: dict[str, TexteJuridique]
+    voies: dict[str, Voie]
     departements: dict[str, Tribunal] = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -206,6 +248,11 @@ class Referentiel(_Strict):
             refs += [(f"avocat.{type_key}", r) for r in regle.references]
         for i, poss in enumerate(self.apres_expiration):
             refs += [(f"apres_expiration[{i}]", r) for r in poss.references]
+        refs += [("prescription", r) for r in self.prescription.references]
+        for key, texte in self.textes_voies.items():
+            refs += [(f"textes_voies.{key}", r) for r in texte.references]
+        for key, voie in self.voies.items():
+            refs += [(f"voies.{key}", r) for r in voie.references]
         refs += [("accord.agrement", self.accord.agrement.fondement)]
         refs += [("accord.extension", self.accord.extension.fondement)]
         missing += [f"{where}: {ref}" for where, ref in refs if ref not in self.articles]
@@ -256,3 +303,12 @@ def load_referentiel() -> Referentiel:
 def article_label(key: str) -> str:
     """Short citation of a referential article, e.g. ``CRPA, art. L.411-2``."""
     return load_referentiel().article(key).court
+
+
+def texte_voie(key: str, **champs: object) -> str:
+    """A sentence of ``textes_voies`` with its placeholders filled (dates already in French)."""
+    try:
+        texte = load_referentiel().textes_voies[key]
+    except KeyError:
+        raise ReferentielError(f"texte inconnu du référentiel : {key}") from None
+    return texte.rendre(**champs)
