@@ -7,11 +7,32 @@ digest and the calendar, not from the engine or the YAML.
 
 from __future__ import annotations
 
+import json
 import string
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from recours.law.referentiel import load_referentiel, texte_voie
+from recours.errors import DossierInvalidError, ReferentielError
+from recours.law.deadlines import add_months
+from recours.law.indemnity import (
+    ACTE_DEMANDE_INDEMNITAIRE,
+    ACTE_MISE_EN_DEMEURE,
+    ACTE_RECOURS_GRACIEUX,
+    ACTE_REQUETE,
+    PRESCRIPTION_ALERT_DAYS,
+    DemandeIndemnitaireInput,
+    Reclamation,
+    compute_indemnity_chain,
+    compute_prescription,
+    lafon_risk,
+)
+from recours.law.referentiel import TypeAutorite, load_referentiel, texte_voie
+from recours.law.routes import ExerciseFacts, possible_routes
+
+D = date
 
 # --- referential -----------------------------------------------------------------------
 
@@ -105,6 +126,7 @@ PLACEHOLDERS = {
     "hierarchique_double": {"date_depart", "date_limite"},
     "hierarchique_ars": set(),
     "hierarchique_incertain": {"autorite", "superieur", "date_limite", "date_double"},
+    "hierarchique_destinataire_incertain": {"autorite", "superieur"},
     "hierarchique_pcd": set(),
     "hierarchique_tardif": {"date", "date_limite"},
     "hierarchique_reception_inconnue": {"envoi"},
@@ -127,7 +149,6 @@ def test_texte_voie_renders_and_refuses_unknown_keys() -> None:
         "Exercice 2024 : la prescription quadriennale court du 1er janvier 2025 au 31 décembre"
         " 2028 inclus (loi n° 68-1250 du 31 déc. 1968, art. 1er)."
     )
-    from recours.errors import ReferentielError
 
     with pytest.raises(ReferentielError, match="texte inconnu du référentiel : absent"):
         texte_voie("absent")
@@ -163,3 +184,481 @@ def test_route_table() -> None:
     }
     for voie in voies.values():
         assert voie.quand and voie.donnees and voie.delai and voie.avocat and voie.source
+
+
+# --- prescription quadriennale ---------------------------------------------------------
+
+DI = ACTE_DEMANDE_INDEMNITAIRE
+MED = ACTE_MISE_EN_DEMEURE
+RG = ACTE_RECOURS_GRACIEUX
+
+PRESCRIPTION_CASES = [
+    # (id, exercise, claims, today, start of period, last day, status, warning codes)
+    # VD §2 worked example: 2024 cost -> runs from 1 Jan 2025 -> prescribed 31 Dec 2028.
+    ("ex-2024", 2024, [], D(2026, 12, 1), D(2025, 1, 1), D(2028, 12, 31), "ouvert",
+     {"prescription_cours", "prescription_point_de_depart"}),
+    # VD §2 worked example: claim received in 2026 -> new period from 1 Jan 2027 -> 2030
+    # (loi 68-1250 art. 2).
+    ("ex-2024-claim-2026", 2024, [Reclamation(DI, D(2026, 3, 2), D(2026, 3, 4))],
+     D(2026, 12, 1), D(2027, 1, 1), D(2030, 12, 31), "ouvert", {"prescription_interruption"}),
+    # VD §2: "a recours gracieux ... that claims the Ségur amount is itself a réclamation
+    # écrite (art. 2) [C2 text / U application]": same dates, uncertainty shown.
+    ("ex-2024-gracieux-2026", 2024, [Reclamation(RG, D(2026, 4, 10), D(2026, 4, 13))],
+     D(2026, 12, 1), D(2027, 1, 1), D(2030, 12, 31), "ouvert",
+     {"prescription_interruption", "prescription_interruption_gracieux"}),
+    # Art. 2: a mise en demeure is a "demande de paiement" (VD §7.1): claim in 2025 -> 2029.
+    ("mise-en-demeure-2025", 2024, [Reclamation(MED, D(2025, 6, 2), D(2025, 6, 4))],
+     D(2026, 12, 1), D(2026, 1, 1), D(2029, 12, 31), "ouvert", {"prescription_interruption"}),
+    # Art. 1 + 2: a claim made during the exercise itself (before the period starts) does
+    # not shorten it: still 31 Dec 2028.
+    ("claim-during-year", 2024, [Reclamation(DI, D(2024, 11, 20), D(2024, 11, 22))],
+     D(2026, 12, 1), D(2025, 1, 1), D(2028, 12, 31), "ouvert", {"prescription_interruption"}),
+    # Art. 2: two successive claims (2026, then 2029 within the new period) -> 2033.
+    ("two-claims", 2024,
+     [Reclamation(DI, D(2026, 3, 2), D(2026, 3, 4)), Reclamation(MED, D(2029, 3, 1), D(2029, 3, 3))],
+     D(2030, 1, 15), D(2030, 1, 1), D(2033, 12, 31), "ouvert", {"prescription_interruption"}),
+    # Art. 1: 169 days before 31 Dec 2028 (tool lead time 180 days) -> "bientot_prescrit".
+    ("soon", 2024, [], D(2028, 7, 15), D(2025, 1, 1), D(2028, 12, 31), "bientot_prescrit",
+     {"prescription_bientot"}),
+    # 183 days before: still "ouvert" (lead time is 180 days).
+    ("not-yet-soon", 2024, [], D(2028, 7, 1), D(2025, 1, 1), D(2028, 12, 31), "ouvert",
+     {"prescription_cours"}),
+    # Last day itself: still claimable (bientot), 0 days left.
+    ("last-day", 2024, [], D(2028, 12, 31), D(2025, 1, 1), D(2028, 12, 31), "bientot_prescrit",
+     {"prescription_bientot"}),
+    # Art. 1, 3, 7: the day after -> prescribed; the art. 3 / art. 7 caveats are shown.
+    ("prescribed", 2024, [], D(2029, 1, 1), D(2025, 1, 1), D(2028, 12, 31), "prescrit",
+     {"prescription_acquise"}),
+    # Art. 2: a claim received after the last day interrupts nothing.
+    ("late-claim", 2024, [Reclamation(DI, D(2028, 12, 29), D(2029, 1, 3))], D(2029, 2, 1),
+     D(2025, 1, 1), D(2028, 12, 31), "prescrit", {"prescription_interruption_tardive"}),
+    # [U] sending vs receipt: sent 30 Dec 2026, received 4 Jan 2027 -> counted from the year
+    # of sending (2026) -> 31 Dec 2030, and flagged.
+    ("sent-and-received-in-two-years", 2024, [Reclamation(MED, D(2026, 12, 30), D(2027, 1, 4))],
+     D(2027, 2, 1), D(2027, 1, 1), D(2030, 12, 31), "ouvert",
+     {"prescription_interruption", "prescription_date_interruption"}),
+    # [U] receipt unknown for a claim sent in the last year: flagged.
+    ("receipt-unknown-last-year", 2024, [Reclamation(DI, D(2028, 12, 20))], D(2029, 1, 10),
+     D(2029, 1, 1), D(2032, 12, 31), "ouvert", {"prescription_date_interruption"}),
+    # A claim about another exercise does not interrupt this one.
+    ("other-exercise", 2024, [Reclamation(DI, D(2026, 3, 2), D(2026, 3, 4), frozenset({2025}))],
+     D(2026, 12, 1), D(2025, 1, 1), D(2028, 12, 31), "ouvert", {"prescription_cours"}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("annee", "claims", "today", "start", "last", "statut", "codes"),
+    [case[1:] for case in PRESCRIPTION_CASES],
+    ids=[case[0] for case in PRESCRIPTION_CASES],
+)
+def test_prescription(
+    annee: int,
+    claims: list[Reclamation],
+    today: date,
+    start: date,
+    last: date,
+    statut: str,
+    codes: set[str],
+) -> None:
+    result = compute_prescription(annee, claims, today)
+    assert (result.debut, result.date_limite, result.statut) == (start, last, statut)
+    assert result.jours_restants == (last - today).days
+    assert codes <= {w.code for w in result.avertissements}
+    json.dumps(result.to_json())
+
+
+def test_prescription_worked_example_sentences() -> None:
+    # VD §2 worked example, as the user reads it.
+    result = compute_prescription(
+        2024, [Reclamation(DI, D(2026, 3, 2), D(2026, 3, 4))], D(2026, 12, 1)
+    )
+    texts = [w.texte for w in result.avertissements]
+    assert (
+        "Exercice 2024 : la demande indemnitaire préalable du 2 mars 2026 a interrompu la"
+        " prescription ; un nouveau délai de quatre ans court du 1er janvier 2027 au"
+        " 31 décembre 2030 inclus (loi n° 68-1250 du 31 déc. 1968, art. 2)." in texts
+    )
+    assert result.fondements == ("loi-1968-art1", "loi-1968-art2")
+
+
+def test_prescription_soon_sentence_and_lead_time() -> None:
+    assert PRESCRIPTION_ALERT_DAYS == 180  # a tool setting, documented in indemnity.py
+    result = compute_prescription(2024, [], D(2028, 7, 15))
+    assert [w.texte for w in result.avertissements if w.code == "prescription_bientot"] == [
+        "Exercice 2024 : la créance sera prescrite après le 31 décembre 2028 (loi n° 68-1250"
+        " du 31 déc. 1968, art. 1er), dans 169 jour(s). Faites parvenir avant cette date une"
+        " réclamation écrite (demande indemnitaire préalable, mise en demeure ou recours"
+        " gracieux chiffré) : elle interrompt la prescription (loi n° 68-1250 du 31 déc. 1968,"
+        " art. 2)."
+    ]
+
+
+def test_prescription_requete_suspends_the_computation() -> None:
+    # Art. 2: after a court action, the new period runs from 1 January after the decision
+    # becomes final: no date can be computed.
+    result = compute_prescription(2024, [Reclamation(ACTE_REQUETE, D(2027, 5, 3))], D(2027, 6, 1))
+    assert (result.date_limite, result.statut, result.jours_restants) == (
+        None,
+        "action_en_cours",
+        None,
+    )
+    assert "prescription_action_en_justice" in {w.code for w in result.avertissements}
+
+
+def test_prescription_ars_comptable_public_uncertain() -> None:
+    # VD §2 art. 1 / open question 8 [U]: shown, dates unchanged.
+    with_ars = compute_prescription(2024, [], D(2026, 1, 1), type_autorite="ars")
+    plain = compute_prescription(2024, [], D(2026, 1, 1), type_autorite="conseil_departemental")
+    assert with_ars.date_limite == plain.date_limite == D(2028, 12, 31)
+    codes = {w.code: w.confiance for w in with_ars.avertissements}
+    assert codes["prescription_personne_publique"] == "U"
+    assert "prescription_personne_publique" not in {w.code for w in plain.avertissements}
+
+
+def test_prescription_refuses_impossible_claims() -> None:
+    with pytest.raises(DossierInvalidError) as excinfo:
+        compute_prescription(
+            2024,
+            [Reclamation(DI, D(2026, 3, 4), D(2026, 3, 2)), Reclamation("fax", D(2026, 1, 1))],
+            D(2026, 6, 1),
+        )
+    assert [p.chemin for p in excinfo.value.problemes] == [
+        "reclamations[0].reception",
+        "reclamations[1].nature",
+    ]
+
+
+claims_strategy = st.lists(
+    st.builds(
+        Reclamation,
+        st.sampled_from([DI, MED, RG]),
+        st.dates(D(2024, 1, 1), D(2045, 12, 31)),
+        st.none(),
+        st.just(frozenset()),
+    ),
+    max_size=4,
+)
+
+
+@given(st.integers(2024, 2035), claims_strategy, st.dates(D(2024, 1, 1), D(2050, 12, 31)))
+def test_prescription_properties(annee: int, claims: list[Reclamation], today: date) -> None:
+    result = compute_prescription(annee, claims, today)
+    assert result.date_limite is not None
+    # Art. 1 and 2: a period always ends on 31 December and starts on 1 January.
+    assert (result.date_limite.month, result.date_limite.day) == (12, 31)
+    assert (result.debut.month, result.debut.day) == (1, 1)
+    assert result.date_limite.year - result.debut.year == 3
+    # An interruption never shortens the prescription, whichever claim is removed.
+    assert result.date_limite >= D(annee + 4, 12, 31)
+    for i in range(len(claims)):
+        fewer = compute_prescription(annee, claims[:i] + claims[i + 1 :], today)
+        assert fewer.date_limite is not None and fewer.date_limite <= result.date_limite
+    expected = "prescrit" if today > result.date_limite else None
+    if expected:
+        assert result.statut == expected
+    else:
+        assert result.statut in {"ouvert", "bientot_prescrit"}
+    json.dumps(result.to_json())
+
+
+# --- the chain after a demande indemnitaire préalable ----------------------------------
+
+SENT = D(2026, 3, 2)  # Mon
+RECEIVED = D(2026, 3, 4)  # Wed -> implicit rejection Mon 4 May 2026 (L.231-4 3°, L.114-3)
+
+CHAIN_CASES = [
+    # (id, input, today, implicit rejection, evenement, start, last day, status, codes)
+    # L.231-4 3° + L.114-3: implicit 4 May; compliant AR -> R.421-2 + CE avis 420797:
+    # 4 Jul (Sat) + 1 = Sun 5 Jul -> Mon 6 Jul 2026. Before 4 May: wait (R.421-1 al. 2).
+    ("waiting", DemandeIndemnitaireInput(SENT, RECEIVED, True), D(2026, 4, 1), D(2026, 5, 4),
+     None, None, D(2026, 7, 6), "en_attente", {"indemnitaire_attente", "indemnitaire_delai_implicite"}),
+    # Same, once the implicit rejection arose: 35 days left on 1 Jun 2026.
+    ("implicit-compliant", DemandeIndemnitaireInput(SENT, RECEIVED, True), D(2026, 6, 1),
+     D(2026, 5, 4), "rejet_implicite", D(2026, 5, 4), D(2026, 7, 6), "ouvert",
+     {"indemnitaire_delai_implicite"}),
+    # CE avis 420797 + CE Vichy 413097: AR without R.112-5 mentions -> no delay at all, no
+    # one-year Czabaj limit: prescription only.
+    ("implicit-non-compliant", DemandeIndemnitaireInput(SENT, RECEIVED, False), D(2026, 6, 1),
+     D(2026, 5, 4), "rejet_implicite", D(2026, 5, 4), None, "sans_delai", {"indemnitaire_sans_delai"}),
+    # AR unknown: treated as compliant (the shorter reading) and said.
+    ("ar-unknown", DemandeIndemnitaireInput(SENT, RECEIVED), D(2026, 6, 1), D(2026, 5, 4),
+     "rejet_implicite", D(2026, 5, 4), D(2026, 7, 6), "ouvert", {"indemnitaire_ar_inconnu"}),
+    # R.421-1 + R.421-5: express rejection Wed 15 Apr 2026 with voies et délais, before the
+    # implicit date -> 15 Jun + 1 = Tue 16 Jun 2026; no implicit rejection arises.
+    ("express-first", DemandeIndemnitaireInput(SENT, RECEIVED, False, D(2026, 4, 15)),
+     D(2026, 5, 1), None, "rejet_explicite", D(2026, 4, 15), D(2026, 6, 16), "ouvert",
+     {"indemnitaire_rejet_explicite"}),
+    # R.421-5 + CE Vichy: express rejection without voies et délais -> no delay, no Czabaj.
+    ("express-no-mentions", DemandeIndemnitaireInput(SENT, RECEIVED, True, D(2026, 4, 15), False),
+     D(2026, 5, 1), None, "rejet_explicite", D(2026, 4, 15), None, "sans_delai",
+     {"indemnitaire_rejet_sans_mentions"}),
+    # R.421-2: express rejection Wed 10 Jun 2026, after the implicit one but within its
+    # delay -> runs again: 10 Aug + 1 = Tue 11 Aug 2026.
+    ("express-restarts", DemandeIndemnitaireInput(SENT, RECEIVED, True, D(2026, 6, 10)),
+     D(2026, 6, 20), D(2026, 5, 4), "rejet_explicite", D(2026, 6, 10), D(2026, 8, 11), "ouvert",
+     {"indemnitaire_rejet_explicite"}),
+    # R.421-2: express rejection 1 Aug 2026, after the delay expired on 6 Jul: no reopening.
+    ("express-too-late", DemandeIndemnitaireInput(SENT, RECEIVED, True, D(2026, 8, 1)),
+     D(2026, 8, 5), D(2026, 5, 4), "rejet_implicite", D(2026, 5, 4), D(2026, 7, 6), "expire",
+     {"indemnitaire_rejet_apres_delai"}),
+    # Non-compliant AR, then express rejection Sat 1 Aug 2026 with mentions (R.421-1,
+    # R.421-5): 1 Oct + 1 = Fri 2 Oct 2026.
+    ("non-compliant-then-express", DemandeIndemnitaireInput(SENT, RECEIVED, False, D(2026, 8, 1)),
+     D(2026, 8, 5), D(2026, 5, 4), "rejet_explicite", D(2026, 8, 1), D(2026, 10, 2), "ouvert",
+     {"indemnitaire_rejet_explicite"}),
+    # L.114-3: receipt unknown -> the postmark (Mon 2 Mar) is used: implicit Sat 2 May ->
+    # 2 Jul + 1 = Fri 3 Jul 2026.
+    ("receipt-unknown", DemandeIndemnitaireInput(SENT, None, True), D(2026, 6, 1), D(2026, 5, 2),
+     "rejet_implicite", D(2026, 5, 2), D(2026, 7, 3), "ouvert", {"indemnitaire_reception_inconnue"}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("inp", "today", "implicit", "evenement", "start", "last", "statut", "codes"),
+    [case[1:] for case in CHAIN_CASES],
+    ids=[case[0] for case in CHAIN_CASES],
+)
+def test_indemnity_chain(
+    inp: DemandeIndemnitaireInput,
+    today: date,
+    implicit: date | None,
+    evenement: str | None,
+    start: date | None,
+    last: date | None,
+    statut: str,
+    codes: set[str],
+) -> None:
+    chain = compute_indemnity_chain(inp, today)
+    assert chain.rejet_implicite == implicit
+    assert (chain.evenement, chain.point_de_depart) == (evenement, start)
+    assert (chain.date_limite, chain.statut) == (last, statut)
+    assert chain.jours_restants == (None if last is None else (last - today).days)
+    assert codes <= {w.code for w in chain.avertissements}
+    data = json.loads(json.dumps(chain.to_json()))
+    assert data["delai_raisonnable"] is False  # never Czabaj (CE Vichy)
+
+
+def test_chain_no_czabaj_sentence() -> None:
+    chain = compute_indemnity_chain(DemandeIndemnitaireInput(SENT, RECEIVED, False), D(2027, 9, 1))
+    assert chain.statut == "sans_delai"
+    assert "ce-vichy-413097" in chain.fondements and "ce-czabaj" not in chain.fondements
+    [text] = [w.texte for w in chain.avertissements if w.code == "indemnitaire_sans_delai"]
+    assert text == (
+        "Pas d'accusé de réception comportant les mentions requises (CRPA, art. R.112-5) : le"
+        " délai de deux mois ne court pas contre le rejet implicite du 4 mai 2026 (CRPA, art."
+        " L.112-6 ; CE, avis, 30 janv. 2019, n° 420797), et le délai raisonnable d'un an ne"
+        " s'applique pas à une action indemnitaire (CE, 17 juin 2019, Centre hospitalier de"
+        " Vichy, n° 413097). Seule la prescription quadriennale limite l'action."
+    )
+
+
+def test_chain_repeat_claim_warning() -> None:
+    # CAA Paris 28 Mar 2025 n° 23PA04085 [S1]: warn before a repeat claim.
+    inp = DemandeIndemnitaireInput(SENT, RECEIVED, True, rejet_anterieur=D(2025, 9, 1))
+    chain = compute_indemnity_chain(inp, D(2026, 6, 1))
+    warnings = {w.code: w for w in chain.avertissements}
+    assert warnings["indemnitaire_confirmative"].confiance == "S1"
+    assert "1er septembre 2025" in warnings["indemnitaire_confirmative"].texte
+    assert "caa-paris-23pa04085" in chain.fondements
+    plain = compute_indemnity_chain(DemandeIndemnitaireInput(SENT, RECEIVED, True), D(2026, 6, 1))
+    assert "indemnitaire_confirmative" not in {w.code for w in plain.avertissements}
+
+
+@pytest.mark.parametrize(
+    ("type_autorite", "avocat", "code"),
+    [
+        # VD §2 "Who signs": R.431-3 5° — a département can be sued without a lawyer.
+        ("conseil_departemental", False, "indemnitaire_avocat_collectivite"),
+        # R.431-2: ARS and State (préfet) -> lawyer [C2 text].
+        ("ars", True, "indemnitaire_avocat_obligatoire"),
+        ("prefet_departement", True, "indemnitaire_avocat_obligatoire"),
+        ("prefet_region", True, "indemnitaire_avocat_obligatoire"),
+        (None, None, None),
+    ],
+)
+def test_chain_lawyer_rule(
+    type_autorite: str | None, avocat: bool | None, code: str | None
+) -> None:
+    inp = DemandeIndemnitaireInput(SENT, RECEIVED, True, type_autorite=type_autorite)
+    chain = compute_indemnity_chain(inp, D(2026, 6, 1))
+    assert chain.avocat_obligatoire is avocat
+    lawyer_codes = {w.code for w in chain.avertissements if "avocat" in w.code}
+    assert lawyer_codes == ({code} if code else set())
+
+
+def test_chain_refuses_impossible_dates() -> None:
+    with pytest.raises(DossierInvalidError) as excinfo:
+        compute_indemnity_chain(
+            DemandeIndemnitaireInput(SENT, D(2026, 3, 1), rejet_explicite=D(2026, 2, 1)),
+            D(2026, 6, 1),
+        )
+    assert [p.chemin for p in excinfo.value.problemes] == ["reception", "rejet_explicite"]
+
+
+@st.composite
+def demandes(draw: st.DrawFn) -> tuple[DemandeIndemnitaireInput, date]:
+    envoi = draw(st.dates(D(2024, 1, 1), D(2035, 12, 31)))
+    reception = draw(st.none() | st.integers(0, 20).map(lambda n: envoi + timedelta(days=n)))
+    rejet = draw(st.none() | st.integers(0, 400).map(lambda n: envoi + timedelta(days=n)))
+    inp = DemandeIndemnitaireInput(
+        envoi,
+        reception,
+        draw(st.none() | st.booleans()),
+        rejet,
+        draw(st.booleans()),
+        type_autorite=draw(st.sampled_from([None, "ars", "conseil_departemental"])),
+    )
+    return inp, envoi + timedelta(days=draw(st.integers(0, 800)))
+
+
+@given(demandes())
+def test_chain_properties(case: tuple[DemandeIndemnitaireInput, date]) -> None:
+    inp, today = case
+    chain = compute_indemnity_chain(inp, today)
+    # CE Vichy: never a one-year limit; a limit is a two-month délai franc on a working day.
+    if chain.date_limite is not None:
+        assert chain.date_limite.weekday() < 5
+        start = (
+            chain.rejet_implicite if chain.evenement != "rejet_explicite" else inp.rejet_explicite
+        )
+        if start is not None and chain.evenement is not None:
+            assert add_months(start, 2) <= chain.date_limite <= add_months(start, 2) + timedelta(8)
+    else:
+        assert chain.statut in {"sans_delai", "en_attente"}
+    # The implicit rejection is two months after the receipt retained (L.231-4, L.114-3).
+    if chain.rejet_implicite is not None:
+        assert chain.rejet_implicite == add_months(chain.reception_retenue, 2)
+    # Without any decision yet, the requête is not admissible (R.421-1 al. 2).
+    if inp.rejet_explicite is None and today < add_months(chain.reception_retenue, 2):
+        assert chain.statut == "en_attente"
+    json.dumps(chain.to_json())
+
+
+# --- Lafon -----------------------------------------------------------------------------
+
+LAFON_CASES = [
+    # (exercise, express decision, final, risk, warning code, confidence)
+    # VD §1.4 + §0.3: final express decision -> Lafon risk shown, never asserted away [U].
+    (2024, D(2024, 3, 15), True, True, "lafon_risque", "U"),
+    # VD §1.3 step 4: no express decision -> claim may remain open [U inference].
+    (2024, None, False, False, "lafon_sans_decision", "U"),
+    # Open express decision: contest it; no Lafon warning yet.
+    (2026, D(2026, 3, 15), False, False, None, None),
+]
+
+
+@pytest.mark.parametrize(("annee", "decision", "final", "risk", "code", "confiance"), LAFON_CASES)
+def test_lafon(
+    annee: int,
+    decision: date | None,
+    final: bool,
+    risk: bool,
+    code: str | None,
+    confiance: str | None,
+) -> None:
+    result = lafon_risk(annee, decision, final)
+    assert result.risque is risk
+    if code is None:
+        assert result.avertissement is None
+    else:
+        assert result.avertissement is not None
+        assert (result.avertissement.code, result.avertissement.confiance) == (code, confiance)
+        assert "à vérifier" in result.avertissement.texte
+
+
+def test_lafon_sentence() -> None:
+    warning = lafon_risk(2024, D(2024, 3, 15), True).avertissement
+    assert warning is not None
+    assert warning.texte.startswith(
+        "Exercice 2024 : la décision expresse du 15 mars 2024 est devenue définitive."
+    )
+    assert "(CE, Sect., 2 mai 1959, Lafon ; CE, 9 mars 2018, n° 405355)" in warning.texte
+
+
+# --- routes that remain possible -------------------------------------------------------
+
+TODAY = D(2026, 12, 1)
+BP = "procedure_contradictoire"
+CPOM = "cpom_eprd"
+
+ROUTE_CASES = [
+    # (id, facts, experts, expected route keys)
+    # VD §1.3 step 2 + §5.1: open DG ARS decision -> gracieux, hiérarchique (ministers
+    # [S1]), requête, médiation (L.213-6).
+    ("ars-open", ExerciseFacts(2026, "ars", CPOM, D(2026, 10, 15)), False,
+     ["recours_gracieux", "recours_hierarchique", "requete_tarif", "mediation"]),
+    # §5.1: a PCD has no hierarchical superior [U]; current year under BP/CA -> DM (R.314-46).
+    ("pcd-open-current", ExerciseFacts(2026, "conseil_departemental", BP, D(2026, 10, 15)), False,
+     ["recours_gracieux", "requete_tarif", "mediation", "demande_dm"]),
+    # §5.2 + §3: expert options only on request (déféré for a PCD, référé-suspension).
+    ("pcd-open-experts", ExerciseFacts(2026, "conseil_departemental", BP, D(2026, 10, 15)), True,
+     ["recours_gracieux", "demande_defere", "requete_tarif", "refere_suspension", "mediation",
+      "demande_dm"]),
+    # §1.3 step 3 (BP/CA, final decision): reprise du déficit + demande indemnitaire (Lafon).
+    ("bp-final-2024", ExerciseFacts(2024, "conseil_departemental", BP, D(2024, 3, 15), True),
+     False, ["reprise_deficit", "demande_indemnitaire"]),
+    # §1.3 step 3 (CPOM/EPRD, final): no reprise du déficit; indemnity claim only.
+    ("cpom-final-2024", ExerciseFacts(2024, "ars", CPOM, D(2024, 3, 15), True), False,
+     ["demande_indemnitaire"]),
+    # §1.3 step 4: no express decision on the Ségur cost -> demande indemnitaire.
+    ("cpom-none-2025", ExerciseFacts(2025, "ars", CPOM, None), False, ["demande_indemnitaire"]),
+    # §2 + §8: once a claim was sent, the requête indemnitaire follows.
+    ("claimed", ExerciseFacts(2024, "ars", CPOM, None,
+                              reclamations=(Reclamation(DI, D(2026, 3, 2), D(2026, 3, 4)),)),
+     False, ["demande_indemnitaire", "requete_indemnitaire"]),
+    # §7.1 + §3: notified but unpaid -> mise en demeure and référé-provision.
+    ("unpaid", ExerciseFacts(2025, "ars", CPOM, D(2025, 6, 1), True, notifie_non_verse=True),
+     False, ["demande_indemnitaire", "mise_en_demeure", "refere_provision"]),
+    # §4: a general act refusing the funding -> REP; §5.3 open implicit rejection -> motifs.
+    ("general-act-implicit", ExerciseFacts(2025, "conseil_departemental", BP, D(2025, 4, 1), True,
+                                           acte_general=True, rejet_implicite_ouvert=True),
+     False, ["mediation", "demande_motifs", "reprise_deficit", "demande_indemnitaire",
+             "rep_acte_general"]),
+    # §7.2: no tariff fixed at all -> demande de fixation.
+    ("no-tariff", ExerciseFacts(2026, "prefet_region", BP, None, tarif_fixe=False), False,
+     ["demande_indemnitaire", "demande_fixation", "demande_dm"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("facts", "experts", "expected"),
+    [case[1:] for case in ROUTE_CASES],
+    ids=[case[0] for case in ROUTE_CASES],
+)
+def test_possible_routes(facts: ExerciseFacts, experts: bool, expected: list[str]) -> None:
+    result = possible_routes(facts, TODAY, experts=experts)
+    assert [offer.cle for offer in result.voies] == expected
+    json.dumps(result.to_json())
+
+
+def test_routes_prescribed_exercise_offers_no_claim() -> None:
+    # Art. 1: 2024 prescribed after 31 Dec 2028 -> no demande indemnitaire, the caveats of
+    # art. 3 and 7 are in the prescription's warnings.
+    result = possible_routes(ExerciseFacts(2024, "ars", CPOM, None), D(2029, 1, 2))
+    assert [offer.cle for offer in result.voies] == []
+    assert result.prescription.statut == "prescrit"
+    assert "prescription_acquise" in {w.code for w in result.prescription.avertissements}
+
+
+def test_routes_lafon_risk_attached_to_the_claim() -> None:
+    result = possible_routes(ExerciseFacts(2024, "ars", CPOM, D(2024, 3, 15), True), TODAY)
+    [claim] = [offer for offer in result.voies if offer.cle == "demande_indemnitaire"]
+    assert result.lafon.risque is True
+    assert claim.avertissements[0].code == "lafon_risque"
+    assert claim.redige is True
+    assert "loi-1968-art1" in claim.fondements
+
+
+@pytest.mark.parametrize(
+    ("type_autorite", "codes"),
+    [
+        # §5.1: DG ARS -> ministers [S1]; préfet -> minister [U] (warned, not decided).
+        ("ars", ["hierarchique_ars"]),
+        ("prefet_departement", ["hierarchique_destinataire_incertain"]),
+        ("prefet_region", ["hierarchique_destinataire_incertain"]),
+    ],
+)
+def test_routes_hierarchical_warnings(type_autorite: TypeAutorite, codes: list[str]) -> None:
+    result = possible_routes(ExerciseFacts(2026, type_autorite, BP, D(2026, 10, 15)), TODAY)
+    [offer] = [o for o in result.voies if o.cle == "recours_hierarchique"]
+    assert [w.code for w in offer.avertissements] == codes

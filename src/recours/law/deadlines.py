@@ -331,6 +331,16 @@ def _status(limit: date, today: date) -> tuple[str, int]:
     return STATUT_EXPIRE, remaining
 
 
+def status_on(limit: date, today: date) -> tuple[str, int]:
+    """Status of a last day on ``today`` ("ouvert", "dernier_jour", "expire") and days left."""
+    return _status(limit, today)
+
+
+def date_fr(value: date) -> str:
+    """French long date used in the engines' sentences ("1er mars 2025")."""
+    return _fr(value)
+
+
 @dataclass(frozen=True)
 class _Leg:
     """A deadline before its status against today is known."""
