@@ -10,11 +10,14 @@ from __future__ import annotations
 import json
 import string
 from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from recours.dossier.validation import validate_dossier
 from recours.errors import DossierInvalidError, ReferentielError
 from recours.law.deadlines import add_months
 from recours.law.indemnity import (
@@ -662,3 +665,78 @@ def test_routes_hierarchical_warnings(type_autorite: TypeAutorite, codes: list[s
     result = possible_routes(ExerciseFacts(2026, type_autorite, BP, D(2026, 10, 15)), TODAY)
     [offer] = [o for o in result.voies if o.cle == "recours_hierarchique"]
     assert [w.code for w in offer.avertissements] == codes
+
+
+# --- dossier model ---------------------------------------------------------------------
+
+
+def test_dossier_records_claims_and_unpaid_funding(dossier_data: dict[str, Any]) -> None:
+    dossier_data["demandes_indemnitaires"] = [
+        {
+            "autorite": "cd-72",
+            "exercices": ["2024"],
+            "date_envoi": "2026-03-02",
+            "date_reception": "2026-03-04",
+            "accuse_reception_conforme": "non",
+            "rejet_explicite": {
+                "date_notification": "2026-04-15",
+                "voies_et_delais_mentionnes": "oui",
+            },
+        }
+    ]
+    dossier_data["mises_en_demeure"] = [
+        {"autorite": "cd-72", "payeur": "Paierie départementale de la Sarthe",
+         "date_envoi": "2026-05-04"}
+    ]  # fmt: skip
+    dossier_data["financements_notifies"] = [
+        {
+            "autorite": "cd-72",
+            "etablissement": "720000011",
+            "exercice": "2025",
+            "date_notification": "2025-07-01",
+            "montant_notifie": "12 000,00",
+            "versements": [{"date": "2025-08-20", "montant": "4000"}],
+        }
+    ]
+    dossier = validate_dossier(dossier_data, "test")
+    [demande] = dossier.demandes_indemnitaires
+    assert demande.accuse_reception_conforme is False
+    assert demande.rejet_explicite is not None
+    assert demande.rejet_explicite.voies_et_delais_mentionnes is True
+    [funding] = dossier.financements_notifies
+    assert (funding.montant_verse, funding.reste_du) == (Decimal(4000), Decimal(8000))
+    assert dossier.mises_en_demeure[0].date_reception is None
+
+
+def test_dossier_new_fields_default_to_empty(dossier_data: dict[str, Any]) -> None:
+    dossier = validate_dossier(dossier_data, "test")
+    assert (dossier.demandes_indemnitaires, dossier.mises_en_demeure) == ([], [])
+    assert dossier.financements_notifies == []
+
+
+def test_dossier_claim_errors_name_the_field(dossier_data: dict[str, Any]) -> None:
+    dossier_data["demandes_indemnitaires"] = [
+        {"autorite": "ars-72", "date_envoi": "2026-03-02", "date_reception": "2026-03-01"}
+    ]
+    dossier_data["financements_notifies"] = [
+        {"autorite": "cd-72", "etablissement": "720000029", "exercice": "2025",
+         "date_notification": "2025-07-01", "montant_notifie": "-5"}
+    ]  # fmt: skip
+    with pytest.raises(DossierInvalidError) as excinfo:
+        validate_dossier(dossier_data, "test")
+    text = str(excinfo.value)
+    assert "demandes_indemnitaires[0]" in text and "antérieure à la date d'envoi" in text
+    assert "financements_notifies[0].montant_notifie" in text
+
+
+def test_dossier_claim_links_are_checked(dossier_data: dict[str, Any]) -> None:
+    dossier_data["demandes_indemnitaires"] = [{"autorite": "ars-72", "date_envoi": "2026-03-02"}]
+    dossier_data["financements_notifies"] = [
+        {"autorite": "cd-72", "etablissement": "720000029", "exercice": "2025",
+         "date_notification": "2025-07-01", "montant_notifie": "5"}
+    ]  # fmt: skip
+    with pytest.raises(DossierInvalidError) as excinfo:
+        validate_dossier(dossier_data, "test")
+    text = str(excinfo.value)
+    assert "demandes_indemnitaires[0].autorite : autorité inconnue « ars-72 »" in text
+    assert "financements_notifies[0].etablissement : FINESS inconnu 720000029" in text
