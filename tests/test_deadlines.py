@@ -1059,6 +1059,7 @@ def test_recours_hierarchique_grounds() -> None:
         DeadlineInput(N15, **GRACIEUX_SENT, **HIER_SENT, type_autorite="ars"), D(2026, 7, 1)
     )
     assert report.recours_contentieux.fondements[:2] == ("crpa-l411-2-al2", "crpa-l411-7")
+    assert report.recours_contentieux.evenement == "rejet_implicite_hierarchique"
     state = report.recours_hierarchique
     assert state is not None
     assert (state.rejet_implicite, state.date_limite_si_retenu) == (D(2026, 6, 22), D(2026, 8, 24))

@@ -14,9 +14,11 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from click.testing import CliRunner, Result
 from hypothesis import given
 from hypothesis import strategies as st
 
+from recours.cli.main import main
 from recours.dossier.validation import validate_dossier
 from recours.errors import DossierInvalidError, ReferentielError
 from recours.law.deadlines import add_months
@@ -740,3 +742,156 @@ def test_dossier_claim_links_are_checked(dossier_data: dict[str, Any]) -> None:
     text = str(excinfo.value)
     assert "demandes_indemnitaires[0].autorite : autorité inconnue « ars-72 »" in text
     assert "financements_notifies[0].etablissement : FINESS inconnu 720000029" in text
+
+
+# --- recours delais (CLI): exact output and exit codes ---------------------------------
+
+
+def run(runner: CliRunner, *args: str) -> Result:
+    return runner.invoke(main, list(args), prog_name="recours")
+
+
+DEMANDE = ["delais", "--demande-indemnitaire", "2026-03-02", "--reception-demande", "2026-03-04"]
+
+
+def test_cli_indemnity_chain_without_compliant_ar(runner: CliRunner) -> None:
+    # CE avis 420797 + CE Vichy 413097: no compliant AR -> no delay; département defendant
+    # -> no lawyer (R.431-3 5°).
+    result = run(runner, *DEMANDE, "--ar-conforme", "non",
+                 "--type-autorite", "conseil_departemental", "--aujourdhui", "2026-06-01")  # fmt: skip
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == (
+        "Date de référence : lundi 1er juin 2026\n"
+        "\n"
+        "Demande indemnitaire préalable\n"
+        "  envoyée le lundi 2 mars 2026, reçue le mercredi 4 mars 2026\n"
+        "  rejet implicite : lundi 4 mai 2026\n"
+        "Requête indemnitaire (tribunal administratif)\n"
+        "  état : aucun délai de recours ne court : seule la prescription quadriennale\n"
+        "  avocat : non obligatoire\n"
+        "  fondements : CJA, art. R.421-1, al. 2 ; CRPA, art. L.231-4, 3° ; CRPA, art. L.114-3 ;"
+        " CJA, art. R.421-2 ; CRPA, art. R.112-5 ; CRPA, art. L.112-6 ; CE, avis, 30 janv. 2019,"
+        " n° 420797 ; CE, 17 juin 2019, Centre hospitalier de Vichy, n° 413097 ; CJA, art."
+        " R.431-3\n"
+        "\n"
+        "Avertissements (demande indemnitaire, prescription) :\n"
+        "  - Pas d'accusé de réception comportant les mentions requises (CRPA, art. R.112-5) : le"
+        " délai de deux mois ne court pas contre le rejet implicite du 4 mai 2026 (CRPA, art."
+        " L.112-6 ; CE, avis, 30 janv. 2019, n° 420797), et le délai raisonnable d'un an ne"
+        " s'applique pas à une action indemnitaire (CE, 17 juin 2019, Centre hospitalier de"
+        " Vichy, n° 413097). Seule la prescription quadriennale limite l'action.\n"
+        "  - Le défendeur est un département, collectivité territoriale : la requête"
+        " indemnitaire peut être présentée sans avocat (CJA, art. R.431-3), signée par le"
+        " représentant légal de l'association (CJA, art. R.431-4).\n"
+    )
+
+
+def test_cli_indemnity_chain_and_prescription_text(runner: CliRunner) -> None:
+    # §2 worked example: 2024 cost, claim received 4 Mar 2026 -> 31 Dec 2030; compliant AR:
+    # implicit rejection Mon 4 May 2026 -> Mon 6 Jul 2026 (R.421-2, CE avis 420797).
+    result = run(runner, *DEMANDE, "--ar-conforme", "oui", "--exercice", "2024",
+                 "--aujourdhui", "2026-06-01")  # fmt: skip
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert "  date limite d'enregistrement au greffe : lundi 6 juillet 2026" in lines
+    assert "  état : ouvert, 35 jour(s) restant(s)" in lines
+    assert "Prescription quadriennale (par exercice)" in lines
+    # 1 Jun 2026 -> 31 Dec 2030: 213 + 365 * 3 + 366 (2028) = 1674 days.
+    assert (
+        "  2024 : du 1er janvier 2027 au mardi 31 décembre 2030 — ouvert, 1674 jour(s) restant(s)"
+        in lines
+    )
+    assert not any(line.startswith("  avocat") for line in lines)  # authority type unknown
+
+
+def test_cli_prescription_json(runner: CliRunner) -> None:
+    result = run(runner, "delais", "--exercice", "2024", "--exercice", "2025",
+                 "--mise-en-demeure", "2025-06-04", "--aujourdhui", "2026-12-01", "--json")  # fmt: skip
+    assert (result.exit_code, result.stderr) == (0, "")
+    data = json.loads(result.stdout)
+    assert set(data) == {
+        "aujourdhui", "demande_indemnitaire", "prescription", "avertissements_indemnitaires",
+    }  # fmt: skip
+    assert data["demande_indemnitaire"] is None
+    by_year = {p["exercice"]: p for p in data["prescription"]}
+    # Art. 2: the mise en demeure received in 2025 -> new period 2026-2029 for 2024; for
+    # 2025 (period 2026-2029 already) nothing changes.
+    assert (by_year[2024]["debut"], by_year[2024]["date_limite"]) == ("2026-01-01", "2029-12-31")
+    assert (by_year[2025]["debut"], by_year[2025]["date_limite"]) == ("2026-01-01", "2029-12-31")
+    assert by_year[2024]["interruptions"] == [
+        {"nature": "mise_en_demeure", "date_envoi": None, "date_reception": "2025-06-04"}
+    ]
+    assert by_year[2024]["statut"] == "ouvert"
+    assert by_year[2024]["fondements_cles"] == ["loi-1968-art1", "loi-1968-art2"]
+
+
+def test_cli_json_keeps_the_existing_keys(runner: CliRunner) -> None:
+    # §3 ex. 11 (procedure-et-delais.md) plus a claim: the decision's keys are unchanged.
+    base = ["delais", "--notification", "2026-03-15", "--envoi-gracieux", "2026-04-10",
+            "--reception-gracieux", "2026-04-13", "--aujourdhui", "2026-04-20", "--json"]  # fmt: skip
+    plain = json.loads(run(runner, *base).stdout)
+    both = json.loads(run(runner, *base, "--demande-indemnitaire", "2026-03-02").stdout)
+    assert {k: v for k, v in both.items() if k in plain} == plain
+    assert set(both) - set(plain) == {
+        "demande_indemnitaire", "prescription", "avertissements_indemnitaires",
+    }  # fmt: skip
+    assert plain["recours_hierarchique"] is None
+    assert both["demande_indemnitaire"]["statut"] == "en_attente"
+    assert both["demande_indemnitaire"]["rejet_implicite"] == "2026-05-02"  # receipt unknown
+
+
+def test_cli_hierarchique_prefet(runner: CliRunner) -> None:
+    # voies-de-droit §5.1 [U]: préfet -> minister uncertain: earlier date kept (14 Aug).
+    result = run(runner, "delais", "--notification", "2026-03-15", "--envoi-gracieux",
+                 "2026-04-10", "--reception-gracieux", "2026-04-13", "--envoi-hierarchique",
+                 "2026-04-20", "--reception-hierarchique", "2026-04-22", "--type-autorite",
+                 "prefet_region", "--aujourdhui", "2026-07-01")  # fmt: skip
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert (
+        "  envoyé le lundi 20 avril 2026 : non retenu dans le calcul (destinataire incertain)"
+        in lines
+    )
+    assert "  date limite d'enregistrement au greffe : vendredi 14 août 2026" in lines
+    assert any("le dernier jour serait le 24 août 2026" in line for line in lines)
+
+
+def test_cli_hierarchique_ars_text(runner: CliRunner) -> None:
+    # CRPA L.411-2 al. 2: the later (hiérarchique) rejection starts the delay -> 24 Aug.
+    result = run(runner, "delais", "--notification", "2026-03-15", "--envoi-gracieux",
+                 "2026-04-10", "--reception-gracieux", "2026-04-13", "--envoi-hierarchique",
+                 "2026-04-20", "--reception-hierarchique", "2026-04-22", "--type-autorite", "ars",
+                 "--aujourdhui", "2026-07-01")  # fmt: skip
+    lines = result.stdout.splitlines()
+    assert "  point de départ : rejet implicite du recours hiérarchique du 22 juin 2026" in lines
+    assert "  date limite d'enregistrement au greffe : lundi 24 août 2026" in lines
+    assert not any("14 août 2026" in line for line in lines)  # the gracieux's stale date
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "Option manquante '--notification'."),
+        (["--reception-demande", "2026-03-04"],
+         "--reception-demande, --ar-conforme, --rejet-demande et --rejet-anterieur supposent"
+         " --demande-indemnitaire"),
+        (["--demande-indemnitaire", "2026-03-02", "--rejet-demande", "2026-03-01"],
+         "--rejet-demande : date antérieure à l'envoi de la demande"),
+        (["--exercice", "24"], "--exercice : année invalide « 24 », format attendu AAAA"),
+        (["--mise-en-demeure", "2026-01-05", "--demande-indemnitaire", "2026-03-02"],
+         "--mise-en-demeure suppose --exercice (elle interrompt la prescription)"),
+        (["--exercice", "2024", "--ics", "x.ics"], "--ics suppose --notification"),
+        (["--exercice", "2024", "--envoi-gracieux", "2026-04-10"],
+         "--envoi-gracieux suppose --notification"),
+        (["--demande-indemnitaire", "2026-02-30"],
+         "--demande-indemnitaire : date invalide « 2026-02-30 », format attendu AAAA-MM-JJ"),
+        (["--notification", "2026-03-15", "--reception-hierarchique", "2026-04-22"],
+         "--reception-hierarchique et --rejet-hierarchique supposent --envoi-hierarchique"),
+        (["--notification", "2026-03-15", "--envoi-hierarchique", "2026-03-01"],
+         "--envoi-hierarchique : date antérieure à la notification"),
+    ],
+)  # fmt: skip
+def test_cli_usage_errors(runner: CliRunner, args: list[str], message: str) -> None:
+    result = run(runner, "delais", *args)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"Erreur : {message}\n"

@@ -27,6 +27,13 @@ STATUTS_OUVERTS: Final = frozenset({STATUT_OUVERT, STATUT_DERNIER_JOUR})
 EVENEMENT_NOTIFICATION: Final = "notification"
 EVENEMENT_REJET_IMPLICITE: Final = "rejet_implicite"
 EVENEMENT_REJET_EXPLICITE: Final = "rejet_explicite"
+# When the later rejection of a recours hiérarchique starts the delay (CRPA L.411-2 al. 2).
+EVENEMENT_REJET_IMPLICITE_HIERARCHIQUE: Final = "rejet_implicite_hierarchique"
+EVENEMENT_REJET_EXPLICITE_HIERARCHIQUE: Final = "rejet_explicite_hierarchique"
+
+EVENEMENTS_HIERARCHIQUES: Final = frozenset(
+    {EVENEMENT_REJET_IMPLICITE_HIERARCHIQUE, EVENEMENT_REJET_EXPLICITE_HIERARCHIQUE}
+)
 
 _ONE_DAY: Final = timedelta(days=1)
 
@@ -684,12 +691,20 @@ def _with_hierarchical(
         warnings.append(texte_voie("hierarchique_reception_inconnue", envoi=_fr(postmark)))
     if not inp.accuse_hierarchique_conforme and leg.evenement == EVENEMENT_REJET_IMPLICITE:
         warnings.append(texte_voie("hierarchique_ar_non_conforme"))
+    own = replace(
+        leg,
+        evenement=(
+            EVENEMENT_REJET_IMPLICITE_HIERARCHIQUE
+            if leg.evenement == EVENEMENT_REJET_IMPLICITE
+            else EVENEMENT_REJET_EXPLICITE_HIERARCHIQUE
+        ),
+    )
     if gracieux_interrupted:
         # Both within the initial delay: the later rejection starts the delay (al. 2).
-        later = max((current, leg), key=lambda x: (x.point_de_depart, x.date_limite))
+        later = max((current, own), key=lambda x: (x.point_de_depart, x.date_limite))
         leg = replace(later, fondements=("crpa-l411-2-al2", "crpa-l411-7", *later.fondements))
     else:
-        leg = replace(leg, fondements=("crpa-l411-7", *leg.fondements))
+        leg = replace(own, fondements=("crpa-l411-7", *own.fondements))
     if superior is None or superior.confiance == "U":
         titre = (
             f"du {load_referentiel().autorites[inp.type_autorite].titre_autorite}"  # type: ignore[index]
@@ -741,6 +756,7 @@ def compute_deadlines(inp: DeadlineInput, today: date) -> DeadlineReport:
         ("crpa-l411-2", "crpa-l112-1", *notification_leg.fondements),
     )
     contentieux_leg = notification_leg
+    gracieux_chain: list[str] = []
     rejet_implicite: date | None = None
     interruptif: bool | None = None
 
@@ -762,10 +778,9 @@ def compute_deadlines(inp: DeadlineInput, today: date) -> DeadlineReport:
             )
         interruptif = postmark <= gracieux_leg.date_limite
         if interruptif:
-            contentieux_leg, rejet_implicite, chain_warnings = _after_gracieux(
+            contentieux_leg, rejet_implicite, gracieux_chain = _after_gracieux(
                 inp, postmark, departement, today
             )
-            warnings += chain_warnings
         else:
             warnings.append(
                 f"Le recours gracieux, envoyé le {_fr(postmark)}, l'a été après la date limite du"
@@ -781,10 +796,16 @@ def compute_deadlines(inp: DeadlineInput, today: date) -> DeadlineReport:
 
     hierarchical: HierarchicalState | None = None
     if inp.envoi_hierarchique is not None or inp.reception_hierarchique is not None:
+        gracieux_limit = contentieux_leg.date_limite
         contentieux_leg, hierarchical, h_warnings = _with_hierarchical(
             inp, departement, today, gracieux_leg.date_limite, contentieux_leg, bool(interruptif)
         )
-        warnings += h_warnings
+        if contentieux_leg.evenement in EVENEMENTS_HIERARCHIQUES:
+            # The gracieux's own running date no longer matters: drop its hints.
+            gracieux_chain = [w for w in gracieux_chain if _fr(gracieux_limit) not in w]
+        warnings += gracieux_chain + h_warnings
+    else:
+        warnings += gracieux_chain
     warnings += _overseas_warning(departement)
     contentieux = contentieux_leg.on(today)
     return DeadlineReport(

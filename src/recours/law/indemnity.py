@@ -258,6 +258,7 @@ def compute_prescription(
             fondements.append("loi-1968-art2")
     else:
         statut = STATUT_PRESCRIPTION_OUVERT
+    if statut == STATUT_PRESCRIPTION_OUVERT and not interruptions:
         warnings.insert(
             0,
             avertissement(
@@ -511,3 +512,46 @@ def lafon_risk(annee: int, decision_expresse: date | None, definitive: bool) -> 
         warning = avertissement("lafon_risque", annee=annee, date=date_fr(decision_expresse))
         return LafonRisk(annee, True, warning)
     return LafonRisk(annee, False, None)
+
+
+# --- one report for `recours delais` ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndemnityReport:
+    """The indemnity chain of one claim and the prescription of each exercise, on one day."""
+
+    aujourdhui: date
+    demande: IndemnityChain | None
+    prescriptions: tuple[Prescription, ...]
+
+    @property
+    def avertissements(self) -> tuple[Avertissement, ...]:
+        """Every warning once, the claim's first, then each exercise's."""
+        items = list(self.demande.avertissements) if self.demande is not None else []
+        for item in self.prescriptions:
+            items += item.avertissements
+        return _unique(items)
+
+
+def compute_indemnity_report(
+    today: date,
+    demande: DemandeIndemnitaireInput | None = None,
+    exercices: Sequence[int] = (),
+    reclamations: Sequence[Reclamation] = (),
+    type_autorite: str | None = None,
+) -> IndemnityReport:
+    """Chain of ``demande`` and prescription of each of ``exercices`` on ``today``.
+
+    The demande itself (its postmark and receipt) is a written claim that interrupts the
+    prescription of every exercise (loi n° 68-1250, art. 2), as is each of ``reclamations``.
+    """
+    chain = None if demande is None else compute_indemnity_chain(demande, today)
+    claims = list(reclamations)
+    if demande is not None:
+        claims.append(Reclamation(ACTE_DEMANDE_INDEMNITAIRE, demande.envoi, demande.reception))
+    prescriptions = tuple(
+        compute_prescription(year, claims, today, type_autorite=type_autorite)
+        for year in sorted(set(exercices))
+    )
+    return IndemnityReport(today, chain, prescriptions)
