@@ -118,6 +118,12 @@ PLACEHOLDERS = {
     "indemnitaire_attente": {"reception", "rejet_implicite"},
     "indemnitaire_reception_inconnue": {"envoi"},
     "indemnitaire_delai_implicite": {"rejet_implicite", "date_limite"},
+    "indemnitaire_rejet_implicite_lendemain": {
+        "rejet_implicite",
+        "lendemain",
+        "autre_date",
+        "date_limite",
+    },
     "indemnitaire_ar_inconnu": set(),
     "indemnitaire_sans_delai": {"rejet_implicite"},
     "indemnitaire_rejet_explicite": {"date", "date_limite"},
@@ -411,6 +417,11 @@ CHAIN_CASES = [
     ("non-compliant-then-express", DemandeIndemnitaireInput(SENT, RECEIVED, False, D(2026, 8, 1)),
      D(2026, 8, 5), D(2026, 5, 4), "rejet_explicite", D(2026, 8, 1), D(2026, 10, 2), "ouvert",
      {"indemnitaire_rejet_explicite"}),
+    # PD §3 ex. 11 pattern: received 13 Apr -> implicit Sat 13 Jun -> Fri 14 Aug 2026; the
+    # day-after reading (14 Jun -> Mon 17 Aug) is flagged, the earlier date kept [U].
+    ("day-after-reading", DemandeIndemnitaireInput(D(2026, 4, 10), D(2026, 4, 13), True),
+     D(2026, 6, 20), D(2026, 6, 13), "rejet_implicite", D(2026, 6, 13), D(2026, 8, 14), "ouvert",
+     {"indemnitaire_rejet_implicite_lendemain"}),
     # L.114-3: receipt unknown -> the postmark (Mon 2 Mar) is used: implicit Sat 2 May ->
     # 2 Jul + 1 = Fri 3 Jul 2026.
     ("receipt-unknown", DemandeIndemnitaireInput(SENT, None, True), D(2026, 6, 1), D(2026, 5, 2),
@@ -767,7 +778,7 @@ def test_cli_indemnity_chain_without_compliant_ar(runner: CliRunner) -> None:
         "  envoyée le lundi 2 mars 2026, reçue le mercredi 4 mars 2026\n"
         "  rejet implicite : lundi 4 mai 2026\n"
         "Requête indemnitaire (tribunal administratif)\n"
-        "  état : aucun délai de recours ne court : seule la prescription quadriennale\n"
+        "  état : pas de date limite calculée (voir les avertissements)\n"
         "  avocat : non obligatoire\n"
         "  fondements : CJA, art. R.421-1, al. 2 ; CRPA, art. L.231-4, 3° ; CRPA, art. L.114-3 ;"
         " CJA, art. R.421-2 ; CRPA, art. R.112-5 ; CRPA, art. L.112-6 ; CE, avis, 30 janv. 2019,"
@@ -895,3 +906,23 @@ def test_cli_usage_errors(runner: CliRunner, args: list[str], message: str) -> N
     result = run(runner, "delais", *args)
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == f"Erreur : {message}\n"
+
+
+def test_cli_referentiel_shows_routes_with_their_marks(runner: CliRunner) -> None:
+    result = run(runner, "referentiel")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert "RECOURS HIÉRARCHIQUE" in lines and "VOIES DE DROIT" in lines
+    # VD §5.1: PCD -> no superior [U]; DG ARS -> ministers [S1].
+    assert (
+        "  Conseil départemental : aucun supérieur hiérarchique [À VÉRIFIER — incertain, à"
+        " vérifier]" in lines
+    )
+    assert (
+        "  Agence régionale de santé : les ministres de tutelle de l'agence régionale de santé"
+        " [S1 : une seule source]" in lines
+    )
+    for voie in load_referentiel().voies.values():
+        [shown] = [x for x in lines if x.startswith(f"  {voie.libelle} (")]
+        assert ("À VÉRIFIER" in shown) is (voie.confiance == "U"), shown
+        assert ("non rédigé" in shown) is (not voie.redige), shown

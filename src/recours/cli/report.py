@@ -105,16 +105,17 @@ def deadlines_text(report: DeadlineReport) -> str:
     return "\n".join(lines)
 
 
+# Status labels only: what they mean in law is said by the warnings (referential).
 CHAIN_STATUS = {
-    "en_attente": "en attente de la décision de l'autorité (requête pas encore recevable)",
-    "sans_delai": "aucun délai de recours ne court : seule la prescription quadriennale",
+    "en_attente": "en attente de la décision de l'autorité (voir les avertissements)",
+    "sans_delai": "pas de date limite calculée (voir les avertissements)",
 }
 
 PRESCRIPTION_STATUS = {
     "ouvert": "ouvert",
     "bientot_prescrit": "BIENTÔT PRESCRIT",
     "prescrit": "PRESCRIT",
-    "action_en_cours": "interrompue par la requête (jusqu'à la décision définitive)",
+    "action_en_cours": "interrompue par une requête (voir les avertissements)",
 }
 
 
@@ -329,6 +330,7 @@ def referentiel_text(ref: Referentiel) -> str:
         lines.append(f"    source : {art.source}")
         if art.note:
             lines.append(f"    note : {art.note}")
+    lines += _routes_text(ref)
     lines += [
         "",
         "TRIBUNAUX",
@@ -344,3 +346,37 @@ def referentiel_text(ref: Referentiel) -> str:
             f"  {row.code:>3} {row.departement} : TA {row.ta_droit_commun} ; tarification : {tarif}{flag}"
         )
     return "\n".join(lines)
+
+
+def _routes_text(ref: Referentiel) -> list[str]:
+    """The prescription, the recours hiérarchique and the route table, each with its mark."""
+    presc = ref.prescription
+    lines = [
+        "",
+        "PRESCRIPTION QUADRIENNALE",
+        f"  durée : {presc.duree_annees} ans ; {_cite(tuple(presc.references))}"
+        f" {_mark(presc.confiance)}",
+        f"    source : {presc.source}",
+    ]
+    if presc.note:
+        lines.append(f"    note : {' '.join(presc.note.split())}")
+    lines += ["", "RECOURS HIÉRARCHIQUE"]
+    for type_key, sup in ref.recours_hierarchique.items():
+        target = sup.superieur if sup.possible and sup.superieur else "aucun supérieur hiérarchique"
+        lines.append(f"  {ref.autorites[type_key].libelle} : {target} {_mark(sup.confiance)}")
+        lines.append(f"    source : {sup.source}")
+    lines += ["", "VOIES DE DROIT"]
+    for key, voie in ref.voies.items():
+        drafted = "rédigé par recours" if voie.redige else "expliqué, non rédigé"
+        if not voie.par_defaut:
+            drafted += ", option d'expert"
+        lines.append(f"  {voie.libelle} ({key}, {drafted}) {_mark(voie.confiance)}")
+        lines.append(f"    quand : {voie.quand}")
+        lines.append(f"    délai : {voie.delai}")
+        lines.append(f"    avocat : {voie.avocat}")
+        if voie.references:
+            lines.append(f"    fondements : {_cite(tuple(voie.references))}")
+        lines.append(f"    source : {voie.source}")
+        if voie.note:
+            lines.append(f"    note : {voie.note}")
+    return lines

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Final
 
 from recours.errors import DossierInvalidError, FieldProblem
@@ -382,9 +382,21 @@ def compute_indemnity_chain(inp: DemandeIndemnitaireInput, today: date) -> Indem
         warnings.append(avertissement("indemnitaire_ar_inconnu"))
     implicit = add_months(receipt, rules.rejet_implicite_mois)
     implicit_limit: date | None = None
+    day_after_warning: Avertissement | None = None
     if compliant:
         implicit_limit, extra = last_day(implicit, rules.recours_mois, inp.departement)
         warnings += [Avertissement("calendrier", w, "U") for w in extra]
+        # Whether the implicit decision arises on that day or the next is not settled.
+        day_after = implicit + timedelta(days=1)
+        other, _ = last_day(day_after, rules.recours_mois, inp.departement)
+        if other != implicit_limit:
+            day_after_warning = avertissement(
+                "indemnitaire_rejet_implicite_lendemain",
+                rejet_implicite=date_fr(implicit),
+                lendemain=date_fr(day_after),
+                autre_date=date_fr(other),
+                date_limite=date_fr(implicit_limit),
+            )
 
     explicit = inp.rejet_explicite
     evenement: str | None
@@ -429,6 +441,8 @@ def compute_indemnity_chain(inp: DemandeIndemnitaireInput, today: date) -> Indem
             )
         if implicit_limit is not None:
             limit = implicit_limit
+            if day_after_warning is not None and explicit is None:
+                warnings.append(day_after_warning)
             warnings.append(
                 avertissement(
                     "indemnitaire_delai_implicite",
