@@ -35,7 +35,13 @@ from recours.law.indemnity import (
     lafon_risk,
 )
 from recours.law.referentiel import TypeAutorite, load_referentiel, texte_voie
-from recours.law.routes import ExerciseFacts, possible_routes
+from recours.law.routes import (
+    ExerciseFacts,
+    demande_input,
+    dossier_reclamations,
+    notified_unpaid,
+    possible_routes,
+)
 
 D = date
 
@@ -926,3 +932,54 @@ def test_cli_referentiel_shows_routes_with_their_marks(runner: CliRunner) -> Non
         [shown] = [x for x in lines if x.startswith(f"  {voie.libelle} (")]
         assert ("À VÉRIFIER" in shown) is (voie.confiance == "U"), shown
         assert ("non rédigé" in shown) is (not voie.redige), shown
+
+
+# --- from a dossier --------------------------------------------------------------------
+
+
+def test_dossier_reclamations_and_repeat_claim(dossier_data: dict[str, Any]) -> None:
+    dossier_data["decisions"][0]["recours_gracieux"] = {
+        "date_envoi": "2026-04-10", "date_reception": "2026-04-13",
+    }  # fmt: skip
+    dossier_data["demandes_indemnitaires"] = [
+        # Received 4 Mar 2025, no answer: implicit rejection 4 May 2025 (L.231-4 3°).
+        {"autorite": "cd-72", "exercices": ["2024"], "date_envoi": "2025-03-02",
+         "date_reception": "2025-03-04"},
+        {"autorite": "cd-72", "exercices": ["2024", "2025"], "date_envoi": "2026-03-02",
+         "date_reception": "2026-03-04", "accuse_reception_conforme": "oui"},
+    ]  # fmt: skip
+    dossier_data["mises_en_demeure"] = [
+        {"autorite": "cd-72", "payeur": "Paierie départementale", "date_envoi": "2026-05-04"}
+    ]
+    dossier = validate_dossier(dossier_data, "test")
+    claims = dossier_reclamations(dossier, "cd-72")
+    assert [(c.nature, c.envoi, c.exercices) for c in claims] == [
+        (DI, D(2025, 3, 2), frozenset({2024})),
+        (DI, D(2026, 3, 2), frozenset({2024, 2025})),
+        (MED, D(2026, 5, 4), frozenset()),
+        (RG, D(2026, 4, 10), frozenset()),
+    ]
+    assert dossier_reclamations(dossier, "ars-72") == ()
+    # The second claim repeats the first one, rejected implicitly on 4 May 2025
+    # (CAA Paris 23PA04085 [S1]).
+    second = demande_input(dossier, 1)
+    assert second.rejet_anterieur == D(2025, 5, 4)
+    assert (second.type_autorite, second.departement) == ("conseil_departemental", "72")
+    assert second.accuse_reception_conforme is True
+    assert demande_input(dossier, 0).rejet_anterieur is None
+    # Loi 68-1250 art. 2: 2024 -> the 2026 claims restart the period: 31 Dec 2030.
+    result = compute_prescription(2024, claims, D(2026, 12, 1))
+    assert result.date_limite == D(2030, 12, 31)
+
+
+def test_notified_unpaid(dossier_data: dict[str, Any]) -> None:
+    dossier_data["financements_notifies"] = [
+        {"autorite": "cd-72", "exercice": "2025", "date_notification": "2025-07-01",
+         "montant_notifie": "1000", "versements": [{"date": "2025-08-20", "montant": "1000"}]},
+        {"autorite": "cd-72", "exercice": "2026", "date_notification": "2026-07-01",
+         "montant_notifie": "1000", "versements": [{"date": "2026-08-20", "montant": "400"}]},
+    ]  # fmt: skip
+    dossier = validate_dossier(dossier_data, "test")
+    assert notified_unpaid(dossier, "cd-72", 2025) is False  # fully paid
+    assert notified_unpaid(dossier, "cd-72", 2026) is True
+    assert notified_unpaid(dossier, "cd-72", 2024) is False

@@ -11,10 +11,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from recours.dossier.models import Dossier
+from recours.law.deadlines import add_months
 from recours.law.indemnity import (
     ACTE_DEMANDE_INDEMNITAIRE,
+    ACTE_MISE_EN_DEMEURE,
+    ACTE_RECOURS_GRACIEUX,
     STATUT_PRESCRIT,
     Avertissement,
+    DemandeIndemnitaireInput,
     LafonRisk,
     Prescription,
     Reclamation,
@@ -184,3 +189,102 @@ def possible_routes(facts: ExerciseFacts, today: date, experts: bool = False) ->
     if facts.annee == today.year and facts.regime == "procedure_contradictoire":
         offers.append(_offer("demande_dm"))
     return ExerciseRoutes(facts.annee, prescription, lafon, tuple(offers))
+
+
+# --- from a dossier ----------------------------------------------------------------------
+
+
+def dossier_reclamations(dossier: Dossier, autorite_id: str) -> tuple[Reclamation, ...]:
+    """The written claims a dossier records about one authority's funding (loi 68-1250 art. 2).
+
+    Demandes indemnitaires and mises en demeure (even sent to the payer: art. 2 counts a claim
+    sent to the wrong administration), and the recours gracieux already sent, which claim
+    the amount of the exercises of their decision (an application marked uncertain).
+    """
+    claims: list[Reclamation] = []
+    for demande in dossier.demandes_indemnitaires:
+        if demande.autorite == autorite_id:
+            claims.append(
+                Reclamation(
+                    ACTE_DEMANDE_INDEMNITAIRE,
+                    demande.date_envoi,
+                    demande.date_reception,
+                    frozenset(demande.exercices),
+                )
+            )
+    for relance in dossier.mises_en_demeure:
+        if relance.autorite == autorite_id:
+            claims.append(
+                Reclamation(
+                    ACTE_MISE_EN_DEMEURE,
+                    relance.date_envoi,
+                    relance.date_reception,
+                    frozenset(relance.exercices),
+                )
+            )
+    for decision in dossier.decisions:
+        sent = decision.recours_gracieux
+        if decision.autorite == autorite_id and sent is not None:
+            claims.append(
+                Reclamation(
+                    ACTE_RECOURS_GRACIEUX,
+                    sent.date_envoi,
+                    sent.date_reception,
+                    frozenset(decision.exercices),
+                )
+            )
+    return tuple(claims)
+
+
+def demande_input(dossier: Dossier, index: int) -> DemandeIndemnitaireInput:
+    """The chain input of ``dossier.demandes_indemnitaires[index]``.
+
+    An earlier claim to the same authority about a common exercise, rejected (expressly, or
+    implicitly two months after its receipt) before this one was sent, is passed on as
+    ``rejet_anterieur``: the engine then warns that the new claim may be confirmative.
+    Unknown answers stay unknown (the engine takes the shorter reading and says so). The
+    calendar (local holidays, overseas) is that of the authority's département.
+    """
+    demande = dossier.demandes_indemnitaires[index]
+    autorite = dossier.autorite(demande.autorite)
+    months = load_referentiel().delais.rejet_implicite_mois
+    earlier: list[date] = []
+    for other in (
+        dossier.demandes_indemnitaires[:index] + dossier.demandes_indemnitaires[index + 1 :]
+    ):
+        common = (
+            not other.exercices
+            or not demande.exercices
+            or set(other.exercices) & set(demande.exercices)
+        )
+        if (
+            other.autorite != demande.autorite
+            or not common
+            or other.date_envoi >= demande.date_envoi
+        ):
+            continue
+        if other.rejet_explicite is not None:
+            rejected = other.rejet_explicite.date_notification
+        else:
+            rejected = add_months(other.date_reception or other.date_envoi, months)
+        if rejected <= demande.date_envoi:
+            earlier.append(rejected)
+    rejet = demande.rejet_explicite
+    return DemandeIndemnitaireInput(
+        envoi=demande.date_envoi,
+        reception=demande.date_reception,
+        accuse_reception_conforme=demande.accuse_reception_conforme,
+        rejet_explicite=None if rejet is None else rejet.date_notification,
+        rejet_voies_et_delais=rejet is None or rejet.voies_et_delais_mentionnes is not False,
+        departement=autorite.departement,
+        type_autorite=autorite.type,
+        rejet_anterieur=max(earlier) if earlier else None,
+    )
+
+
+def notified_unpaid(dossier: Dossier, autorite_id: str, annee: int) -> bool:
+    """Whether funding notified by the authority for the exercise is not fully paid (§7.1)."""
+    return any(
+        f.autorite == autorite_id and f.exercice == annee and f.reste_du > 0
+        for f in dossier.financements_notifies
+    )
