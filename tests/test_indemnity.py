@@ -983,3 +983,27 @@ def test_notified_unpaid(dossier_data: dict[str, Any]) -> None:
     assert notified_unpaid(dossier, "cd-72", 2025) is False  # fully paid
     assert notified_unpaid(dossier, "cd-72", 2026) is True
     assert notified_unpaid(dossier, "cd-72", 2024) is False
+
+
+def test_prescription_future_claim_not_counted_and_late_sentence() -> None:
+    # Art. 2: a claim not yet made interrupts nothing (planned for 2027, today 2026).
+    planned = compute_prescription(2024, [Reclamation(DI, D(2027, 2, 1))], D(2026, 12, 1))
+    assert (planned.date_limite, planned.interruptions) == (D(2028, 12, 31), ())
+    late = compute_prescription(
+        2024, [Reclamation(DI, D(2028, 12, 29), D(2029, 1, 3))], D(2029, 2, 1)
+    )
+    assert (
+        "Exercice 2024 : la réclamation reçue le 3 janvier 2029 (la demande indemnitaire"
+        " préalable) est parvenue après le dernier jour de la prescription (31 décembre 2028) :"
+        " elle ne l'interrompt pas (loi n° 68-1250 du 31 déc. 1968, art. 2)."
+        in [w.texte for w in late.avertissements]
+    )
+    two_years = compute_prescription(
+        2024, [Reclamation(MED, D(2026, 12, 30), D(2027, 1, 4))], D(2027, 2, 1)
+    )
+    [text] = [
+        w.texte for w in two_years.avertissements if w.code == "prescription_date_interruption"
+    ]
+    assert text.startswith(
+        "La mise en demeure : envoi : 30 décembre 2026 ; réception : 4 janvier 2027."
+    )

@@ -168,7 +168,8 @@ def compute_prescription(
     Each written claim received before the last day starts a new period from 1 January of the
     year after it (art. 2); a requête suspends the computation until the judgment is final.
     Whether the interruption dates from the sending or the receipt is not settled: the claim
-    counts only if received in time, and the new period runs from the year it was sent.
+    counts only if received in time, and the new period runs from the year it was sent. A
+    claim sent after ``today`` is not counted.
     """
     _validate_reclamations(reclamations)
     debut, fin = period_from(annee)
@@ -177,8 +178,9 @@ def compute_prescription(
         warnings.append(avertissement("prescription_personne_publique"))
     fondements = ["loi-1968-art1"]
     interruptions: list[Reclamation] = []
+    # A claim dated after today has not been made yet: it interrupts nothing.
     ordered = sorted(
-        (r for r in reclamations if r.covers(annee)),
+        (r for r in reclamations if r.covers(annee) and (r.envoi or r.reception or today) <= today),
         key=lambda r: r.reception or r.envoi or date.max,
     )
     for rec in ordered:
