@@ -452,7 +452,7 @@ def compute_indemnity_chain(inp: DemandeIndemnitaireInput, today: date) -> Indem
                     date_limite=date_fr(implicit_limit),
                 )
             )
-            fondements += ["crpa-r112-5", "ce-avis-420797", "ce-delai-franc"]
+            fondements += ["crpa-r112-5", "cja-r421-3", "ce-avis-420797", "ce-delai-franc"]
             if explicit is not None:
                 warnings.append(
                     avertissement(
