@@ -24,6 +24,7 @@ from recours.cli.common import (
     MODELES_OPTION,
     SANS_AVOCAT_OPTION,
     SUBCOMMAND_METAVAR,
+    FrenchGroup,
     echo_generation,
     echo_json,
     handle_errors,
@@ -39,8 +40,14 @@ if TYPE_CHECKING:
     from recours.law.indemnity import IndemnityReport
 
 
-@click.group(context_settings=CONTEXT, subcommand_metavar=SUBCOMMAND_METAVAR)
-@click.version_option(__version__, "--version", prog_name="recours")
+@click.group(cls=FrenchGroup, context_settings=CONTEXT, subcommand_metavar=SUBCOMMAND_METAVAR)
+@click.version_option(
+    __version__,
+    "--version",
+    prog_name="recours",
+    message="%(prog)s, version %(version)s",
+    help="Afficher la version et quitter.",
+)
 def main() -> None:
     """Recours gracieux et requêtes contre le sous-financement de l'accord
     « Ségur pour tous » (BASS, 4 juin 2024).
@@ -563,10 +570,6 @@ def diagnostic() -> None:
     from recours.documents.diagnostics import diagnostic_text
 
     click.echo(diagnostic_text())
-
-
-def run() -> None:
-    main()
 
 
 from recours.cli.nouveau import nouveau  # noqa: E402
