@@ -28,6 +28,8 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from recours.documents.context import Context, MultiLine
 from recours.documents.sandbox import (
     STYLESHEET,
+    TemplateLimitError,
+    check_inside,
     convert_multiline,
     describe_template_error,
     html_env,
@@ -86,8 +88,16 @@ class PdfRenderer:
         if css_path is None:
             raise TemplateError(f"feuille de style {STYLESHEET} introuvable dans les modèles")
         self.css_dir = css_path.parent
+        check_inside(css_path, css_path.parent)
+        try:
+            css_text = css_path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise TemplateError(
+                f"{STYLESHEET} : la feuille de style n'est pas encodée en UTF-8 "
+                "(enregistrez-la en UTF-8)"
+            ) from None
         self.stylesheet = CSS(
-            string=css_path.read_text(encoding="utf-8"),
+            string=css_text,
             base_url=css_path.parent.as_uri() + "/",
             font_config=self.font_config,
             url_fetcher=self.fetcher,
@@ -100,6 +110,10 @@ class PdfRenderer:
         try:
             template = self.env.get_template(template_name)
             return template.render(convert_multiline(context, _html_lines))
+        except TemplateError:
+            raise
+        except TemplateLimitError as exc:
+            raise TemplateError(f"{template_name} : {exc}") from None
         except jinja2.exceptions.SecurityError as exc:
             raise TemplateError(
                 f"{template_name} : opération interdite par le bac à sable des modèles ({exc})"
