@@ -7,6 +7,7 @@ tmp_path by the test that uses them.
 
 from __future__ import annotations
 
+import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -408,3 +409,458 @@ def test_non_utf8_stylesheet(tmp_path: Path) -> None:
     )
     assert any(m.startswith("style.css : le fichier n'est pas encodé en UTF-8") for m in
                problem_messages(tmp_path, pdf=False))  # fmt: skip
+
+
+# ------------------------------------------------------------------ §5 formula injection
+
+FORMULA_PREFIXES = {
+    "organisme.raison_sociale": '=HYPERLINK("http://example.com/x","clic")&',
+    "autorite1.nom": "@SOMME(1+1) ",
+    "etablissement.nom": "+cmd|' /C calc'!A0 ",
+}
+
+
+def write_text_xlsx(path: Path, rows: list[dict[str, Any]]) -> Path:
+    """Like test_lot.write_xlsx, but « =… » stays a text cell (what a user types after an
+    apostrophe, or what a program exports), not a formula."""
+    from openpyxl import Workbook
+
+    from recours.batch.columns import columns
+    from recours.batch.input import DATA_SHEET
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = DATA_SHEET
+    sheet.append([c.header for c in columns()])
+    for number, row in enumerate(rows, start=2):
+        for index, column in enumerate(columns(), start=1):
+            value = row.get(column.key)
+            if value is not None:
+                cell = sheet.cell(row=number, column=index, value=value)
+                cell.data_type = "s"
+    workbook.save(path)
+    return path
+
+
+def _lot(
+    tmp_path: Path, change: Any, name: str = "lot.xlsx", text_cells: bool = False
+) -> tuple[Path, Path]:
+    from test_lot import lot_rows, write_csv, write_xlsx
+
+    rows = lot_rows()
+    change(rows)
+    source = tmp_path / name
+    if name.endswith(".csv"):
+        write_csv(source, rows, ";", "utf-8")
+    elif text_cells:
+        write_text_xlsx(source, rows)
+    else:
+        write_xlsx(source, rows)
+    return source, tmp_path / "sortie"
+
+
+def test_no_report_cell_is_a_formula_from_user_data(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from test_lot import report, run
+
+    def hostile(rows: list[dict[str, Any]]) -> None:
+        for row in rows:
+            for key, prefix in FORMULA_PREFIXES.items():
+                if key in row:
+                    row[key] = prefix + row[key]
+        rows[2]["etablissement.nom"] = "-2+3"  # a row in error (its FINESS is invalid)
+
+    source, sortie = _lot(tmp_path, hostile, text_cells=True)
+    run(source, sortie)
+    lines = report(sortie)
+    cells = [value for line in lines for value in line.values()]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")]
+    assert (
+        "'" + FORMULA_PREFIXES["organisme.raison_sociale"] + "Association Le Relais "
+        "Sarthois" in cells
+    )
+    assert any(c.startswith("'-2+3") for c in cells)  # the row in error too
+    workbook = load_workbook(sortie / "rapport.xlsx")
+    assert workbook.sheetnames[:2] == ["Rapport", "Par autorité"]
+    texts = []
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str):
+                    texts.append(cell.value)
+    # The text is kept as written, shown as text (Excel's apostrophe marker).
+    authority = FORMULA_PREFIXES["autorite1.nom"] + "Département de la Sarthe"
+    assert authority in [c.value for c in workbook["Par autorité"]["A"]]
+    assert FORMULA_PREFIXES["organisme.raison_sociale"] + "Association Le Relais Sarthois" in texts
+    marked = [c for c in workbook["Par autorité"]["A"] if c.value == authority]
+    assert marked[0].quotePrefix
+
+
+def test_safe_cell_text() -> None:
+    from recours.batch.report import safe_cell_text
+
+    assert safe_cell_text("Association =A1") == ("Association =A1", False)
+    assert safe_cell_text("=1+1") == ("=1+1", True)
+    assert safe_cell_text("\tx") == ("\tx", True)
+    assert safe_cell_text("IME\x0bLes Sources") == ("IME\ufffdLes Sources", False)
+
+
+# ------------------------------------------------------------------ §9-§11 batch cells
+
+
+def _set(rows: list[dict[str, Any]], index: int, key: str, value: Any) -> None:
+    shared = key.split(".", 1)[0] in ("organisme", "autorite1")
+    for i, row in enumerate(rows):
+        if i == index or (shared and i < 3 and key in row):
+            row[key] = value
+    rows[index][key] = value
+
+
+CELL_ATTACKS: dict[str, tuple[str, str, str, str]] = {
+    # name: (key, value, column, message)
+    "vertical-tab": (
+        "etablissement.nom",
+        "IME\x0bLes Sources",
+        "AH",
+        "caractère de contrôle interdit (U+000B) à la position 4",
+    ),
+    "nul": (
+        "etablissement.nom",
+        "IME\x00Les Sources",
+        "AH",
+        "caractère de contrôle interdit (U+0000) à la position 4",
+    ),
+    "year-9999": (
+        "decision1.date_notification",
+        "31/12/9999",
+        "BG",
+        "date invraisemblable (31/12/9999)",
+    ),
+    "amount-1e26": (
+        "exercice2024.recu1",
+        "1e26",
+        "CL",
+        "valeur invraisemblable : au plus 1 000 000 000 000",
+    ),
+    "etp-5000-digits": (
+        "exercice2024.etp",
+        "9" * 5000,
+        "CJ",
+        "valeur invraisemblable : au plus 100 000",
+    ),
+    "huge-cell": (
+        "etablissement.nom",
+        "x" * 200_000,
+        "AH",
+        "cellule trop longue (200000 caractères ; au plus 10000)",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CELL_ATTACKS))
+def test_one_bad_cell_is_a_row_error_and_the_batch_goes_on(tmp_path: Path, name: str) -> None:
+    from test_lot import errors, report, run
+
+    key, value, column, message = CELL_ATTACKS[name]
+    # Excel cannot hold control characters in a cell: those attacks come as CSV.
+    suffix = ".csv" if name in ("vertical-tab", "nul", "huge-cell") else ".xlsx"
+    source, sortie = _lot(tmp_path, lambda rows: _set(rows, 0, key, value), "lot" + suffix)
+    summary = run(source, sortie)
+    lines = report(sortie)
+    sheet = "Établissements" if suffix == ".xlsx" else ""
+    assert (sheet, "2", column) == errors(lines)[0][:3]
+    assert errors(lines)[0][4] == message
+    # The other organisme's letter is written.
+    assert any(r["SIREN"] == "443322110" and r["Statut"] != "erreur" for r in lines)
+    assert summary.lignes_en_erreur >= 1
+
+
+def test_long_names_fit_in_word_title_property(tmp_path: Path) -> None:
+    from test_lot import report, run
+
+    def long_names(rows: list[dict[str, Any]]) -> None:
+        _set(rows, 0, "organisme.raison_sociale", "Association " + "très longue " * 12)
+        _set(rows, 0, "autorite1.nom", "Agence régionale de santé " + "Auvergne " * 14)
+
+    source, sortie = _lot(tmp_path, long_names)
+    run(source, sortie)
+    ars = next(r for r in report(sortie) if r["Autorité"].startswith("Agence"))
+    assert ars["Statut"] != "erreur", ars
+    document = Document(str(sortie / ars["Fichiers"]))
+    assert len(document.core_properties.title) == 255
+    assert document.core_properties.title.endswith("…")
+    assert "Auvergne Auvergne" in "\n".join(p.text for p in document.paragraphs)
+
+
+def test_formula_without_cached_value_is_not_read_as_empty(tmp_path: Path) -> None:
+    from test_lot import errors, report, run
+
+    source, sortie = _lot(tmp_path, lambda rows: _set(rows, 0, "exercice2024.recu1", "=2500*2"))
+    run(source, sortie)  # openpyxl writes formulas without their value, like many programs
+    assert errors(report(sortie))[0] == (
+        "Établissements",
+        "2",
+        "CL",
+        "Exercice 2024 — reçu de l'autorité 1 (€)",
+        "formule « =2500*2 » sans valeur calculée : ouvrez le classeur dans Excel ou "
+        "LibreOffice et enregistrez-le, ou remplacez la formule par sa valeur",
+    )
+
+
+def test_formula_with_cached_value_is_read(tmp_path: Path) -> None:
+    from recours.batch.input import XlsxSource
+    from test_lot import lot_rows
+
+    source, _ = _lot(tmp_path, lambda rows: _set(rows, 0, "exercice2024.recu1", "=2500*2"))
+    # What Excel saves: the formula and its last computed value.
+    with zipfile.ZipFile(source) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml")
+    assert b"<f>2500*2</f><v></v>" in sheet
+    _replace_in_part(source, "xl/worksheets/sheet1.xml", b"<f>2500*2</f><v></v>",
+                     b"<f>2500*2</f><v>5000</v>")  # fmt: skip
+    rows = list(XlsxSource(source).rows())
+    assert rows[0].values["exercice2024.recu1"] == "5000"
+    assert rows[0].problems == []
+    assert len(rows) == len(lot_rows())
+
+
+def test_csv_cell_beyond_the_field_limit_names_its_line(tmp_path: Path) -> None:
+    from recours.batch.input import CsvSource
+    from recours.errors import RecoursError
+
+    source, _ = _lot(
+        tmp_path, lambda rows: _set(rows, 3, "etablissement.nom", "x" * 1_100_000), "lot.csv"
+    )
+    with pytest.raises(RecoursError) as info:
+        list(CsvSource(source).rows())
+    assert str(info.value) == (
+        f"{source} : ligne 5 : cellule de plus de 1000000 caractères (guillemet non fermé ?) "
+        ": lecture arrêtée"
+    )
+
+
+def test_workbook_without_data_sheet_or_rows(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    from recours.batch.columns import columns
+    from recours.batch.input import open_table
+    from recours.errors import RecoursError
+    from test_lot import write_csv
+
+    other = Workbook()
+    other.active.title = "Budget"
+    other.active.append(["Compte", "Montant"])
+    other.create_sheet("Notes")
+    other.save(tmp_path / "autre.xlsx")
+    with pytest.raises(RecoursError) as info:
+        open_table(tmp_path / "autre.xlsx")
+    assert str(info.value).startswith(
+        f"{tmp_path / 'autre.xlsx'} : pas de feuille « Établissements » (feuilles : "
+        "« Budget », « Notes »), et la première feuille « Budget » n'est pas un lot : "
+        "colonne(s) inconnue(s) : A « Compte », B « Montant »."
+    )
+    headers_only = write_csv(tmp_path / "vide.csv", [], ";", "utf-8")
+    with pytest.raises(RecoursError) as info:
+        list(open_table(headers_only).rows())
+    assert str(info.value) == (
+        f"{headers_only} : aucune ligne de données sous les en-têtes dans le fichier"
+    )
+    empty = Workbook()
+    empty.active.title = "Établissements"
+    empty.active.append([c.header for c in columns()])
+    empty.save(tmp_path / "vide.xlsx")
+    with pytest.raises(RecoursError, match="aucune ligne de données sous les en-têtes dans la "
+                       "feuille « Établissements »"):  # fmt: skip
+        list(open_table(tmp_path / "vide.xlsx").rows())
+
+
+def test_workbook_with_no_sheet(tmp_path: Path) -> None:
+    from recours.batch.input import open_table
+    from recours.errors import RecoursError
+
+    path = tmp_path / "sans-feuille.xlsx"
+    from openpyxl import Workbook
+
+    Workbook().save(path)
+    # Remove the only sheet from the workbook part, as a broken writer would.
+    with zipfile.ZipFile(path) as archive:
+        workbook_xml = archive.read("xl/workbook.xml")
+    start = workbook_xml.index(b"<sheets>")
+    end = workbook_xml.index(b"</sheets>") + len(b"</sheets>")
+    _replace_in_part(path, "xl/workbook.xml", workbook_xml[start:end], b"<sheets/>")
+    with pytest.raises(RecoursError) as info:
+        open_table(path)
+    assert "aucune feuille" in str(info.value) or "classeur illisible" in str(info.value)
+    assert "()" not in str(info.value)
+
+
+def shared_strings_bomb(path: Path, megabytes: int) -> Path:
+    """A one-row batch whose shared strings expand to `megabytes` MB (about 60 KB on disk)."""
+    from test_lot import lot_rows, write_xlsx
+
+    write_xlsx(path, lot_rows()[:1])  # openpyxl writes inline strings: add the part
+    main_ns = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    count = megabytes * 1_000_000 // 17
+    junk = b"<si><t>x</t></si>" * count
+    sst = b'<sst xmlns="%s" count="%d" uniqueCount="%d">%s</sst>' % (main_ns, count, count, junk)
+    with zipfile.ZipFile(path) as src:
+        items = [(i, src.read(i.filename)) for i in src.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info, data in items:
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"</Types>",
+                    b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+                )
+            elif info.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rIdSST" Type="http://schemas.openxmlformats.org/'
+                    b'officeDocument/2006/relationships/sharedStrings" '
+                    b'Target="sharedStrings.xml"/></Relationships>',
+                )
+            dst.writestr(info, data)
+        dst.writestr("xl/sharedStrings.xml", sst)
+    return path
+
+
+def test_shared_strings_bomb_is_refused_before_reading(tmp_path: Path) -> None:
+    from recours.batch.input import open_table
+    from recours.errors import RecoursError
+
+    path = shared_strings_bomb(tmp_path / "bombe.xlsx", 25)
+    assert path.stat().st_size < 500_000
+    with pytest.raises(RecoursError) as info:
+        open_table(path)
+    assert str(info.value) == (
+        f"{path} : classeur refusé : la partie « xl/sharedStrings.xml » fait 25 Mo une fois "
+        "décompressée (au plus 20 Mo) ; enregistrez le classeur de nouveau depuis Excel ou "
+        "LibreOffice, sans les lignes et colonnes vides"
+    )
+
+
+# ------------------------------------------------------------------ §13 YAML alias bomb
+
+ALIAS_BOMB = (
+    "a: &a ["
+    + ",".join(['"xxxxxxxx"'] * 9)
+    + "]\n"
+    + "".join(
+        f"{b}: &{b} [" + ",".join([f"*{a}"] * 9) + "]\n"
+        for a, b in zip("abcdefgh", "bcdefghi", strict=True)
+    )
+)
+
+
+def test_yaml_alias_bomb_is_refused(tmp_path: Path, runner: CliRunner) -> None:
+    assert len(ALIAS_BOMB.encode()) < 400  # 9**9 strings once expanded
+    path = tmp_path / "bombe.yaml"
+    path.write_text(ALIAS_BOMB, encoding="utf-8")
+    result = runner.invoke(main, ["verifier", str(path)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Erreur : {path} : 1 erreur(s)\n"
+        "  - [ligne 6] (dossier) : YAML refusé : une fois les alias (« *… ») développés, le "
+        "fichier compterait plus de 200\u202f000 valeurs ; recopiez les valeurs au lieu "
+        "d'alias imbriqués\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[a, b]: 1\n", "[ligne 1] (dossier) : YAML invalide : une clé doit être un simple nom "
+         "(pas une liste ni un ensemble de champs)"),
+        ("organisme:\n  <<: {raison_sociale: x}\n", "[ligne 2] (dossier) : YAML invalide : clé "
+         "de fusion YAML « << » non prise en charge : recopiez les champs"),
+        ("organisme: {a: 1\n", "[ligne 2] (dossier) : YAML invalide : accolade non fermée : "
+         "« } » attendue"),
+        ("organisme:\n\traison_sociale: x\n", "[ligne 2] (dossier) : YAML invalide : caractère "
+         "interdit en début de valeur (tabulation ? indentez avec des espaces ; @ ou ` : mettez "
+         "la valeur entre guillemets)"),
+    ],
+)  # fmt: skip
+def test_yaml_problems_in_french(
+    tmp_path: Path, runner: CliRunner, text: str, message: str
+) -> None:
+    path = tmp_path / "dossier.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = runner.invoke(main, ["verifier", str(path)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[1] == "  - " + message
+    assert "Traceback" not in result.output
+
+
+def test_json_duplicate_keys_refused(tmp_path: Path, runner: CliRunner) -> None:
+    path = tmp_path / "dossier.json"
+    path.write_text('{"organisme": {}, "organisme": {}}', encoding="utf-8")
+    result = runner.invoke(main, ["verifier", str(path)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[1] == (
+        "  - (dossier) : JSON invalide : clé « organisme » en double"
+    )
+
+
+def _max_rss_mb(args: list[str], tmp_path: Path) -> tuple[int, str, float]:
+    """Run the CLI in a child (address space capped at 2 GB so that a regression fails
+    fast instead of swapping); its exit code, stderr and peak RSS in MB."""
+    import resource
+    import subprocess
+
+    probe = tmp_path / "rss.txt"
+    code = (
+        "import atexit, resource, sys\n"
+        f"atexit.register(lambda: open({str(probe)!r}, 'w').write("
+        "str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)))\n"
+        "from recours.cli.main import main\n"
+        f"main({args!r})\n"
+    )
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, preexec_fn=cap, timeout=300
+    )
+    return done.returncode, done.stderr, int(probe.read_text()) / 1024
+
+
+def test_bombs_end_with_a_french_error_under_200_mb(tmp_path: Path) -> None:
+    bomb = tmp_path / "bombe.yaml"
+    bomb.write_text(ALIAS_BOMB, encoding="utf-8")
+    code, stderr, rss = _max_rss_mb(["verifier", str(bomb)], tmp_path)
+    assert (code, stderr.splitlines()[0]) == (1, f"Erreur : {bomb} : 1 erreur(s)"), stderr
+    assert "alias" in stderr
+    assert rss < 200, rss
+
+    workbook = shared_strings_bomb(tmp_path / "bombe.xlsx", 60)
+    args = ["lot", "generer", str(workbook), "--sortie", str(tmp_path / "s"), "--formats", "docx"]
+    code, stderr, rss = _max_rss_mb(args, tmp_path)
+    assert code == 1, stderr
+    assert "classeur refusé : la partie « xl/sharedStrings.xml » fait 60 Mo" in stderr
+    assert rss < 200, rss
+
+
+# ------------------------------------------------------------------ §14 XML 1.0 characters
+
+
+@pytest.mark.parametrize("char", ["\ufffe", "\uffff", "\ud800", "\udfff"])
+def test_characters_xml_cannot_hold_are_refused_naming_the_field(
+    tmp_path: Path, runner: CliRunner, dossier_data: dict[str, Any], char: str
+) -> None:
+    import json
+
+    dossier_data["organisme"]["raison_sociale"] = f"Asso{char}ciation"
+    path = tmp_path / "dossier.json"
+    path.write_text(json.dumps(dossier_data), encoding="utf-8")  # \\uXXXX escapes
+    result = runner.invoke(main, ["verifier", str(path)])
+    assert result.exit_code == 1
+    # (No line number for lone surrogates: YAML, which gives JSON its line numbers,
+    # refuses them too; the field path remains.)
+    assert result.stderr.splitlines()[1].endswith(
+        f"organisme.raison_sociale : caractère interdit (U+{ord(char):04X}) à la "
+        "position 5 : il ne peut pas figurer dans un document Word ou PDF"
+    )

@@ -97,6 +97,12 @@ class _CachingTemplate(DocxTemplate):  # type: ignore[misc]
         return None
 
 
+def _property(text: str) -> str:
+    """Word's core properties hold at most 255 characters (a long raison sociale plus a
+    long authority name went past it); the letter itself keeps the full names."""
+    return text if len(text) <= 255 else text[:254] + "…"
+
+
 def _listing(text: MultiLine) -> Listing:
     return Listing(str(text))
 
@@ -145,10 +151,10 @@ class DocxRenderer:
                 f"{self.path.name} : rendu impossible : {describe_template_error(exc)}"
             ) from None
         props = template.docx.core_properties
-        props.title = proprietes.titre
-        props.author = proprietes.auteur
-        props.subject = proprietes.sujet
-        props.last_modified_by = proprietes.auteur
+        props.title = _property(proprietes.titre)
+        props.author = _property(proprietes.auteur)
+        props.subject = _property(proprietes.sujet)
+        props.last_modified_by = _property(proprietes.auteur)
         moment = dt.datetime.combine(proprietes.date, dt.time(12, 0))
         props.created = moment
         props.modified = moment

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
@@ -30,6 +31,8 @@ from recours.law.referentiel import (
 
 # C0 controls except \n, DEL and C1 controls: they break Word's XML or are invisible.
 _CONTROL_RE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+# What XML 1.0 cannot hold at all (issue 15 §14): lone surrogates, U+FFFE and U+FFFF.
+_NON_XML_RE = re.compile("[\ud800-\udfff\ufffe\uffff]")
 
 
 def _refuse_controls(value: str) -> str:
@@ -39,7 +42,15 @@ def _refuse_controls(value: str) -> str:
         raise ValueError(
             f"caractère de contrôle interdit ({code}) à la position {match.start() + 1}"
         )
-    return value
+    match = _NON_XML_RE.search(value)
+    if match:
+        code = f"U+{ord(match.group()):04X}"
+        raise ValueError(
+            f"caractère interdit ({code}) à la position {match.start() + 1} : il ne peut pas "
+            "figurer dans un document Word ou PDF"
+        )
+    # One spelling per text: « Île » typed on a Mac (NFD) and on Windows (NFC) is one name.
+    return unicodedata.normalize("NFC", value)
 
 
 def _single_line(value: str) -> str:
@@ -78,16 +89,30 @@ def _french_decimal(value: Any) -> Any:
     return value
 
 
-def _max_places(places: int) -> AfterValidator:
+def _max_places(places: int, maximum: int) -> AfterValidator:
+    # The maximum keeps every computation inside Decimal's 28 digits (1e26 €, an ETP of
+    # 5,000 digits): a plausibility bound, far above any real establishment.
     def check(value: Decimal) -> Decimal:
         if not value.is_finite():
             raise ValueError("nombre fini attendu")
         exponent = value.as_tuple().exponent
         if isinstance(exponent, int) and -exponent > places:
             raise ValueError(f"au plus {places} décimales")
+        if value > maximum:
+            raise ValueError(f"valeur invraisemblable : au plus {maximum:,}".replace(",", " "))
         return value
 
     return AfterValidator(check)
+
+
+def _plausible_date(value: dt.date) -> dt.date:
+    # 31/12/9999 would overflow every deadline computed from it.
+    if not 1990 <= value.year <= 2100:
+        raise ValueError(f"date invraisemblable ({value.strftime('%d/%m/%Y')})")
+    return value
+
+
+DateDossier = Annotated[dt.date, AfterValidator(_plausible_date)]
 
 
 def _oui_non(value: Any) -> Any:
@@ -101,10 +126,10 @@ OuiNon = Annotated[bool, BeforeValidator(_oui_non)]
 Ligne = Annotated[str, AfterValidator(_single_line), AfterValidator(_non_empty)]
 Texte = Annotated[str, AfterValidator(_multi_line)]
 Identifiant = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=60)]
-Montant = Annotated[Decimal, BeforeValidator(_french_decimal), Field(ge=0), _max_places(2)]
-Etp = Annotated[Decimal, BeforeValidator(_french_decimal), Field(ge=0), _max_places(4)]
+Montant = Annotated[Decimal, BeforeValidator(_french_decimal), Field(ge=0), _max_places(2, 10**12)]
+Etp = Annotated[Decimal, BeforeValidator(_french_decimal), Field(ge=0), _max_places(4, 100_000)]
 Pourcentage = Annotated[Decimal, BeforeValidator(_french_decimal), Field(gt=0, le=100)]
-Coefficient = Annotated[Decimal, BeforeValidator(_french_decimal), Field(ge=1), _max_places(4)]
+Coefficient = Annotated[Decimal, BeforeValidator(_french_decimal), Field(ge=1), _max_places(4, 100)]
 Departement = Annotated[
     str, BeforeValidator(lambda v: str(v)), AfterValidator(identifiers.check_departement)
 ]
@@ -310,8 +335,8 @@ class Etablissement(Modele):
 
 
 class RecoursGracieuxEnvoye(Modele):
-    date_envoi: dt.date = Field(description="Date d'envoi (cachet de la poste)")
-    date_reception: dt.date | None = Field(None, description="Date de réception par l'autorité")
+    date_envoi: DateDossier = Field(description="Date d'envoi (cachet de la poste)")
+    date_reception: DateDossier | None = Field(None, description="Date de réception par l'autorité")
     accuse_reception_conforme: OuiNon | None = Field(
         None,
         description="L'accusé de réception comportait-il les mentions de l'article R.112-5 du "
@@ -326,7 +351,7 @@ class RecoursGracieuxEnvoye(Modele):
 
 
 class RejetExplicite(Modele):
-    date_notification: dt.date = Field(description="Date de notification du rejet explicite")
+    date_notification: DateDossier = Field(description="Date de notification du rejet explicite")
 
 
 class Decision(Modele):
@@ -334,8 +359,8 @@ class Decision(Modele):
     autorite: Identifiant = Field(description="Autorité qui a pris la décision (autorites[].id)")
     nature: NatureDecision = Field(description="Nature de la décision")
     numero: Ligne | None = Field(None, description="Numéro de la décision")
-    date: dt.date = Field(description="Date de la décision")
-    date_notification: dt.date = Field(description="Date de notification (réception)")
+    date: DateDossier = Field(description="Date de la décision")
+    date_notification: DateDossier = Field(description="Date de notification (réception)")
     objet: Ligne | None = Field(
         None, description="Objet", examples=["fixant la dotation globale de financement 2025"]
     )
@@ -403,7 +428,7 @@ class Dossier(Modele):
     lieu_signature: Ligne | None = Field(
         None, description="Lieu de signature (défaut : commune du siège)"
     )
-    date_document: dt.date | None = Field(
+    date_document: DateDossier | None = Field(
         None, description="Date des documents (défaut : date du jour de la génération)"
     )
     faits_complementaires: Texte | None = Field(
