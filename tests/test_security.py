@@ -864,3 +864,57 @@ def test_characters_xml_cannot_hold_are_refused_naming_the_field(
         f"organisme.raison_sociale : caractère interdit (U+{ord(char):04X}) à la "
         "position 5 : il ne peut pas figurer dans un document Word ou PDF"
     )
+
+
+# ------------------------------------------------------------------ §7 overwrite, §8 terminal
+
+
+def test_modeles_variables_and_schema_do_not_overwrite(tmp_path: Path, runner: CliRunner) -> None:
+    target = tmp_path / "variables.md"
+    target.write_text("notes de l'avocat\n", encoding="utf-8")
+    result = runner.invoke(main, ["modeles", "variables", "--sortie", str(target)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Erreur : {target} existe déjà avec un autre contenu : utilisez --force pour le "
+        "remplacer (rien n'a été écrit)\n"
+    )
+    assert target.read_text(encoding="utf-8") == "notes de l'avocat\n"
+    again = runner.invoke(main, ["modeles", "variables", "--sortie", str(target), "--force"])
+    assert again.exit_code == 0
+    assert "notes de l'avocat" not in target.read_text(encoding="utf-8")
+    # Regenerating an identical file needs no --force.
+    same = runner.invoke(main, ["modeles", "variables", "--sortie", str(target)])
+    assert same.exit_code == 0
+
+    schemas = tmp_path / "schemas"
+    schemas.mkdir()
+    (schemas / "dossiers.schema.json").write_text("{}", encoding="utf-8")
+    result = runner.invoke(main, ["schema", "--sortie", str(schemas)])
+    assert result.exit_code == 1
+    assert "dossiers.schema.json existe déjà avec un autre contenu" in result.stderr
+    assert sorted(p.name for p in schemas.iterdir()) == ["dossiers.schema.json"]  # none written
+    assert (schemas / "dossiers.schema.json").read_text(encoding="utf-8") == "{}"
+    assert runner.invoke(main, ["schema", "--sortie", str(schemas), "--force"]).exit_code == 0
+    assert runner.invoke(main, ["schema", "--sortie", str(schemas)]).exit_code == 0
+
+
+def test_terminal_escape_sequences_are_neutralised(
+    tmp_path: Path, runner: CliRunner, dossier_data: dict[str, Any]
+) -> None:
+    import yaml
+
+    dossier_data["etablissements"][0]["categorie"] = "\x1b]0;pirate\x07\x1b[2J\u202eabc"
+    path = tmp_path / "dossier.yaml"
+    path.write_text(yaml.safe_dump(dossier_data, allow_unicode=True), encoding="utf-8")
+    result = runner.invoke(main, ["verifier", str(path)])
+    assert result.exit_code == 1
+    printed = result.stdout + result.stderr
+    assert "\x1b" not in printed and "\x07" not in printed and "\u202e" not in printed
+    assert "\\x1b]0;pirate\\x07\\x1b[2J\\u202eabc" in printed
+
+
+def test_printable() -> None:
+    from recours.cli.common import printable
+
+    assert printable("Île-de-France\n\tligne 2 — 238 €") == "Île-de-France\n\tligne 2 — 238 €"
+    assert printable("a\x1b[31mb\rc\x9bd") == "a\\x1b[31mb\\x0dc\\x9bd"

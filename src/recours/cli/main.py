@@ -20,6 +20,7 @@ from recours.cli.common import (
     FORMATS_OPTION,
     MODELES_OPTION,
     SUBCOMMAND_METAVAR,
+    echo,
     echo_generation,
     echo_json,
     handle_errors,
@@ -155,9 +156,9 @@ def delais(
     if as_json:
         echo_json(report.to_json())
     else:
-        click.echo(deadlines_text(report))
+        echo(deadlines_text(report))
         if ics_path is not None:
-            click.echo(f"\nCalendrier écrit : {ics_path}")
+            echo(f"\nCalendrier écrit : {ics_path}")
 
 
 # --------------------------------------------------------------------- calculer
@@ -178,7 +179,7 @@ def calculer(dossier: Path, as_json: bool) -> None:
     if as_json:
         echo_json(amounts_json(loaded, report))
     else:
-        click.echo(amounts_text(loaded, report))
+        echo(amounts_text(loaded, report))
 
 
 # --------------------------------------------------------------------- verifier
@@ -194,7 +195,7 @@ def verifier(dossier: Path, aujourdhui: str | None) -> None:
     from recours.dossier.validation import load_dossier
 
     loaded = load_dossier(dossier)
-    click.echo(check_text(loaded, str(dossier), parse_date(aujourdhui, "--aujourdhui") or today()))
+    echo(check_text(loaded, str(dossier), parse_date(aujourdhui, "--aujourdhui") or today()))
 
 
 # ------------------------------------------------------------------ referentiel
@@ -212,7 +213,7 @@ def referentiel(as_json: bool) -> None:
     if as_json:
         echo_json(ref.model_dump(mode="json"))
     else:
-        click.echo(referentiel_text(ref))
+        echo(referentiel_text(ref))
 
 
 # ----------------------------------------------------------------------- schema
@@ -226,13 +227,16 @@ def referentiel(as_json: bool) -> None:
     show_default=True,
     help="Dossier où écrire les schémas JSON.",
 )
+@click.option("--force", is_flag=True, help="Remplacer des schémas existants différents.")
 @handle_errors
-def schema(sortie: Path) -> None:
+def schema(sortie: Path, force: bool) -> None:
     """Régénérer les schémas JSON des dossiers (pour les éditeurs et les scripts)."""
-    from recours.dossier.schemas import write_schemas
+    from recours.cli.common import refuse_overwrite
+    from recours.dossier.schemas import schema_texts, write_schemas
 
+    refuse_overwrite({sortie / name: text for name, text in schema_texts().items()}, force)
     for path in write_schemas(sortie):
-        click.echo(f"Écrit : {path}")
+        echo(f"Écrit : {path}")
 
 
 # ---------------------------------------------------------------------- generer
@@ -299,7 +303,7 @@ def diagnostic() -> None:
     """Afficher ce qui influe sur le rendu et la vitesse (polices, libharfbuzz-subset)."""
     from recours.documents.diagnostics import diagnostic_text
 
-    click.echo(diagnostic_text())
+    echo(diagnostic_text())
 
 
 def run() -> None:
