@@ -918,3 +918,171 @@ def test_printable() -> None:
 
     assert printable("Île-de-France\n\tligne 2 — 238 €") == "Île-de-France\n\tligne 2 — 238 €"
     assert printable("a\x1b[31mb\rc\x9bd") == "a\\x1b[31mb\\x0dc\\x9bd"
+
+
+# ------------------------------------------------------------------ §16 no traceback
+
+
+def test_implausible_dates_on_the_command_line(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["delais", "--notification", "9999-12-31"])
+    assert result.exit_code == 2
+    assert result.stderr.endswith(
+        "--notification : date invraisemblable « 9999-12-31 » (entre 1990 et 2100)\n"
+    )
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_decision_dated_9999(make_dossier: Any, dossier_data: dict[str, Any]) -> None:
+    from recours.dossier.validation import validate_dossier
+    from recours.errors import DossierInvalidError
+
+    dossier_data["decisions"][0]["date"] = "9999-12-31"
+    dossier_data["decisions"][0]["date_notification"] = "9999-12-31"
+    with pytest.raises(DossierInvalidError) as info:
+        validate_dossier(dossier_data, "d.yaml")
+    assert [(p.chemin, p.message) for p in info.value.problemes] == [
+        ("decisions[0].date", "date invraisemblable (31/12/9999)"),
+        ("decisions[0].date_notification", "date invraisemblable (31/12/9999)"),
+    ]
+
+
+def test_output_name_over_255_bytes(tmp_path: Path, runner: CliRunner) -> None:
+    sortie = tmp_path / ("a" * 300)
+    result = runner.invoke(
+        main,
+        ["generer", str(EXAMPLE), "--sortie", str(sortie), "--formats", "docx",
+         "--documents", "gracieux", "--aujourdhui", "2026-11-20"],
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Erreur : ")
+    assert result.stderr.endswith(
+        "(nom trop long : 255 octets au plus par nom de fichier ou de dossier)\n"
+    )
+    assert not isinstance(result.exception, OSError)
+
+
+PYDANTIC_CASES = [
+    ("etablissements.0.exercices.0.mois", "9" * 5000, "nombre entier beaucoup trop grand"),
+    ("etablissements.0.exercices.0.mois", "12.5", "nombre entier attendu"),
+    ("etablissements.0.exercices.0.etp", [1], "nombre attendu"),
+    ("organisme.raison_sociale", ["a"], "texte attendu"),
+    ("organisme", "texte", "ensemble de champs attendu"),
+    ("etablissements", "x", "liste attendue"),
+    ("decisions.0.date", "2026-01-01T10:00:00", "date sans heure attendue (AAAA-MM-JJ)"),
+    ("decisions.0.voies_et_delais_mentionnes", "peut-être", "oui ou non attendu (true / false)"),
+    ("etablissements.0.coefficient_charges", "1e30", "valeur invraisemblable : au plus 100"),
+]
+
+
+@pytest.mark.parametrize(("path", "value", "message"), PYDANTIC_CASES)
+def test_pydantic_errors_are_french(
+    dossier_data: dict[str, Any], path: str, value: Any, message: str
+) -> None:
+    from recours.dossier.validation import validate_dossier
+    from recours.errors import DossierInvalidError
+
+    node: Any = dossier_data
+    parts = [int(p) if p.isdigit() else p for p in path.split(".")]
+    for part in parts[:-1]:
+        node = node[part]
+    node[parts[-1]] = value
+    with pytest.raises(DossierInvalidError) as info:
+        validate_dossier(dossier_data, "d.yaml")
+    assert info.value.problemes[0].message == message
+
+
+def test_unknown_pydantic_error_kind_is_not_english() -> None:
+    from recours.dossier.validation import french_message
+
+    error: Any = {"type": "url_parsing", "msg": "Input should be a valid URL", "loc": ()}
+    assert french_message(error) == "valeur invalide (erreur de type « url_parsing »)"
+
+
+# ------------------------------------------------------------------ §17 plausibility
+
+
+def test_postal_code_00000_refused(dossier_data: dict[str, Any]) -> None:
+    from recours.dossier.validation import validate_dossier
+    from recours.errors import DossierInvalidError
+
+    dossier_data["organisme"]["siege"]["code_postal"] = "00000"
+    with pytest.raises(DossierInvalidError) as info:
+        validate_dossier(dossier_data, "d.yaml")
+    assert [(p.chemin, p.message) for p in info.value.problemes] == [
+        (
+            "organisme.siege.code_postal",
+            "code postal « 00000 » inexistant (aucun code ne commence par 00)",
+        )
+    ]
+
+
+def test_postal_code_that_lost_its_zero_must_match_the_departement(tmp_path: Path) -> None:
+    from test_lot import errors, report, run
+
+    # MECS Les Prés, Sarthe (72): 7200 would silently become 07200 (Ardèche).
+    source, sortie = _lot(
+        tmp_path, lambda rows: _set(rows, 3, "etablissement.adresse.code_postal", 7200)
+    )
+    run(source, sortie)
+    assert (
+        "Établissements",
+        "5",
+        "AM",
+        "Établissement — adresse — code postal",
+        "code postal « 7200 » : avec un zéro en tête (07200), il serait hors du département "
+        "72 ; écrivez le code postal sur 5 chiffres, au format texte",
+    ) in errors(report(sortie))
+
+
+def test_financeur_typo_reported_on_the_financeur(dossier_data: dict[str, Any]) -> None:
+    from recours.dossier.validation import validate_dossier
+    from recours.errors import DossierInvalidError
+
+    etab = dossier_data["etablissements"][0]
+    etab["financeurs"][0]["autorite"] = "cd-27"
+    etab["exercices"][0]["financement_recu"] = {"cd-72": "1000"}
+    with pytest.raises(DossierInvalidError) as info:
+        validate_dossier(dossier_data, "d.yaml")
+    assert [(p.chemin, p.message) for p in info.value.problemes] == [
+        (
+            "etablissements[0].financeurs[0].autorite",
+            "« cd-27 » ne correspond à aucune autorité des montants reçus "
+            "(exercices[0].financement_recu : « cd-72 ») : faute de frappe ?",
+        )
+    ]
+
+
+def test_nfc_and_nfd_spellings_are_one_authority(tmp_path: Path) -> None:
+    import unicodedata
+
+    from test_lot import letters, report, run
+
+    def mixed(rows: list[dict[str, Any]]) -> None:
+        # Row 3 written on a Mac: the same authority name, decomposed (NFD).
+        rows[1]["autorite1.nom"] = unicodedata.normalize("NFD", rows[1]["autorite1.nom"])
+        assert rows[1]["autorite1.nom"] != rows[0]["autorite1.nom"]
+
+    source, sortie = _lot(tmp_path, mixed)
+    run(source, sortie)
+    ars = [line for line in letters(report(sortie)) if line[1].startswith("Agence")]
+    assert ars == [
+        (
+            "778899112",
+            "Agence régionale de santé Auvergne-Rhône-Alpes",
+            "IME Les Sources (010000000) ; FAM Le Belvédère (010000018)",
+            "2",
+        )
+    ]
+
+
+def test_dossier_file_normalised_to_nfc(tmp_path: Path, dossier_data: dict[str, Any]) -> None:
+    import unicodedata
+
+    import yaml
+
+    from recours.dossier.validation import load_dossier
+
+    dossier_data["organisme"]["raison_sociale"] = unicodedata.normalize("NFD", "Éveil Île")
+    path = tmp_path / "d.yaml"
+    path.write_text(yaml.safe_dump(dossier_data, allow_unicode=True), encoding="utf-8")
+    assert load_dossier(path).organisme.raison_sociale == "Éveil Île"  # NFC literal

@@ -46,6 +46,7 @@ from recours.documents.sandbox import (
     make_env,
 )
 from recours.errors import TemplateError
+from recours.files import os_reason
 
 ERREUR = "erreur"
 AVERTISSEMENT = "avertissement"
@@ -855,7 +856,7 @@ def _check_docx(
     try:
         external = external_problems(path.read_bytes())
     except OSError as exc:
-        rapport.add(Probleme(fichier, ERREUR, f"fichier Word illisible ({exc.strerror})"))
+        rapport.add(Probleme(fichier, ERREUR, f"fichier Word illisible ({os_reason(exc)})"))
         return None
     for message in external:
         rapport.add(Probleme(fichier, ERREUR, message))

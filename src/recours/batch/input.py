@@ -125,6 +125,34 @@ def cell_text(column: Column, value: Any) -> tuple[str | None, str | None]:
     return text, None
 
 
+def _implausible_postal_codes(
+    values: dict[str, str], repaired: dict[str, str]
+) -> list[tuple[str, str]]:
+    """A postal code whose leading zero was restored must match its département.
+
+    7200 typed for 72000 would become 07200 (Ardèche) for an address in the Sarthe: where
+    the row gives the département of the same address, the repair is checked against it.
+    """
+    problems = []
+    for key, raw in repaired.items():
+        prefix = key.removesuffix("adresse.code_postal")
+        departement = values.get(prefix + "departement")
+        if not departement or prefix == key:
+            continue
+        expected = "20" if departement.upper() in ("2A", "2B") else departement[:2]
+        code = values[key]
+        if not code.startswith(expected):
+            problems.append(
+                (
+                    key,
+                    f"code postal « {raw} » : avec un zéro en tête ({code}), il serait hors du "
+                    f"département {departement} ; écrivez le code postal sur 5 chiffres, au "
+                    "format texte",
+                )
+            )
+    return problems
+
+
 def organisme_key(values: dict[str, str]) -> str | None:
     """Rows of one organisme share its SIREN (or the SIREN part of its SIRET)."""
     siren = compact(values.get("organisme.siren", ""))
@@ -194,6 +222,7 @@ class TableSource:
         for number, cells in self._raw_rows(span):
             values: dict[str, str] = {}
             problems: list[tuple[str, str]] = []
+            repaired: dict[str, str] = {}
             for index, column in positions:
                 offset = index - span.start
                 raw = cells[offset] if offset < len(cells) else None
@@ -202,6 +231,9 @@ class TableSource:
                     problems.append((column.key, problem))
                 elif text is not None:
                     values[column.key] = text
+                    if column.key.endswith("code_postal") and text != str(raw).strip():
+                        repaired[column.key] = str(raw).strip()
+            problems += _implausible_postal_codes(values, repaired)
             if values or problems:
                 seen = True
                 yield RawRow(number, values, problems)

@@ -49,11 +49,15 @@ def parse_date(value: str | None, option: str) -> date | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
+        parsed = date.fromisoformat(value)
     except ValueError:
         raise UsageError(
             f"{option} : date invalide « {value} », format attendu AAAA-MM-JJ"
         ) from None
+    # The same plausibility bound as dossier dates: 9999-12-31 would overflow every delay.
+    if not 1990 <= parsed.year <= 2100:
+        raise UsageError(f"{option} : date invraisemblable « {value} » (entre 1990 et 2100)")
+    return parsed
 
 
 def handle_errors(func: F) -> F:
@@ -69,6 +73,13 @@ def handle_errors(func: F) -> F:
         except KeyboardInterrupt:
             echo("\nInterrompu.", err=True)
             sys.exit(130)
+        except OSError as exc:
+            # A file-system error no library code anticipated: French, no traceback.
+            from recours.files import os_reason
+
+            where = f"{exc.filename} : " if exc.filename else ""
+            echo(f"Erreur : {where}accès impossible ({os_reason(exc)})", err=True)
+            sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
 

@@ -28,6 +28,7 @@ from recours.documents.sandbox import (
     render_budget,
 )
 from recours.errors import TemplateError
+from recours.files import os_reason
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ class DocxRenderer:
         try:
             self._data = path.read_bytes()
         except OSError as exc:
-            raise TemplateError(f"modèle Word illisible : {path} ({exc.strerror})") from None
+            raise TemplateError(f"modèle Word illisible : {path} ({os_reason(exc)})") from None
         problems = external_problems(self._data)
         if problems:
             raise TemplateError(f"{path.name} : modèle refusé : " + " ; ".join(problems))

@@ -7,6 +7,7 @@ Field names are French: they are the YAML keys and the template variables.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -138,6 +139,9 @@ Departement = Annotated[
 def _code_postal(value: str) -> str:
     if not identifiers.CODE_POSTAL_RE.match(value):
         raise ValueError("code postal invalide : 5 chiffres attendus (ex. 07500)")
+    if value.startswith("00"):
+        # No French postal code starts with 00 (départements 01 to 98).
+        raise ValueError(f"code postal « {value} » inexistant (aucun code ne commence par 00)")
     return value
 
 
@@ -324,6 +328,18 @@ class Etablissement(Modele):
             if self.methode == "cout_reel" and ex.cout_reel is None:
                 problems.append(f"exercices[{i}].cout_reel : obligatoire avec la méthode cout_reel")
             unknown = sorted(set(ex.financement_recu) - set(ids))
+            # A typo in a financeur (cd-27 for cd-72) is reported on the financeur, where
+            # the mistake is, not on the amounts received that are right.
+            for received in list(unknown):
+                close = difflib.get_close_matches(received, ids, n=1, cutoff=0.6)
+                if close:
+                    j = ids.index(close[0])
+                    problems.append(
+                        f"financeurs[{j}].autorite : « {close[0]} » ne correspond à aucune "
+                        f"autorité des montants reçus (exercices[{i}].financement_recu : "
+                        f"« {received} ») : faute de frappe ?"
+                    )
+                    unknown.remove(received)
             if unknown:
                 problems.append(
                     f"exercices[{i}].financement_recu : autorité(s) qui ne finance(nt) pas "

@@ -19,6 +19,7 @@ from pydantic_core import ErrorDetails
 
 from recours.dossier.models import Dossier
 from recours.errors import DossierInvalidError, FieldProblem, RecoursError
+from recours.files import os_reason
 
 M = TypeVar("M", bound=BaseModel)
 Loc = tuple[str | int, ...]
@@ -200,6 +201,27 @@ _MESSAGES: dict[str, str] = {
     "int_type": "nombre entier attendu",
     "int_parsing": "nombre entier attendu",
     "int_from_float": "nombre entier attendu",
+    "int_parsing_size": "nombre entier beaucoup trop grand",
+    "float_type": "nombre attendu",
+    "float_parsing": "nombre attendu",
+    "decimal_max_digits": "trop de chiffres",
+    "decimal_max_places": "trop de décimales",
+    "decimal_whole_digits": "trop de chiffres avant la virgule",
+    "string_unicode": "texte invalide (caractères non Unicode)",
+    "string_sub_type": "texte attendu",
+    "mapping_type": "ensemble de champs attendu",
+    "iterable_type": "liste attendue",
+    "tuple_type": "liste attendue",
+    "set_type": "liste attendue",
+    "none_required": "aucune valeur attendue",
+    "is_instance_of": "valeur d'un type inattendu",
+    "datetime_type": "date attendue au format AAAA-MM-JJ",
+    "datetime_parsing": "date invalide ou inexistante (format attendu AAAA-MM-JJ)",
+    "date_from_datetime_invalid": "date invalide ou inexistante (format attendu AAAA-MM-JJ)",
+    "json_invalid": "JSON invalide",
+    "json_type": "JSON attendu",
+    "union_tag_invalid": "type de valeur inconnu",
+    "union_tag_not_found": "type de valeur manquant",
     "bool_type": "oui ou non attendu (true / false)",
     "bool_parsing": "oui ou non attendu (true / false)",
     "decimal_type": "nombre attendu",
@@ -253,7 +275,17 @@ def french_message(error: ErrorDetails) -> str:
         return f"au plus {ctx.get('max_length')} élément(s) ou caractère(s)"
     if kind == "string_too_long":
         return f"au plus {ctx.get('max_length')} caractères"
-    return f"valeur invalide ({error['msg']})"
+    if kind == "string_too_short":
+        return f"au moins {ctx.get('min_length')} caractère(s)"
+    if kind == "enum":
+        expected = re.sub(r"'([^']*)'", r"« \1 »", str(ctx.get("expected", ""))).replace(
+            " or ", " ou "
+        )
+        return f"valeur non autorisée ; valeurs possibles : {expected}"
+    if kind == "assertion_error":
+        return str(ctx.get("error", "valeur invalide"))
+    # pydantic's own text is English: name the kind of error instead.
+    return f"valeur invalide (erreur de type « {kind} »)"
 
 
 def format_path(loc: Iterable[str | int]) -> str:
@@ -339,7 +371,7 @@ def read_dossier_file(path: Path) -> tuple[Any, dict[Loc, int]]:
     except UnicodeDecodeError:
         raise RecoursError(f"{path} : le fichier n'est pas encodé en UTF-8") from None
     except OSError as exc:
-        raise RecoursError(f"{path} : lecture impossible ({exc.strerror})") from None
+        raise RecoursError(f"{path} : lecture impossible ({os_reason(exc)})") from None
     # One spelling per text (issue 15 §17): « Île » in NFD (macOS) and NFC is one authority.
     text = unicodedata.normalize("NFC", text)
     lines: dict[Loc, int] = {}
