@@ -1086,3 +1086,50 @@ def test_dossier_file_normalised_to_nfc(tmp_path: Path, dossier_data: dict[str, 
     path = tmp_path / "d.yaml"
     path.write_text(yaml.safe_dump(dossier_data, allow_unicode=True), encoding="utf-8")
     assert load_dossier(path).organisme.raison_sociale == "Éveil Île"  # NFC literal
+
+
+# ------------------------------------------------------------------ §18 what the reader sees
+
+
+def test_email_addresses_are_not_hyphenated(tmp_path: Path, context: Context) -> None:
+    (tmp_path / "recours_gracieux.html").write_text(
+        "<p>{{ courriel }}</p><p>{{ texte }}</p>", encoding="utf-8"
+    )
+    renderer = PdfRenderer([tmp_path, bundled_templates_dir()])
+    from recours.documents.context import MultiLine
+
+    ctx: Any = {
+        **context,
+        "courriel": "claire.martin@exemple.fr",
+        "texte": MultiLine("Écrire à <a&b>\ncontact@exemple.fr ou https://exemple.fr/x"),
+    }
+    html = renderer.html("recours_gracieux.html", ctx)
+    span = '<span style="hyphens: manual">'
+    assert f"<p>{span}claire.martin@exemple.fr</span></p>" in html
+    assert (
+        f"<p>Écrire à &lt;a&amp;b&gt;<br>{span}contact@exemple.fr</span> ou "
+        f"{span}https://exemple.fr/x</span></p>"
+    ) in html
+
+
+def test_long_values_keep_the_footer_within_two_lines() -> None:
+    # Checked by eye on a 5,000-character raison sociale (PNG of the PDF, see the report):
+    # the rule that keeps the footer out of the text.
+    css = (bundled_templates_dir() / "style.css").read_text(encoding="utf-8")
+    footer = next(line for line in css.splitlines() if line.startswith(".pied"))
+    for rule in ("max-height: 2.8em", "overflow: hidden"):
+        assert rule in footer
+    assert "overflow-wrap: break-word" in css
+
+
+def test_refused_attribute_inside_a_list_is_not_printed_as_undefined(
+    tmp_path: Path, context: Context
+) -> None:
+    (tmp_path / "recours_gracieux.html").write_text(
+        "<p>{{ etablissements|map(attribute='__class__')|list }}</p>", encoding="utf-8"
+    )
+    renderer = PdfRenderer([tmp_path, bundled_templates_dir()])
+    with pytest.raises(TemplateError) as info:
+        renderer.html("recours_gracieux.html", context)
+    assert "accès interdit à l'attribut « __class__ »" in str(info.value)
+    assert "Undefined" not in str(info.value)

@@ -12,6 +12,7 @@ import ctypes.util
 import hashlib
 import logging
 import mimetypes
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -65,8 +66,36 @@ class Metadonnees:
     date: date
 
 
+# E-mail addresses and web addresses are never hyphenated (a hyphen inserted in
+# « claire.mar-tin@… » makes another address).
+_UNBREAKABLE_RE = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+|https?://[^\s<>\"]+")
+_NO_HYPHENS = Markup('<span style="hyphens: manual">')
+
+
+def _protect(text: str) -> Markup:
+    out: list[Markup] = []
+    last = 0
+    for match in _UNBREAKABLE_RE.finditer(text):
+        out.append(escape(text[last : match.start()]))
+        out.append(_NO_HYPHENS + escape(match.group()) + Markup("</span>"))
+        last = match.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
 def _html_lines(text: MultiLine) -> Markup:
-    return Markup("<br>").join(escape(line) for line in str(text).split("\n"))
+    return Markup("<br>").join(_protect(line) for line in str(text).split("\n"))
+
+
+def _protect_addresses(value: Any) -> Any:
+    """The context with every plain text holding an address made unbreakable."""
+    if isinstance(value, dict):
+        return {k: _protect_addresses(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_protect_addresses(v) for v in value]
+    if type(value) is str and _UNBREAKABLE_RE.search(value):
+        return _protect(value)
+    return value
 
 
 def harfbuzz_subset_available() -> bool:
@@ -109,7 +138,7 @@ class PdfRenderer:
     def html(self, template_name: str, context: Context) -> str:
         try:
             template = self.env.get_template(template_name)
-            return template.render(convert_multiline(context, _html_lines))
+            return template.render(_protect_addresses(convert_multiline(context, _html_lines)))
         except TemplateError:
             raise
         except TemplateLimitError as exc:

@@ -330,8 +330,27 @@ class _BoundedNamespace(Namespace):
         super().__setitem__(name, value)
 
 
+def _refuse_hidden_undefined(value: Any, depth: int = 0) -> None:
+    """`{{ liste|map(attribute='__class__')|list }}` would print « [Undefined] »: an
+    undefined or refused value inside a list or dict fails like one printed alone."""
+    if isinstance(value, Undefined):
+        value._fail_with_undefined_error()
+    if depth > 5 or isinstance(value, str):
+        return
+    if isinstance(value, dict):
+        items: Iterable[Any] = (x for pair in value.items() for x in pair)
+    elif isinstance(value, list | tuple | set | frozenset):
+        items = value
+    else:
+        return
+    for item in items:
+        _refuse_hidden_undefined(item, depth + 1)
+
+
 def _finalize(value: Any) -> Any:
     # Every printed value, in the document, a macro or a {% set %} block, counts.
+    if not isinstance(value, str):
+        _refuse_hidden_undefined(value)
     budget = _BUDGET.get()
     if budget is not None:
         budget.add_output(_weight(value, MAX_OUTPUT))
