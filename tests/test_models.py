@@ -613,7 +613,7 @@ def test_json_dossier(tmp_path: Path, dossier_data: dict[str, Any]) -> None:
         (
             "d.yaml",
             "organisme:\n  nom: [a\n",
-            FieldProblem("", "YAML invalide : did not find expected ',' or ']'", 3),
+            FieldProblem("", "YAML invalide : crochet non fermé : « ] » attendu", 3),
         ),
         (
             "d.yaml",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import re
@@ -24,6 +25,27 @@ def default_mode() -> int:
     return 0o666 & ~mask
 
 
+_OS_REASONS = {
+    errno.ENAMETOOLONG: "nom trop long : 255 octets au plus par nom de fichier ou de dossier",
+    errno.ENOSPC: "disque plein",
+    errno.EDQUOT: "quota disque dépassé",
+    errno.EACCES: "permission refusée",
+    errno.EPERM: "opération non permise",
+    errno.EROFS: "système de fichiers en lecture seule",
+    errno.ENOENT: "fichier ou dossier introuvable",
+    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
+    errno.EISDIR: "c'est un dossier",
+    errno.EEXIST: "existe déjà",
+    errno.ELOOP: "trop de liens symboliques",
+    errno.EIO: "erreur d'entrée-sortie",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """French reason of an OSError (the system's own text is English)."""
+    return _OS_REASONS.get(exc.errno or 0, exc.strerror or str(exc))
+
+
 def slug(text: str, max_length: int = 60) -> str:
     """ASCII, lowercase, dash-separated name: 'ARS Île-de-France' -> 'ars-ile-de-france'."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
@@ -36,7 +58,11 @@ def slug(text: str, max_length: int = 60) -> str:
 
 
 def check_writable(path: Path, force: bool) -> None:
-    if path.exists() and not force:
+    try:
+        exists = path.exists()
+    except OSError as exc:  # a name over 255 bytes: stat fails before anything is written
+        raise RecoursError(f"{path} : écriture impossible ({os_reason(exc)})") from None
+    if exists and not force:
         raise FileExistsRefusedError(f"{path} existe déjà : utilisez --force pour le remplacer")
 
 
@@ -50,7 +76,7 @@ def atomic_write_bytes(path: Path, data: bytes, force: bool = False) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise RecoursError(f"{path} : écriture impossible ({exc.strerror})") from None
+        raise RecoursError(f"{path} : écriture impossible ({os_reason(exc)})") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -70,7 +96,7 @@ def atomic_write_bytes(path: Path, data: bytes, force: bool = False) -> None:
             ) from None
         if isinstance(exc, OSError):
             # Disk full, a folder where the file should be...: a French message, no traceback.
-            raise RecoursError(f"{path} : écriture impossible ({exc.strerror})") from None
+            raise RecoursError(f"{path} : écriture impossible ({os_reason(exc)})") from None
         raise
 
 
@@ -100,5 +126,5 @@ def ensure_dir(path: Path) -> Path:
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise RecoursError(f"{path} : impossible de créer le dossier ({exc.strerror})") from None
+        raise RecoursError(f"{path} : impossible de créer le dossier ({os_reason(exc)})") from None
     return path

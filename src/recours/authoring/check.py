@@ -14,6 +14,7 @@ docxtpl keeps of it, so that Jinja's line numbers are paragraph numbers.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import zipfile
 from collections.abc import Iterator
@@ -35,8 +36,17 @@ from recours.authoring.variables import (
     example_contexts,
     template_reference,
 )
-from recours.documents.sandbox import STYLESHEET, TEMPLATE_FILES, bundled_templates_dir, make_env
+from recours.documents.docx_safety import external_problems
+from recours.documents.sandbox import (
+    MAX_TEMPLATE_BYTES,
+    STYLESHEET,
+    TEMPLATE_FILES,
+    TemplateLimitError,
+    bundled_templates_dir,
+    make_env,
+)
 from recours.errors import TemplateError
+from recours.files import os_reason
 
 ERREUR = "erreur"
 AVERTISSEMENT = "avertissement"
@@ -157,15 +167,19 @@ def _docx_parts(path: Path) -> Iterator[tuple[str, str, bytes]]:
 
 
 def _paragraphs(xml: bytes) -> list[_Paragraph]:
+    """The paragraphs of a Word part, in one linear walk (no per-paragraph scans)."""
     root = ET.fromstring(xml)
     out: list[_Paragraph] = []
     tables = [0]
+    cell_counts: dict[int, int] = {}
 
     def visit(
         elem: ET.Element,
-        parents: list[ET.Element],
+        parents: tuple[ET.Element | None, ET.Element | None],  # parent, grandparent
         current: _Paragraph | None,
         table: tuple[int, int, int] | None,
+        row: ET.Element | None,
+        cell: ET.Element | None,
     ) -> None:
         tag = elem.tag
         if tag == f"{W}tbl":
@@ -175,31 +189,32 @@ def _paragraphs(xml: bytes) -> list[_Paragraph]:
             current = _Paragraph(len(out) + 1)
             if table is not None and table[1]:
                 current.table = (table[0], table[1], table[2])
-                row_elems = [p for p in parents if p.tag == f"{W}tr"]
-                cell_elems = [p for p in parents if p.tag == f"{W}tc"]
-                current.row = id(row_elems[-1]) if row_elems else None
-                current.cell = id(cell_elems[-1]) if cell_elems else None
-                if cell_elems:
-                    current.cell_paragraphs = len(cell_elems[-1].findall(f"{W}p"))
+                current.row = id(row) if row is not None else None
+                current.cell = id(cell) if cell is not None else None
+                if cell is not None:
+                    if id(cell) not in cell_counts:
+                        cell_counts[id(cell)] = len(cell.findall(f"{W}p"))
+                    current.cell_paragraphs = cell_counts[id(cell)]
             out.append(current)
         elif tag == f"{W}t" and current is not None and elem.text:
-            container = parents[-2] if len(parents) >= 2 else parents[-1]
+            # A w:t's container is its run's parent (w:p, w:hyperlink, w:ins...).
+            container = parents[1] if parents[1] is not None else parents[0]
             current.segments += 1
             current.text += elem.text
             current.segment += [current.segments] * len(elem.text)
             current.container += [id(container)] * len(elem.text)
         rows = cells = 0
         for child in elem:
-            inner = table
+            inner, inner_row, inner_cell = table, row, cell
             if child.tag == f"{W}tr" and table is not None:
                 rows += 1
-                inner = (table[0], rows, 0)
+                inner, inner_row = (table[0], rows, 0), child
             elif child.tag == f"{W}tc" and table is not None:
                 cells += 1
-                inner = (table[0], table[1], cells)
-            visit(child, [*parents, elem], current, inner)
+                inner, inner_cell = (table[0], table[1], cells), child
+            visit(child, (elem, parents[0]), current, inner, inner_row, inner_cell)
 
-    visit(root, [], None, None)
+    visit(root, (None, None), None, None, None, None)
     return out
 
 
@@ -756,11 +771,55 @@ def _check_resources(fichier: str, text: str, folder: Path, rapport: RapportMode
                 )
 
 
+def _read_text(path: Path, rapport: RapportModeles) -> str | None:
+    """A template's text, or None with a French problem (too big, not UTF-8)."""
+    if path.stat().st_size > MAX_TEMPLATE_BYTES:
+        rapport.add(Probleme(path.name, ERREUR, "fichier trop volumineux pour un modèle"))
+        return None
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        rapport.add(
+            Probleme(
+                path.name,
+                ERREUR,
+                f"le fichier n'est pas encodé en UTF-8 (octet invalide à la position "
+                f"{exc.start}) : enregistrez-le en UTF-8",
+            )
+        )
+        return None
+
+
+def _escaping_links(folder: Path) -> dict[Path, str]:
+    """Symbolic links under the folder whose target is outside it (or broken)."""
+    root = folder.resolve()
+    found: dict[Path, str] = {}
+    for current, dirs, files in os.walk(folder):
+        for name in [*dirs, *files]:
+            path = Path(current) / name
+            if not path.is_symlink():
+                continue
+            try:
+                target = path.resolve(strict=True)
+            except (OSError, RuntimeError):
+                found[path] = "lien symbolique cassé ou en boucle"
+                continue
+            if not target.is_relative_to(root):
+                found[path] = (
+                    f"lien symbolique vers « {target} », hors du dossier des modèles : "
+                    "refusé (copiez le fichier dans le dossier au lieu d'un lien)"
+                )
+    return found
+
+
 def _check_html(
     path: Path, env: SandboxedEnvironment, reference: Reference, rapport: RapportModeles
 ) -> bool:
     fichier = path.name
-    text = path.read_text(encoding="utf-8")
+    read = _read_text(path, rapport)
+    if read is None:
+        return False
+    text = read
     lines = text.splitlines()
 
     def at(line: int | None) -> tuple[str, str]:
@@ -795,17 +854,31 @@ def _check_docx(
     """Static checks of a Word template; the paragraph sources if it is worth rendering."""
     fichier = path.name
     try:
+        external = external_problems(path.read_bytes())
+    except OSError as exc:
+        rapport.add(Probleme(fichier, ERREUR, f"fichier Word illisible ({os_reason(exc)})"))
+        return None
+    for message in external:
+        rapport.add(Probleme(fichier, ERREUR, message))
+    if any("volumineu" in m for m in external):
+        return None
+    try:
         parts = list(_docx_parts(path))
     except (zipfile.BadZipFile, OSError, KeyError) as exc:
         rapport.add(Probleme(fichier, ERREUR, f"fichier Word illisible ({exc})"))
         return None
     sources: list[_Source] = []
-    ok = True
+    ok = not external
     for _name, label, xml in parts:
         try:
             paragraphs = _paragraphs(xml)
         except ET.ParseError as exc:
             rapport.add(Probleme(fichier, ERREUR, f"XML invalide dans le fichier Word ({exc})"))
+            return None
+        except RecursionError:
+            rapport.add(
+                Probleme(fichier, ERREUR, "structure XML trop imbriquée dans le fichier Word")
+            )
             return None
         before = len(rapport.erreurs)
         source = _check_word_part(fichier, label, paragraphs, rapport)
@@ -840,6 +913,8 @@ def _template_line(exc: BaseException, filename: str | None) -> int | None:
 
 
 def french_render_error(exc: BaseException) -> str:
+    if isinstance(exc, TemplateLimitError):
+        return str(exc)
     if isinstance(exc, jinja2.exceptions.SecurityError):
         return f"opération interdite par le bac à sable des modèles : {exc}"
     if isinstance(exc, jinja2.UndefinedError):
@@ -1004,16 +1079,20 @@ def check_templates(folder: Path, *, render: bool = True, pdf: bool = True) -> R
     if not folder.is_dir():
         raise TemplateError(f"dossier de modèles introuvable : {folder}")
     rapport = RapportModeles(folder)
+    links = _escaping_links(folder)
+    for link, message in sorted(links.items()):
+        rapport.add(Probleme(str(link.relative_to(folder)), ERREUR, message))
     files = sorted(
         p
         for p in folder.iterdir()
-        if p.is_file()
+        if p not in links
+        and p.is_file()
         and p.suffix.lower() in (".docx", ".html", ".htm", ".css")
         and not p.name.startswith("~$")
     )
-    if not [p for p in files if p.suffix.lower() != ".css"]:
+    if not [p for p in files if p.suffix.lower() != ".css"] and not links:
         raise TemplateError(f"aucun modèle (.docx ou .html) dans {folder}")
-    rapport.fichiers = [p.name for p in files]
+    rapport.fichiers = sorted([p.name for p in files] + [str(p.relative_to(folder)) for p in links])
     rapport.absents = sorted((KNOWN | {STYLESHEET}) - set(rapport.fichiers))
     reference = template_reference()
     from recours.documents.sandbox import html_env
@@ -1024,7 +1103,9 @@ def check_templates(folder: Path, *, render: bool = True, pdf: bool = True) -> R
     for path in files:
         suffix = path.suffix.lower()
         if suffix == ".css":
-            _check_resources(path.name, path.read_text(encoding="utf-8"), folder, rapport)
+            css = _read_text(path, rapport)
+            if css is not None:
+                _check_resources(path.name, css, folder, rapport)
         elif suffix == ".docx":
             sources = _check_docx(path, env, reference, rapport)
             if sources is not None and path.name in TEMPLATE_KINDS:

@@ -13,6 +13,8 @@ import codecs
 import csv
 import datetime as dt
 import re
+import unicodedata
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -29,6 +31,23 @@ DATA_SHEET = "Établissements"
 _FRENCH_DATE_RE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _UTF8_BOM = codecs.BOM_UTF8
+
+MAX_CELL_CHARS = 10_000
+"""Longest cell read (an address or a name is a few hundred characters)."""
+MAX_CSV_FIELD = 1_000_000
+"""Beyond this, a CSV cell stops the reading (with its line number)."""
+MAX_SHARED_STRINGS = 20_000_000
+MAX_SHEET_XML = 200_000_000
+"""Uncompressed sizes of an .xlsx's shared strings (loaded whole by openpyxl) and of a
+sheet (streamed): a 2.6 MB « shared-strings bomb » expanded to 5.9 GB before (issue 15 §11)."""
+
+
+class FormulaWithoutValue:
+    """A formula cell whose result was never computed (file written by a program, not
+    saved by Excel or LibreOffice): reading it as empty would silently drop money."""
+
+    def __init__(self, formula: str) -> None:
+        self.formula = formula
 
 
 @dataclass
@@ -63,6 +82,12 @@ def cell_text(column: Column, value: Any) -> tuple[str | None, str | None]:
     """(text, problem) for one cell: the text pydantic will validate, or a French problem."""
     if value is None:
         return None, None
+    if isinstance(value, FormulaWithoutValue):
+        formula = value.formula if len(value.formula) <= 60 else value.formula[:59] + "…"
+        return None, (
+            f"formule « {formula} » sans valeur calculée : ouvrez le classeur dans Excel ou "
+            "LibreOffice et enregistrez-le, ou remplacez la formule par sa valeur"
+        )
     if isinstance(value, bool):
         return ("oui" if value else "non"), None
     if isinstance(value, dt.datetime):
@@ -81,9 +106,11 @@ def cell_text(column: Column, value: Any) -> tuple[str | None, str | None]:
             # Excel stored the identifier as a number: every leading zero was dropped.
             text = text.zfill(column.width)
         return text, None
-    text = str(value).strip()
+    text = unicodedata.normalize("NFC", str(value).strip())
     if not text:
         return None, None
+    if len(text) > MAX_CELL_CHARS:
+        return None, f"cellule trop longue ({len(text)} caractères ; au plus {MAX_CELL_CHARS})"
     if column.kind == "date":
         match = _FRENCH_DATE_RE.match(text)
         if match:
@@ -96,6 +123,34 @@ def cell_text(column: Column, value: Any) -> tuple[str | None, str | None]:
         # A CSV saved by Excel loses the zero of départements 01 to 09 (01000 -> 1000).
         text = "0" + text
     return text, None
+
+
+def _implausible_postal_codes(
+    values: dict[str, str], repaired: dict[str, str]
+) -> list[tuple[str, str]]:
+    """A postal code whose leading zero was restored must match its département.
+
+    7200 typed for 72000 would become 07200 (Ardèche) for an address in the Sarthe: where
+    the row gives the département of the same address, the repair is checked against it.
+    """
+    problems = []
+    for key, raw in repaired.items():
+        prefix = key.removesuffix("adresse.code_postal")
+        departement = values.get(prefix + "departement")
+        if not departement or prefix == key:
+            continue
+        expected = "20" if departement.upper() in ("2A", "2B") else departement[:2]
+        code = values[key]
+        if not code.startswith(expected):
+            problems.append(
+                (
+                    key,
+                    f"code postal « {raw} » : avec un zéro en tête ({code}), il serait hors du "
+                    f"département {departement} ; écrivez le code postal sur 5 chiffres, au "
+                    "format texte",
+                )
+            )
+    return problems
 
 
 def organisme_key(values: dict[str, str]) -> str | None:
@@ -163,9 +218,11 @@ class TableSource:
             if not positions:
                 positions = self.layout.positions[:1]
         span = range(min(i for i, _ in positions), max(i for i, _ in positions) + 1)
+        seen = False
         for number, cells in self._raw_rows(span):
             values: dict[str, str] = {}
             problems: list[tuple[str, str]] = []
+            repaired: dict[str, str] = {}
             for index, column in positions:
                 offset = index - span.start
                 raw = cells[offset] if offset < len(cells) else None
@@ -174,18 +231,55 @@ class TableSource:
                     problems.append((column.key, problem))
                 elif text is not None:
                     values[column.key] = text
+                    if column.key.endswith("code_postal") and text != str(raw).strip():
+                        repaired[column.key] = str(raw).strip()
+            problems += _implausible_postal_codes(values, repaired)
             if values or problems:
+                seen = True
                 yield RawRow(number, values, problems)
+        if not seen:
+            where = f"la feuille « {self.sheet} »" if self.sheet else "le fichier"
+            raise RecoursError(
+                f"{self.path} : aucune ligne de données sous les en-têtes dans {where}"
+            )
 
 
 class XlsxSource(TableSource):
     """An .xlsx workbook: the sheet « Établissements » if present, else the first sheet."""
 
-    def _open(self) -> Any:
+    def _check_sizes(self) -> None:
+        """Refuse a workbook whose parts would expand beyond what a batch needs."""
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                infos = archive.infolist()
+        except FileNotFoundError:
+            raise RecoursError(f"{self.path} : fichier introuvable") from None
+        except (zipfile.BadZipFile, OSError):
+            raise RecoursError(
+                f"{self.path} : classeur illisible (ce n'est pas un fichier .xlsx valide)"
+            ) from None
+        for info in infos:
+            name = info.filename.lower()
+            limit = None
+            if name.endswith("sharedstrings.xml"):
+                limit = MAX_SHARED_STRINGS
+            elif name.startswith("xl/worksheets/"):
+                limit = MAX_SHEET_XML
+            if limit is not None and info.file_size > limit:
+                raise RecoursError(
+                    f"{self.path} : classeur refusé : la partie « {info.filename} » fait "
+                    f"{info.file_size // 1_000_000} Mo une fois décompressée (au plus "
+                    f"{limit // 1_000_000} Mo) ; enregistrez le classeur de nouveau depuis "
+                    "Excel ou LibreOffice, sans les lignes et colonnes vides"
+                )
+
+    def _open(self, data_only: bool = True) -> Any:
         import openpyxl
 
+        if data_only:
+            self._check_sizes()
         try:
-            return openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+            return openpyxl.load_workbook(self.path, read_only=True, data_only=data_only)
         except FileNotFoundError:
             raise RecoursError(f"{self.path} : fichier introuvable") from None
         except Exception as exc:  # openpyxl raises zipfile, KeyError, InvalidFileException...
@@ -193,6 +287,8 @@ class XlsxSource(TableSource):
 
     def _sheet_name(self, workbook: Any) -> str:
         names: list[str] = list(workbook.sheetnames)
+        if not names:
+            raise RecoursError(f"{self.path} : le classeur ne contient aucune feuille")
         return DATA_SHEET if DATA_SHEET in names else names[0]
 
     def _read_layout(self) -> Layout:
@@ -200,25 +296,49 @@ class XlsxSource(TableSource):
         try:
             name = self._sheet_name(workbook)
             header = next(workbook[name].iter_rows(max_row=1, values_only=True), ())
-            return self._layout_from(name, tuple(header))
+            try:
+                return self._layout_from(name, tuple(header))
+            except RecoursError as exc:
+                if name == DATA_SHEET:
+                    raise
+                sheets = ", ".join(f"« {n} »" for n in workbook.sheetnames)
+                detail = str(exc).removeprefix(f"{self.path} : ")
+                raise RecoursError(
+                    f"{self.path} : pas de feuille « {DATA_SHEET} » (feuilles : {sheets}), "
+                    f"et la première feuille « {name} » n'est pas un lot : {detail}"
+                ) from None
         finally:
             workbook.close()
 
     def _raw_rows(self, columns: range | None = None) -> Iterator[tuple[int, tuple[Any, ...]]]:
+        # Values as last computed, and, in step, the formulas: an empty value where a
+        # formula stands is a formula never computed, not an empty cell (issue 15 §10).
         workbook = self._open()
+        formulas = self._open(data_only=False)
         try:
-            sheet = workbook[self._sheet_name(workbook)]
+            name = self._sheet_name(workbook)
+            sheet, formula_sheet = workbook[name], formulas[name]
             # Some writers store a wrong sheet size; read the rows that are really there.
             sheet.reset_dimensions()
+            formula_sheet.reset_dimensions()
             bounds: dict[str, int] = {}
             if columns is not None:
                 bounds = {"min_col": columns.start + 1, "max_col": columns.stop}
-            for number, cells in enumerate(
-                sheet.iter_rows(min_row=2, values_only=True, **bounds), start=2
-            ):
+            values = sheet.iter_rows(min_row=2, values_only=True, **bounds)
+            sources = formula_sheet.iter_rows(min_row=2, values_only=True, **bounds)
+            for number, cells in enumerate(values, start=2):
+                source = next(sources, ())
+                if None in cells:
+                    cells = tuple(
+                        FormulaWithoutValue(f)
+                        if v is None and isinstance(f, str) and f.startswith("=")
+                        else v
+                        for v, f in zip(cells, (*source, *[None] * len(cells)), strict=False)
+                    )
                 yield number, tuple(cells)
         finally:
             workbook.close()
+            formulas.close()
 
 
 def detect_encoding(path: Path) -> str:
@@ -264,6 +384,8 @@ class CsvSource(TableSource):
     def _raw_rows(self, columns: range | None = None) -> Iterator[tuple[int, tuple[Any, ...]]]:
         start = columns.start if columns is not None else 0
         stop = columns.stop if columns is not None else None
+        number = 1
+        previous = csv.field_size_limit(MAX_CSV_FIELD)
         try:
             with self.path.open(encoding=self.encoding, newline="") as handle:
                 reader = csv.reader(handle, delimiter=self.delimiter)
@@ -275,7 +397,16 @@ class CsvSource(TableSource):
                 f"{self.path} : encodage non reconnu (UTF-8 ou Windows-1252 attendu)"
             ) from None
         except csv.Error as exc:
-            raise RecoursError(f"{self.path} : CSV illisible ({exc})") from None
+            if "field larger than field limit" in str(exc):
+                raise RecoursError(
+                    f"{self.path} : ligne {number + 1} : cellule de plus de "
+                    f"{MAX_CSV_FIELD} caractères (guillemet non fermé ?) : lecture arrêtée"
+                ) from None
+            raise RecoursError(
+                f"{self.path} : ligne {number + 1} : CSV illisible ({exc})"
+            ) from None
+        finally:
+            csv.field_size_limit(previous)
 
 
 def open_table(path: Path) -> TableSource:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import os
+import re
 import tempfile
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -170,6 +171,24 @@ def _fr_date(value: date | None) -> str:
     return "" if value is None else value.strftime("%d/%m/%Y")
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# Characters an .xlsx (XML 1.0) cannot hold; a report shows them as U+FFFD.
+_UNWRITABLE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def safe_cell_text(text: str) -> tuple[str, bool]:
+    """The text of a report cell, and whether a spreadsheet would take it for a formula.
+
+    User data never becomes a formula (OWASP CSV injection: a cell starting with = + - @
+    tab or CR): the CSV gets a leading apostrophe, the .xlsx a text cell with Excel's
+    apostrophe marker, so « =HYPERLINK(...) » stays readable and inert. Characters XML
+    cannot hold (a control character in a cell of a row in error) become U+FFFD instead
+    of stopping the report.
+    """
+    text = _UNWRITABLE_RE.sub("\ufffd", text)
+    return text, text.startswith(_FORMULA_STARTS)
+
+
 def _csv_value(value: Any) -> str:
     if value is None:
         return ""
@@ -177,7 +196,8 @@ def _csv_value(value: Any) -> str:
         return _fr_decimal(value)
     if isinstance(value, date):
         return _fr_date(value)
-    return str(value)
+    text, formula_like = safe_cell_text(str(value))
+    return "'" + text if formula_like else text
 
 
 class _TempFile:
@@ -238,6 +258,16 @@ class ReportWriter:
             cell = WriteOnlyCell(sheet, value=value)
             cell.number_format = "DD/MM/YYYY"
             return cell
+        if isinstance(value, str):
+            text, formula_like = safe_cell_text(value)
+            if not formula_like:
+                return text
+            # A text cell (never a formula), marked like Excel's leading apostrophe: the
+            # text is shown exactly as written and stays text when the cell is edited.
+            cell = WriteOnlyCell(sheet, value=None)
+            cell._value, cell.data_type = text, "s"
+            cell.quotePrefix = True
+            return cell
         return value
 
     def close(self, synthesis: Synthesis) -> None:
@@ -263,8 +293,8 @@ class ReportWriter:
             for tot in rows:
                 sheet.append(
                     [
-                        tot.libelle,
-                        tot.type_libelle,
+                        self._cell(sheet, tot.libelle),
+                        self._cell(sheet, tot.type_libelle),
                         self._cell(sheet, tot.du),
                         self._cell(sheet, tot.recu),
                         self._cell(sheet, tot.ecart),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -29,6 +30,23 @@ SUBCOMMAND_METAVAR = "COMMANDE [ARGUMENTS]..."
 CONTEXT = {"help_option_names": ["-h", "--aide", "--help"], "max_content_width": 100}
 
 
+# C0 controls but \n and \t, DEL, C1 controls (ESC ] … BEL rewrites the terminal's
+# title or clipboard, ESC [ … moves the cursor) and bidirectional overrides (text shown
+# in another order than stored): user data never drives the terminal (issue 15 §8).
+_UNPRINTABLE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """The text with every terminal control or escape sequence character made visible."""
+    return _UNPRINTABLE_RE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                               else f"\\u{ord(m.group()):04x}", text)  # fmt: skip
+
+
+def echo(message: Any = "", err: bool = False, nl: bool = True) -> None:
+    """click.echo for everything the CLI prints: control characters neutralised."""
+    click.echo(printable(str(message)), err=err, nl=nl)
+
+
 def today() -> date:
     """The only place that reads the clock."""
     return date.today()
@@ -38,11 +56,15 @@ def parse_date(value: str | None, option: str) -> date | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
+        parsed = date.fromisoformat(value)
     except ValueError:
         raise UsageError(
             f"{option} : date invalide « {value} », format attendu AAAA-MM-JJ"
         ) from None
+    # The same plausibility bound as dossier dates: 9999-12-31 would overflow every delay.
+    if not 1990 <= parsed.year <= 2100:
+        raise UsageError(f"{option} : date invraisemblable « {value} » (entre 1990 et 2100)")
+    return parsed
 
 
 def handle_errors(func: F) -> F:
@@ -53,17 +75,48 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except RecoursError as exc:
-            click.echo(f"Erreur : {exc}", err=True)
+            echo(f"Erreur : {exc}", err=True)
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
-            click.echo("\nInterrompu.", err=True)
+            echo("\nInterrompu.", err=True)
             sys.exit(130)
+        except OSError as exc:
+            # A file-system error no library code anticipated: French, no traceback.
+            from recours.files import os_reason
+
+            where = f"{exc.filename} : " if exc.filename else ""
+            echo(f"Erreur : {where}accès impossible ({os_reason(exc)})", err=True)
+            sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
 
 
+def refuse_overwrite(targets: dict[Path, str], force: bool) -> None:
+    """Refuse, before writing anything, to replace a file whose content would change.
+
+    Regenerating an identical file is harmless (`recours schema` in a checkout), so only
+    a different existing file needs --force.
+    """
+    from recours.errors import FileExistsRefusedError
+
+    if force:
+        return
+    changed = []
+    for path, text in targets.items():
+        try:
+            if path.exists() and path.read_bytes() != text.encode("utf-8"):
+                changed.append(str(path))
+        except OSError:
+            changed.append(str(path))
+    if changed:
+        raise FileExistsRefusedError(
+            f"{', '.join(changed)} existe déjà avec un autre contenu : utilisez --force pour "
+            "le remplacer (rien n'a été écrit)"
+        )
+
+
 def echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def split_list(value: str, allowed: tuple[str, ...], option: str) -> list[str]:
@@ -82,42 +135,42 @@ def echo_generation(result: Any, sortie: Path, show_templates: bool) -> None:
     from recours.formatting import date_avec_jour
 
     if result.fichiers:
-        click.echo(f"Documents écrits dans {sortie} :")
+        echo(f"Documents écrits dans {sortie} :")
         for written in result.fichiers:
             line = f"  {written.path}"
             if show_templates and written.modele is not None:
                 line += f"  (modèle : {written.modele})"
-            click.echo(line)
+            echo(line)
     if result.a_fournir:
         from recours.law.referentiel import CONFIANCE_LIBELLES, load_referentiel
 
         telerecours = load_referentiel().telerecours
-        click.echo("Pièces à ajouter au dossier Télérecours (un fichier par pièce) :")
+        echo("Pièces à ajouter au dossier Télérecours (un fichier par pièce) :")
         for path in result.a_fournir:
-            click.echo(f"  {path}")
-        click.echo("Télérecours :")
+            echo(f"  {path}")
+        echo("Télérecours :")
         for fact in (telerecours.pieces, telerecours.non_obligatoire):
             source = " ".join(fact.source.split())
-            click.echo(
+            echo(
                 f"  - {' '.join(fact.valeur.split())} (source : {source} ; "
                 f"{CONFIANCE_LIBELLES[fact.confiance]})"
             )
             if fact.note:
-                click.echo(f"    {' '.join(fact.note.split())}")
+                echo(f"    {' '.join(fact.note.split())}")
     if result.avertissements:
-        click.echo("Avertissements :")
+        echo("Avertissements :")
         for warning in result.avertissements:
-            click.echo(f"  - {warning}")
+            echo(f"  - {warning}")
     if result.prochaine_echeance is not None:
         label, deadline = result.prochaine_echeance
-        click.echo(
+        echo(
             f"Prochaine échéance : {label} — {date_avec_jour(deadline.date_limite)} "
             f"({deadline_status(deadline)})"
         )
     else:
-        click.echo("Aucune échéance ouverte : tous les délais calculés sont expirés.")
+        echo("Aucune échéance ouverte : tous les délais calculés sont expirés.")
     for refusal in result.refus:
-        click.echo(f"Refusé : {refusal}", err=True)
+        echo(f"Refusé : {refusal}", err=True)
 
 
 # Options shared by the commands that generate documents (generer, nouveau, lot generer).

@@ -19,6 +19,7 @@ from recours.cli.common import (
     FORMATS_OPTION,
     MODELES_OPTION,
     SUBCOMMAND_METAVAR,
+    echo,
     handle_errors,
     parse_date,
     split_list,
@@ -98,37 +99,35 @@ def generer(
             on_start=progress.start,
             on_result=progress.advance,
         )
-    click.echo(
+    echo(
         f"Lot {fichier.name} : {summary.lignes} ligne(s), {summary.dossiers} organisme(s) ou "
         "groupe(s)."
     )
-    click.echo(
+    echo(
         f"Courriers : {summary.generes} généré(s), {summary.a_jour} déjà à jour, "
         f"{summary.refuses} refusé(s)."
     )
-    click.echo(f"Fichiers écrits : {summary.fichiers}, dans {summary.sortie}")
+    echo(f"Fichiers écrits : {summary.fichiers}, dans {summary.sortie}")
     for path in summary.sorties:
-        click.echo(f"  {path}")
+        echo(f"  {path}")
     problems = summary.problemes
     for problem in problems[:SHOWN_PROBLEMS]:
-        click.echo(f"Erreur : {problem}", err=True)
+        echo(f"Erreur : {problem}", err=True)
     if summary.lignes_en_erreur:
         more = summary.lignes_en_erreur
-        click.echo(
+        echo(
             f"{more} ligne(s) ou dossier(s) en erreur, non générée(s) : détail dans "
             f"{summary.sortie / 'rapport.xlsx'}.",
             err=True,
         )
     if summary.erreurs_organisme:
-        click.echo(
+        echo(
             f"{summary.erreurs_organisme} organisme(s) non généré(s) (fichiers existants ou "
             "données modifiées) : voir le rapport.",
             err=True,
         )
     if summary.refuses:
-        click.echo(
-            f"{summary.refuses} courrier(s) refusé(s) (délai expiré) : voir le rapport.", err=True
-        )
+        echo(f"{summary.refuses} courrier(s) refusé(s) (délai expiré) : voir le rapport.", err=True)
     if not summary.ok:
         sys.exit(1)
 
@@ -143,7 +142,7 @@ def modele(fichier: Path, force: bool) -> None:
     from recours.batch.workbook import write_template
 
     write_template(fichier, force=force)
-    click.echo(f"Classeur écrit : {fichier}")
+    echo(f"Classeur écrit : {fichier}")
 
 
 class _Progress:

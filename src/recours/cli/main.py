@@ -25,6 +25,7 @@ from recours.cli.common import (
     SANS_AVOCAT_OPTION,
     SUBCOMMAND_METAVAR,
     FrenchGroup,
+    echo,
     echo_generation,
     echo_json,
     handle_errors,
@@ -251,7 +252,7 @@ def delais(
         if as_json:
             echo_json({"aujourdhui": day.isoformat(), **_indemnity_json(indemnity)})
         else:
-            click.echo(indemnity_report_text(indemnity))
+            echo(indemnity_report_text(indemnity))
         return
     report = _decision_report(
         day,
@@ -278,12 +279,12 @@ def delais(
             data.update(_indemnity_json(indemnity))
         echo_json(data)
     else:
-        click.echo(deadlines_text(report))
+        echo(deadlines_text(report))
         if indemnity is not None:
-            click.echo("")
-            click.echo(indemnity_report_text(indemnity, header=False))
+            echo("")
+            echo(indemnity_report_text(indemnity, header=False))
         if ics_path is not None:
-            click.echo(f"\nCalendrier écrit : {ics_path}")
+            echo(f"\nCalendrier écrit : {ics_path}")
 
 
 def _indemnity_json(indemnity: IndemnityReport) -> dict[str, object]:
@@ -434,7 +435,7 @@ def calculer(dossier: Path, as_json: bool, aujourdhui: str | None) -> None:
     if as_json:
         echo_json(amounts_json(analysis))
     else:
-        click.echo(amounts_text(analysis))
+        echo(amounts_text(analysis))
 
 
 def _analyse(dossier: Path, aujourdhui: str | None) -> Analysis:
@@ -457,7 +458,7 @@ def verifier(dossier: Path, aujourdhui: str | None) -> None:
     """Vérifier un dossier : toutes les erreurs d'un coup, avec le champ et la ligne."""
     from recours.cli.report import check_text
 
-    click.echo(check_text(_analyse(dossier, aujourdhui), str(dossier)))
+    echo(check_text(_analyse(dossier, aujourdhui), str(dossier)))
 
 
 # ------------------------------------------------------------------ referentiel
@@ -475,7 +476,7 @@ def referentiel(as_json: bool) -> None:
     if as_json:
         echo_json(ref.model_dump(mode="json"))
     else:
-        click.echo(referentiel_text(ref))
+        echo(referentiel_text(ref))
 
 
 # ----------------------------------------------------------------------- schema
@@ -489,13 +490,16 @@ def referentiel(as_json: bool) -> None:
     show_default=True,
     help="Dossier où écrire les schémas JSON.",
 )
+@click.option("--force", is_flag=True, help="Remplacer des schémas existants différents.")
 @handle_errors
-def schema(sortie: Path) -> None:
+def schema(sortie: Path, force: bool) -> None:
     """Régénérer les schémas JSON des dossiers (pour les éditeurs et les scripts)."""
-    from recours.dossier.schemas import write_schemas
+    from recours.cli.common import refuse_overwrite
+    from recours.dossier.schemas import schema_texts, write_schemas
 
+    refuse_overwrite({sortie / name: text for name, text in schema_texts().items()}, force)
     for path in write_schemas(sortie):
-        click.echo(f"Écrit : {path}")
+        echo(f"Écrit : {path}")
 
 
 # ---------------------------------------------------------------------- generer
@@ -569,7 +573,7 @@ def diagnostic() -> None:
     """Afficher ce qui influe sur le rendu et la vitesse (polices, libharfbuzz-subset)."""
     from recours.documents.diagnostics import diagnostic_text
 
-    click.echo(diagnostic_text())
+    echo(diagnostic_text())
 
 
 from recours.cli.nouveau import nouveau  # noqa: E402

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from recours.cli.common import CONTEXT, SUBCOMMAND_METAVAR, handle_errors
+from recours.cli.common import CONTEXT, SUBCOMMAND_METAVAR, echo, handle_errors
 
 
 @click.group(context_settings=CONTEXT, subcommand_metavar=SUBCOMMAND_METAVAR)
@@ -28,10 +28,10 @@ def exporter(dossier: Path, force: bool) -> None:
     from recours.authoring.export import export_templates
 
     written = export_templates(dossier, force=force)
-    click.echo(f"{len(written)} fichiers copiés dans {dossier} :")
+    echo(f"{len(written)} fichiers copiés dans {dossier} :")
     for path in written:
-        click.echo(f"  {path.relative_to(dossier)}")
-    click.echo(
+        echo(f"  {path.relative_to(dossier)}")
+    echo(
         "Modifiez-les (voir LISEZMOI.md), vérifiez-les avec "
         f"« recours modeles verifier {dossier} », puis utilisez-les avec "
         f"« recours generer DOSSIER --modeles {dossier} »."
@@ -53,20 +53,23 @@ def exporter(dossier: Path, force: bool) -> None:
     default=None,
     help="Écrire dans ce fichier (par exemple docs/variables-modeles.md) au lieu d'afficher.",
 )
+@click.option("--force", is_flag=True, help="Remplacer le fichier --sortie s'il existe.")
 @handle_errors
-def variables(fmt: str, sortie: Path | None) -> None:
+def variables(fmt: str, sortie: Path | None, force: bool) -> None:
     """Lister les variables disponibles dans les modèles (chemin, type, description, exemple)."""
     from recours.authoring.variables import reference_json, reference_markdown, template_reference
 
     reference = template_reference()
     text = reference_json(reference) + "\n" if fmt == "json" else reference_markdown(reference)
     if sortie is None:
-        click.echo(text, nl=False)
+        echo(text, nl=False)
         return
+    from recours.cli.common import refuse_overwrite
     from recours.files import atomic_write_bytes
 
+    refuse_overwrite({sortie: text}, force)
     atomic_write_bytes(sortie, text.encode("utf-8"), force=True)
-    click.echo(f"Écrit : {sortie}")
+    echo(f"Écrit : {sortie}")
 
 
 @modeles.command(context_settings=CONTEXT)
@@ -82,6 +85,6 @@ def verifier(dossier: Path, sans_pdf: bool) -> None:
     from recours.authoring.check import check_templates, report_text
 
     rapport = check_templates(dossier, pdf=not sans_pdf)
-    click.echo(report_text(rapport))
+    echo(report_text(rapport))
     if rapport.erreurs:
         sys.exit(1)

@@ -18,8 +18,17 @@ import jinja2
 from docxtpl import DocxTemplate, Listing
 
 from recours.documents.context import Context, MultiLine
-from recours.documents.sandbox import convert_multiline, describe_template_error, make_env
+from recours.documents.docx_safety import external_problems
+from recours.documents.sandbox import (
+    TemplateLimitError,
+    check_inside,
+    convert_multiline,
+    describe_template_error,
+    make_env,
+    render_budget,
+)
 from recours.errors import TemplateError
+from recours.files import os_reason
 
 
 @dataclass(frozen=True)
@@ -76,9 +85,23 @@ class _CachingTemplate(DocxTemplate):  # type: ignore[misc]
         resolved: str = self.resolve_listing(dst_xml)
         return resolved
 
+    def map_tree(self, tree: Any) -> None:
+        # lxml takes quadratic time to detach a body of many paragraphs (100,000 empty
+        # paragraphs: 1.2 s per render, 5 s for `modeles verifier`); emptying it first is
+        # linear.
+        body = self.docx._element.body
+        del body[:]
+        self.docx._element.replace(body, tree)
+
     def render_properties(self, context: dict[str, Any], jinja_env: Any = None) -> None:
         # Jinja in core properties double-escapes `&`: properties are set after rendering.
         return None
+
+
+def _property(text: str) -> str:
+    """Word's core properties hold at most 255 characters (a long raison sociale plus a
+    long authority name went past it); the letter itself keeps the full names."""
+    return text if len(text) <= 255 else text[:254] + "…"
 
 
 def _listing(text: MultiLine) -> Listing:
@@ -90,19 +113,26 @@ class DocxRenderer:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        check_inside(path, path.parent)
         try:
             self._data = path.read_bytes()
         except OSError as exc:
-            raise TemplateError(f"modèle Word illisible : {path} ({exc.strerror})") from None
+            raise TemplateError(f"modèle Word illisible : {path} ({os_reason(exc)})") from None
+        problems = external_problems(self._data)
+        if problems:
+            raise TemplateError(f"{path.name} : modèle refusé : " + " ; ".join(problems))
         self._cache: dict[str, Any] = {}
         self._env = make_env()
 
     def render(self, context: Context, proprietes: Proprietes) -> bytes:
         template = _CachingTemplate(self._data, self._cache)
         try:
-            template.render(
-                convert_multiline(context, _listing), jinja_env=self._env, autoescape=True
-            )
+            with render_budget():
+                template.render(
+                    convert_multiline(context, _listing), jinja_env=self._env, autoescape=True
+                )
+        except TemplateLimitError as exc:
+            raise TemplateError(f"{self.path.name} : {exc}") from None
         except jinja2.exceptions.SecurityError as exc:
             raise TemplateError(
                 f"{self.path.name} : opération interdite par le bac à sable des modèles ({exc})"
@@ -122,10 +152,10 @@ class DocxRenderer:
                 f"{self.path.name} : rendu impossible : {describe_template_error(exc)}"
             ) from None
         props = template.docx.core_properties
-        props.title = proprietes.titre
-        props.author = proprietes.auteur
-        props.subject = proprietes.sujet
-        props.last_modified_by = proprietes.auteur
+        props.title = _property(proprietes.titre)
+        props.author = _property(proprietes.auteur)
+        props.subject = _property(proprietes.sujet)
+        props.last_modified_by = _property(proprietes.auteur)
         moment = dt.datetime.combine(proprietes.date, dt.time(12, 0))
         props.created = moment
         props.modified = moment

@@ -13,6 +13,7 @@ import ctypes.util
 import hashlib
 import logging
 import mimetypes
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -29,6 +30,8 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from recours.documents.context import Context, MultiLine
 from recours.documents.sandbox import (
     STYLESHEET,
+    TemplateLimitError,
+    check_inside,
     convert_multiline,
     describe_template_error,
     html_env,
@@ -64,8 +67,36 @@ class Metadonnees:
     date: date
 
 
+# E-mail addresses and web addresses are never hyphenated (a hyphen inserted in
+# « claire.mar-tin@… » makes another address).
+_UNBREAKABLE_RE = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+|https?://[^\s<>\"]+")
+_NO_HYPHENS = Markup('<span style="hyphens: manual">')
+
+
+def _protect(text: str) -> Markup:
+    out: list[Markup] = []
+    last = 0
+    for match in _UNBREAKABLE_RE.finditer(text):
+        out.append(escape(text[last : match.start()]))
+        out.append(_NO_HYPHENS + escape(match.group()) + Markup("</span>"))
+        last = match.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
 def _html_lines(text: MultiLine) -> Markup:
-    return Markup("<br>").join(escape(line) for line in str(text).split("\n"))
+    return Markup("<br>").join(_protect(line) for line in str(text).split("\n"))
+
+
+def _protect_addresses(value: Any) -> Any:
+    """The context with every plain text holding an address made unbreakable."""
+    if isinstance(value, dict):
+        return {k: _protect_addresses(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_protect_addresses(v) for v in value]
+    if type(value) is str and _UNBREAKABLE_RE.search(value):
+        return _protect(value)
+    return value
 
 
 @contextlib.contextmanager
@@ -101,8 +132,16 @@ class PdfRenderer:
         if css_path is None:
             raise TemplateError(f"feuille de style {STYLESHEET} introuvable dans les modèles")
         self.css_dir = css_path.parent
+        check_inside(css_path, css_path.parent)
+        try:
+            css_text = css_path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise TemplateError(
+                f"{STYLESHEET} : la feuille de style n'est pas encodée en UTF-8 "
+                "(enregistrez-la en UTF-8)"
+            ) from None
         self.stylesheet = CSS(
-            string=css_path.read_text(encoding="utf-8"),
+            string=css_text,
             base_url=css_path.parent.as_uri() + "/",
             font_config=self.font_config,
             url_fetcher=self.fetcher,
@@ -111,7 +150,11 @@ class PdfRenderer:
     def html(self, template_name: str, context: Context) -> str:
         try:
             template = self.env.get_template(template_name)
-            return template.render(convert_multiline(context, _html_lines))
+            return template.render(_protect_addresses(convert_multiline(context, _html_lines)))
+        except TemplateError:
+            raise
+        except TemplateLimitError as exc:
+            raise TemplateError(f"{template_name} : {exc}") from None
         except jinja2.exceptions.SecurityError as exc:
             raise TemplateError(
                 f"{template_name} : opération interdite par le bac à sable des modèles ({exc})"

@@ -7,7 +7,9 @@ Field names are French: they are the YAML keys and the template variables.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
@@ -31,6 +33,8 @@ from recours.law.referentiel import (
 
 # C0 controls except \n, DEL and C1 controls: they break Word's XML or are invisible.
 _CONTROL_RE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+# What XML 1.0 cannot hold at all (issue 15 §14): lone surrogates, U+FFFE and U+FFFF.
+_NON_XML_RE = re.compile("[\ud800-\udfff\ufffe\uffff]")
 
 
 def _refuse_controls(value: str) -> str:
@@ -40,7 +44,15 @@ def _refuse_controls(value: str) -> str:
         raise ValueError(
             f"caractère de contrôle interdit ({code}) à la position {match.start() + 1}"
         )
-    return value
+    match = _NON_XML_RE.search(value)
+    if match:
+        code = f"U+{ord(match.group()):04X}"
+        raise ValueError(
+            f"caractère interdit ({code}) à la position {match.start() + 1} : il ne peut pas "
+            "figurer dans un document Word ou PDF"
+        )
+    # One spelling per text: « Île » typed on a Mac (NFD) and on Windows (NFC) is one name.
+    return unicodedata.normalize("NFC", value)
 
 
 def _single_line(value: str) -> str:
@@ -79,16 +91,30 @@ def _french_decimal(value: Any) -> Any:
     return value
 
 
-def _max_places(places: int) -> AfterValidator:
+def _max_places(places: int, maximum: int) -> AfterValidator:
+    # The maximum keeps every computation inside Decimal's 28 digits (1e26 €, an ETP of
+    # 5,000 digits): a plausibility bound, far above any real establishment.
     def check(value: Decimal) -> Decimal:
         if not value.is_finite():
             raise ValueError("nombre fini attendu")
         exponent = value.as_tuple().exponent
         if isinstance(exponent, int) and -exponent > places:
             raise ValueError(f"au plus {places} décimales")
+        if value > maximum:
+            raise ValueError(f"valeur invraisemblable : au plus {maximum:,}".replace(",", " "))
         return value
 
     return AfterValidator(check)
+
+
+def _plausible_date(value: dt.date) -> dt.date:
+    # 31/12/9999 would overflow every deadline computed from it.
+    if not 1990 <= value.year <= 2100:
+        raise ValueError(f"date invraisemblable ({value.strftime('%d/%m/%Y')})")
+    return value
+
+
+DateDossier = Annotated[dt.date, AfterValidator(_plausible_date)]
 
 
 def _oui_non(value: Any) -> Any:
@@ -102,10 +128,10 @@ OuiNon = Annotated[bool, BeforeValidator(_oui_non)]
 Ligne = Annotated[str, AfterValidator(_single_line), AfterValidator(_non_empty)]
 Texte = Annotated[str, AfterValidator(_multi_line)]
 Identifiant = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=60)]
-Montant = Annotated[Decimal, BeforeValidator(_french_decimal), Field(ge=0), _max_places(2)]
-Etp = Annotated[Decimal, BeforeValidator(_french_decimal), Field(ge=0), _max_places(4)]
+Montant = Annotated[Decimal, BeforeValidator(_french_decimal), Field(ge=0), _max_places(2, 10**12)]
+Etp = Annotated[Decimal, BeforeValidator(_french_decimal), Field(ge=0), _max_places(4, 100_000)]
 Pourcentage = Annotated[Decimal, BeforeValidator(_french_decimal), Field(gt=0, le=100)]
-Coefficient = Annotated[Decimal, BeforeValidator(_french_decimal), Field(ge=1), _max_places(4)]
+Coefficient = Annotated[Decimal, BeforeValidator(_french_decimal), Field(ge=1), _max_places(4, 100)]
 Departement = Annotated[
     str, BeforeValidator(lambda v: str(v)), AfterValidator(identifiers.check_departement)
 ]
@@ -114,6 +140,9 @@ Departement = Annotated[
 def _code_postal(value: str) -> str:
     if not identifiers.CODE_POSTAL_RE.match(value):
         raise ValueError("code postal invalide : 5 chiffres attendus (ex. 07500)")
+    if value.startswith("00"):
+        # No French postal code starts with 00 (départements 01 to 98).
+        raise ValueError(f"code postal « {value} » inexistant (aucun code ne commence par 00)")
     return value
 
 
@@ -159,7 +188,7 @@ CodePostal = Annotated[str, BeforeValidator(lambda v: str(v).strip()), AfterVali
 Annee = Annotated[int, AfterValidator(_exercice)]
 Finess = Annotated[str, BeforeValidator(lambda v: str(v)), AfterValidator(identifiers.check_finess)]
 # A date of something that has happened (decision, notification, sending, receipt).
-DatePassee = Annotated[dt.date, AfterValidator(_not_future)]
+DatePassee = Annotated[dt.date, AfterValidator(_plausible_date), AfterValidator(_not_future)]
 Civilite = Literal["Madame", "Monsieur"]
 Methode = Literal["etp", "cout_unitaire", "cout_reel"]
 
@@ -369,6 +398,18 @@ class Etablissement(Modele):
             if self.methode == "cout_reel" and ex.cout_reel is None:
                 problems.append(f"exercices[{i}].cout_reel : obligatoire avec la méthode cout_reel")
             unknown = sorted(set(ex.financement_recu) - set(ids))
+            # A typo in a financeur (cd-27 for cd-72) is reported on the financeur, where
+            # the mistake is, not on the amounts received that are right.
+            for received in list(unknown):
+                close = difflib.get_close_matches(received, ids, n=1, cutoff=0.6)
+                if close:
+                    j = ids.index(close[0])
+                    problems.append(
+                        f"financeurs[{j}].autorite : « {close[0]} » ne correspond à aucune "
+                        f"autorité des montants reçus (exercices[{i}].financement_recu : "
+                        f"« {received} ») : faute de frappe ?"
+                    )
+                    unknown.remove(received)
             if unknown:
                 problems.append(
                     f"exercices[{i}].financement_recu : autorité(s) qui ne finance(nt) pas "
@@ -599,7 +640,7 @@ class Dossier(Modele):
     lieu_signature: Ligne | None = Field(
         None, description="Lieu de signature (défaut : commune du siège)"
     )
-    date_document: dt.date | None = Field(
+    date_document: DateDossier | None = Field(
         None, description="Date des documents (défaut : date du jour de la génération)"
     )
     faits_complementaires: Texte | None = Field(
