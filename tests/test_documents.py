@@ -47,6 +47,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Path]]
             today=TODAY,
             documents=["gracieux", "requete"],
             force=True,
+            hors_delai=True,
         )
         assert not result.refus
         out[example.stem] = [f.path for f in result.fichiers]
@@ -247,7 +248,12 @@ def _hostile_dossier() -> dict[str, Any]:
 def test_hostile_values_survive_word_and_pdf(tmp_path: Path) -> None:
     dossier = validate_dossier(_hostile_dossier(), "hostile")
     result = generate(
-        dossier, sortie=tmp_path, today=TODAY, documents=["gracieux", "requete"], force=True
+        dossier,
+        sortie=tmp_path,
+        today=TODAY,
+        documents=["gracieux", "requete"],
+        force=True,
+        hors_delai=True,
     )
     for written in result.fichiers:
         if written.format == "docx":
@@ -298,9 +304,19 @@ def test_expired_recours_gracieux_is_refused_unless_forced(tmp_path: Path) -> No
     # Notified 20 October 2026: échéance 20 December (a Sunday) + 1 day -> Monday 21 December 2026.
     assert "le délai de recours gracieux a expiré (21 décembre 2026)" in result.refus[0]
     assert "Restent possibles" in result.refus[0]
-    assert "Utilisez --force" in result.refus[0]
-    forced = generate(
+    assert "Utilisez --hors-delai" in result.refus[0]
+    # --force only replaces files: it never lets an expired letter through.
+    still = generate(
         dossier, sortie=tmp_path, today=later, documents=["gracieux"], formats=["docx"], force=True
+    )
+    assert still.fichiers == [] and len(still.refus) == 1
+    forced = generate(
+        dossier,
+        sortie=tmp_path,
+        today=later,
+        documents=["gracieux"],
+        formats=["docx"],
+        hors_delai=True,
     )
     assert [f.path.name for f in forced.fichiers] == [
         "recours-gracieux_departement-de-la-sarthe.docx"
@@ -316,7 +332,7 @@ def test_second_recours_gracieux_is_refused_unless_forced(tmp_path: Path) -> Non
     assert result.refus == [
         "recours gracieux — Préfecture de la région Hauts-de-France : un recours gracieux a déjà été "
         "envoyé le 3 août 2026 ; un second recours gracieux n'interromprait pas le délai de recours "
-        "contentieux. Utilisez --force pour le générer quand même."
+        "contentieux. Utilisez --hors-delai pour le générer quand même."
     ]
 
 

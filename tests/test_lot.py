@@ -32,6 +32,13 @@ def lot_rows() -> list[dict[str, str]]:
     return rows
 
 
+def clean_rows() -> list[dict[str, str]]:
+    """The test batch without the two bad rows of organismes A and B (rows 4 and 6): what
+    remains in error is the row without organisme, which holds back nothing."""
+    rows = lot_rows()
+    return [rows[0], rows[1], rows[3], rows[5]]
+
+
 def write_xlsx(path: Path, rows: list[dict[str, Any]]) -> Path:
     workbook = Workbook()
     sheet = workbook.active
@@ -113,6 +120,7 @@ EXPECTED_ERRORS = [
         "indiquez le SIREN ou le SIRET de l'organisme",
     ),
 ]
+CLEAN_ERRORS = [("Établissements", "5", *EXPECTED_ERRORS[3][2:])]
 
 EXPECTED_LETTERS = [
     (
@@ -128,9 +136,9 @@ EXPECTED_LETTERS = [
 
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """The test batch as .xlsx, generated once (Word only) for the read-only tests."""
+    """The clean test batch as .xlsx, generated once (Word only) for the read-only tests."""
     folder = tmp_path_factory.mktemp("lot")
-    source = write_xlsx(folder / "lot.xlsx", lot_rows())
+    source = write_xlsx(folder / "lot.xlsx", clean_rows())
     run(source, folder / "sortie")
     return source, folder / "sortie"
 
@@ -138,24 +146,104 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 # ------------------------------------------------------------------ errors and report
 
 
-def test_bad_rows_are_reported_with_sheet_row_column_and_others_generated(
+def test_letters_of_a_clean_batch_with_amounts_deadlines_and_files(
     batch: tuple[Path, Path],
 ) -> None:
     _, sortie = batch
     lines = report(sortie)
-    assert errors(lines) == EXPECTED_ERRORS
+    assert errors(lines) == CLEAN_ERRORS
     assert letters(lines) == EXPECTED_LETTERS
+    assert [r["Statut"] for r in lines if r["Statut"] != "erreur"] == [STATUT_GENERE] * 3
     ars = next(r for r in lines if r["Autorité"].startswith("Agence"))
+    assert ars["Type d'autorité"] == "Agence régionale de santé"
     assert ars["Montant dû (€)"] == "56595,07"
     assert ars["Montant reçu (€)"] == "14000,00"
     assert ars["Écart (€)"] == "42595,07"
     assert ars["Échéance du recours gracieux"] == "21/12/2026"
     assert ars["Délai du recours gracieux"] == "ouvert, 26 jour(s) restant(s)"
-    assert ars["Statut"] == STATUT_GENERE
     assert ars["Fichiers"] == (
         f"{ORG_A}/recours-gracieux_agence-regionale-de-sante-auvergne-rhone-alpes.docx"
     )
     assert (sortie / ars["Fichiers"]).is_file()
+
+
+HELD = (
+    "retenu : ligne(s) {rows} de cet organisme en erreur. Aucun courrier de l'organisme n'est "
+    "généré tant qu'elles ne sont pas corrigées : un courrier incomplet réclamerait moins que le "
+    "dû, et un second recours gracieux n'interromprait pas le délai."
+)
+
+
+def test_a_bad_row_holds_back_exactly_its_organisme_letters(tmp_path: Path) -> None:
+    rows = lot_rows()
+    rows[4]["decision1.date_notification"] = "08/10/2026"  # organisme B is now clean
+    sortie = tmp_path / "s"
+    summary = run(write_xlsx(tmp_path / "lot.xlsx", rows), sortie)
+    assert not summary.ok
+    assert (summary.generes, summary.retenus, summary.lignes_en_erreur) == (1, 2, 2)
+    lines = report(sortie)
+    assert errors(lines) == [EXPECTED_ERRORS[0], EXPECTED_ERRORS[1], EXPECTED_ERRORS[3]]
+    held = [
+        (r["Autorité"], r["Statut"], r["Message"], r["Fichiers"], r["Montant dû (€)"])
+        for r in lines
+        if r["SIREN"] == "778899112" and r["Statut"] != "erreur"
+    ]
+    assert held == [
+        ("Agence régionale de santé Auvergne-Rhône-Alpes", "retenu", HELD.format(rows=4), "", ""),
+        ("Département de l'Ain", "retenu", HELD.format(rows=4), "", ""),
+    ]
+    assert not (sortie / ORG_A).exists()  # nothing written for the held organisme
+    sarthe = [r for r in lines if r["SIREN"] == "443322110"]
+    assert [r["Statut"] for r in sarthe] == [STATUT_GENERE]
+    assert sarthe[0]["Établissements"] == (
+        "MECS Les Prés (720000011) ; Foyer de l'enfance Les Haies (720000029)"
+    )
+
+
+def test_fix_and_rerun_regenerates_only_what_changed_and_keeps_versions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = lot_rows()
+    rows[4]["decision1.date_notification"] = "08/10/2026"
+    sortie = tmp_path / "s"
+    run(write_xlsx(tmp_path / "lot.xlsx", rows), sortie)
+    sarthe = sortie / ORG_B / "recours-gracieux_departement-de-la-sarthe.docx"
+    os.utime(sarthe, (1_000_000_000, 1_000_000_000))
+
+    # Row 4 fixed: organisme A is generated, B is untouched; no --force needed.
+    rows[2]["etablissement.finess"] = "010000026"
+    rows[2]["exercice2024.etp"] = "1"
+    calls = _counting_generate(monkeypatch)
+    summary = run(write_xlsx(tmp_path / "lot.xlsx", rows), sortie)
+    assert calls == ["Association Les Éclaireurs de l'Ain"]
+    assert (summary.generes, summary.a_jour, summary.retenus) == (2, 1, 0)
+    assert summary.lignes_en_erreur == 1  # the row without organisme
+    assert sarthe.stat().st_mtime == 1_000_000_000
+    ars_name = "recours-gracieux_agence-regionale-de-sante-auvergne-rhone-alpes"
+    cd_name = "recours-gracieux_departement-de-l-ain"
+    ars = sortie / ORG_A / f"{ars_name}.docx"
+    assert "SESSAD Les Ruisseaux" in docx_text(ars)
+    cd_before = (sortie / ORG_A / f"{cd_name}.docx").stat().st_mtime_ns
+
+    # The SESSAD's ETP changes: only the ARS letter (which claims for it) is redone, and
+    # the letter generated from the former data is kept under a versioned name.
+    old = docx_text(ars)
+    rows[2]["exercice2024.etp"] = "2"
+    calls = _counting_generate(monkeypatch)
+    summary = run(write_xlsx(tmp_path / "lot.xlsx", rows), sortie)
+    assert (summary.generes, summary.a_jour) == (1, 2)
+    assert summary.versions == [f"{ORG_A}/{ars_name}_version-1"]
+    assert docx_text(sortie / ORG_A / f"{ars_name}_version-1.docx") == old
+    assert docx_text(ars) != old
+    assert (sortie / ORG_A / f"{cd_name}.docx").stat().st_mtime_ns == cd_before
+    line = next(r for r in report(sortie) if r["Autorité"].startswith("Agence"))
+    assert line["Statut"] == STATUT_GENERE
+    assert line["Message"].startswith(
+        f"données modifiées : régénéré ; la version précédente est conservée sous {ars_name}_version-1."
+    )
+    # Run again unchanged: everything is up to date, nothing rewritten.
+    summary = run(write_xlsx(tmp_path / "lot.xlsx", rows), sortie)
+    assert (summary.generes, summary.a_jour, summary.versions) == (0, 3, [])
 
 
 def test_cli_exit_code_and_error_lines(tmp_path: Path, runner: CliRunner) -> None:
@@ -165,16 +253,65 @@ def test_cli_exit_code_and_error_lines(tmp_path: Path, runner: CliRunner) -> Non
     assert result.exit_code == 1, result.output
     assert result.stdout.splitlines()[:2] == [
         "Lot lot.xlsx : 6 ligne(s), 3 organisme(s) ou groupe(s).",
-        "Courriers : 3 généré(s), 0 déjà à jour, 0 refusé(s).",
+        "Courriers : 0 généré(s), 0 déjà à jour, 0 refusé(s), 3 retenu(s).",
     ]
     assert result.stderr.splitlines()[:4] == [
         f"Erreur : [feuille « {sheet} », ligne {row}, colonne {col}] {field} : {message}"
         for sheet, row, col, field, message in EXPECTED_ERRORS
     ]
+    assert (
+        "3 courrier(s) retenu(s) : une autre ligne de leur organisme est en erreur ; "
+        "corrigez-la puis relancez la même commande." in result.stderr.splitlines()
+    )
     good = write_xlsx(tmp_path / "bon.xlsx", lot_rows()[:2])
     args[2:5] = [str(good), "--sortie", str(tmp_path / "t")]
     again = runner.invoke(main, [*args, "--jobs", "1", "--aujourdhui", "2026-11-25"])
     assert again.exit_code == 0, again.output
+    too_many = runner.invoke(main, [*args, "--jobs", "1000"])
+    assert too_many.exit_code == 2
+    cores = os.cpu_count() or 1
+    assert too_many.stderr == (
+        f"Erreur : --jobs : entre 1 et {2 * cores} processus sur cette machine "
+        f"(2 par cœur, {cores} cœur(s)) ; reçu 1000\n"
+    )
+
+
+def test_force_overwrites_and_hors_delai_generates_out_of_time(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    source = write_xlsx(tmp_path / "lot.xlsx", lot_rows()[3:4])
+    sortie = tmp_path / "s"
+    base = ["lot", "generer", str(source), "--sortie", str(sortie), "--formats", "docx", "-j", "1"]
+    late = [*base, "--aujourdhui", "2027-02-01"]  # the recours gracieux expired in December
+    letter = sortie / ORG_B / "recours-gracieux_departement-de-la-sarthe.docx"
+    forced = runner.invoke(main, [*late, "--force"])
+    assert forced.exit_code == 1
+    assert not letter.exists()
+    assert forced.stderr.splitlines()[:3] == [
+        "Courriers hors délai :",
+        "  Association Le Relais Sarthois — recours gracieux — Département de la Sarthe "
+        "(non généré)",
+        "  Ils ne sont pas générés : un recours gracieux hors délai n'est pas recevable. "
+        "--hors-delai les génère quand même.",
+    ]
+    (line,) = [r for r in report(sortie) if r["Statut"] != "erreur"]
+    assert line["Statut"] == "refusé"
+    assert "Utilisez --hors-delai pour le générer quand même." in line["Message"]
+
+    out_of_time = runner.invoke(main, [*late, "--hors-delai"])
+    assert out_of_time.exit_code == 0, out_of_time.output
+    assert letter.is_file()
+    assert out_of_time.stderr.splitlines()[:2] == [
+        "Courriers hors délai :",
+        "  Association Le Relais Sarthois — recours gracieux — Département de la Sarthe "
+        "(généré avec --hors-delai)",
+    ]
+    # --force alone, in time: replaces the letter in place, no version kept.
+    letter.write_bytes(b"PK abime")
+    in_time = runner.invoke(main, [*base, "--aujourdhui", "2026-11-25", "--force"])
+    assert in_time.exit_code == 0, in_time.output
+    assert letter.read_bytes() != b"PK abime"
+    assert not list((sortie / ORG_B).glob("*_version-*"))
 
 
 def test_report_xlsx_has_the_same_lines_and_the_synthesis(batch: tuple[Path, Path]) -> None:
@@ -184,8 +321,9 @@ def test_report_xlsx_has_the_same_lines_and_the_synthesis(batch: tuple[Path, Pat
     rows = list(workbook["Rapport"].iter_rows(values_only=True))
     assert len(rows) == 1 + len(report(sortie))
     ars = next(r for r in rows if r[2] and str(r[2]).startswith("Agence"))
-    assert float(ars[8]) == pytest.approx(42595.07)
-    assert ars[9] == dt.datetime(2026, 12, 21)
+    assert ars[3] == "Agence régionale de santé"
+    assert float(ars[9]) == pytest.approx(42595.07)
+    assert ars[10] == dt.datetime(2026, 12, 21)
     by_authority = list(workbook["Par autorité"].iter_rows(values_only=True))
     assert by_authority[1][:2] == (
         "Agence régionale de santé Auvergne-Rhône-Alpes",
@@ -193,7 +331,11 @@ def test_report_xlsx_has_the_same_lines_and_the_synthesis(batch: tuple[Path, Pat
     )
     assert by_authority[1][5:] == (2, 1)
     departements = list(workbook["Par département"].iter_rows(values_only=True))
-    assert [(r[0], r[5], r[6]) for r in departements[1:]] == [("01", 2, 1), ("72", 1, 1)]
+    assert departements[0][:2] == ("Département", "Nom du département")
+    assert [(r[0], r[1], r[5], r[6]) for r in departements[1:]] == [
+        ("01", "Ain", 2, 1),
+        ("72", "Sarthe", 1, 1),
+    ]
 
 
 def test_synthesis_html_has_the_bar_chart(batch: tuple[Path, Path]) -> None:
@@ -202,7 +344,7 @@ def test_synthesis_html_has_the_bar_chart(batch: tuple[Path, Path]) -> None:
     assert "<svg" in html and html.count("<rect") == 3
     assert "Agence régionale de santé Auvergne-Rhône-Alpes" in html
     assert "Département de la Sarthe" in html
-    assert "3 ligne(s) en erreur ne sont pas comptée(s)" in html
+    assert "1 établissement(s) en erreur ou retenu(s) ne sont pas compté(s)" in html
     assert "01 — Ain" in html
     assert not (sortie / "synthese.pdf").exists()  # Word only: no WeasyPrint
 
@@ -253,7 +395,7 @@ def test_yaml_list_of_dossiers(tmp_path: Path, dossier_data: dict[str, Any]) -> 
 def test_csv_dialects_and_encodings(
     tmp_path: Path, batch: tuple[Path, Path], delimiter: str, encoding: str
 ) -> None:
-    source = write_csv(tmp_path / "lot.csv", lot_rows(), delimiter, encoding)
+    source = write_csv(tmp_path / "lot.csv", clean_rows(), delimiter, encoding)
     table = open_table(source)
     assert (table.delimiter, table.encoding) == (  # type: ignore[attr-defined]
         delimiter,
@@ -263,7 +405,7 @@ def test_csv_dialects_and_encodings(
     lines = report(tmp_path / "s")
     assert letters(lines) == EXPECTED_LETTERS
     # CSV has no sheet; rows and columns are those a spreadsheet shows.
-    assert errors(lines) == [("", *e[1:]) for e in EXPECTED_ERRORS]
+    assert errors(lines) == [("", *e[1:]) for e in CLEAN_ERRORS]
     assert lines[0]["Organisme"] == "Association Les Éclaireurs de l'Ain"
     assert docx_text(
         tmp_path / "s" / ORG_A / "recours-gracieux_departement-de-l-ain.docx"
@@ -346,7 +488,7 @@ def _counting_generate(monkeypatch: pytest.MonkeyPatch, fail_at: int | None = No
 def test_resume_after_interruption_skips_complete_dossiers(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    source = write_xlsx(tmp_path / "lot.xlsx", lot_rows())
+    source = write_xlsx(tmp_path / "lot.xlsx", clean_rows())
     sortie = tmp_path / "s"
     _counting_generate(monkeypatch, fail_at=2)
     with pytest.raises(KeyboardInterrupt):
@@ -375,31 +517,6 @@ def test_resume_after_interruption_skips_complete_dossiers(
     assert calls == ["Association Le Relais Sarthois"]
     assert (sortie / ORG_B / "recours-gracieux_departement-de-la-sarthe.docx").is_file()
     assert done.stat().st_mtime == 1_000_000_000
-
-
-def test_nothing_overwritten_without_force(tmp_path: Path) -> None:
-    rows = lot_rows()
-    sortie = tmp_path / "s"
-    run(write_xlsx(tmp_path / "lot.xlsx", rows), sortie)
-    target = sortie / ORG_B / "recours-gracieux_departement-de-la-sarthe.docx"
-    before = target.read_bytes()
-    rows[3]["exercice2024.etp"] = "3"
-    changed = write_xlsx(tmp_path / "lot2.xlsx", rows)
-    summary = run(changed, sortie)
-    assert summary.erreurs_organisme == 1 and not summary.ok
-    assert target.read_bytes() == before
-    line = next(
-        r
-        for r in report(sortie)
-        if r["SIREN"] == "443322110" and r["Statut"] == "erreur" and not r["Ligne"]
-    )
-    assert line["Message"] == (
-        "les données ou les modèles ont changé depuis la dernière génération de ce dossier : "
-        "rien n'a été remplacé (utilisez --force pour régénérer)"
-    )
-    summary = run(changed, sortie, force=True)
-    assert summary.erreurs_organisme == 0 and summary.generes == 3
-    assert target.read_bytes() != before
 
 
 def test_foreign_files_and_reports_are_not_overwritten(tmp_path: Path) -> None:
@@ -522,3 +639,148 @@ def test_exercise_columns_start_with_the_accord() -> None:
 
     assert EXERCISES[0] == load_referentiel().accord.date_effet.valeur.year
     assert tuple(range(EXERCISES[0], EXERCISES[-1] + 1)) == EXERCISES
+
+
+# ------------------------------------------------------------------ hostile outputs (issue 15)
+
+
+def test_zip_never_follows_a_symlink(tmp_path: Path) -> None:
+    import zipfile
+
+    source = write_xlsx(tmp_path / "lot.xlsx", lot_rows()[3:4])
+    sortie = tmp_path / "s"
+    run(source, sortie)
+    (sortie / "motdepasse").symlink_to("/etc/passwd")
+    outside = tmp_path / "ailleurs"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("secret", "utf-8")
+    (sortie / "lien-dossier").symlink_to(outside, target_is_directory=True)
+    opts = LotOptions(sortie=sortie, today=TODAY, formats=("docx",))
+    run_lot(source, opts, jobs=1, zip_output=True)
+    names = zipfile.ZipFile(sortie / "lot.zip").namelist()
+    assert f"{ORG_B}/recours-gracieux_departement-de-la-sarthe.docx" in names
+    assert not [n for n in names if "motdepasse" in n or "secret" in n or "lien" in n]
+
+
+def test_a_symlinked_organisme_folder_is_not_written_through(tmp_path: Path) -> None:
+    source = write_xlsx(tmp_path / "lot.xlsx", lot_rows()[3:4])
+    sortie = tmp_path / "s"
+    sortie.mkdir()
+    elsewhere = tmp_path / "ailleurs"
+    elsewhere.mkdir()
+    (sortie / ORG_B).symlink_to(elsewhere, target_is_directory=True)
+    summary = run(source, sortie)
+    assert not summary.ok and summary.erreurs_organisme == 1
+    assert list(elsewhere.iterdir()) == []
+    (line,) = [r for r in report(sortie) if r["Statut"] == "erreur"]
+    assert line["Message"].startswith(f"{ORG_B} est un lien symbolique ou un fichier")
+
+
+def test_the_same_organisme_twice_in_a_list_gets_two_folders(
+    tmp_path: Path, dossier_data: dict[str, Any]
+) -> None:
+    dossier_data["decisions"][0] |= {"date": "2026-10-10", "date_notification": "2026-10-15"}
+    other = yaml.safe_load(yaml.safe_dump(dossier_data))
+    other["etablissements"][0]["exercices"][0]["etp"] = "9"
+    source = tmp_path / "dossiers.yaml"
+    source.write_text(yaml.safe_dump([dossier_data, other], allow_unicode=True), "utf-8")
+    for jobs in (1, 2):
+        sortie = tmp_path / f"s{jobs}"
+        summary = run(source, sortie, jobs=jobs)
+        assert summary.ok and summary.generes == 2, report(sortie)
+        folders = sorted(p.name for p in sortie.iterdir() if p.is_dir())
+        assert len(folders) == 2 and folders[1] == folders[0] + "_2"
+        # Re-run: both up to date, no false « données modifiées ».
+        again = run(source, sortie, jobs=jobs)
+        assert (again.generes, again.a_jour, again.versions) == (0, 2, [])
+
+
+def test_a_folder_of_dossier_files(tmp_path: Path, dossier_data: dict[str, Any]) -> None:
+    dossier_data["decisions"][0] |= {"date": "2026-10-10", "date_notification": "2026-10-15"}
+    folder = tmp_path / "dossiers"
+    folder.mkdir()
+    (folder / "a.yaml").write_text(yaml.safe_dump(dossier_data, allow_unicode=True), "utf-8")
+    (folder / "b.yaml").write_text("organisme: [\n", "utf-8")
+    (folder / "notes.txt").write_text("ignoré", "utf-8")
+    summary = run(folder, tmp_path / "s")
+    assert (summary.dossiers, summary.generes, summary.lignes_en_erreur) == (2, 1, 1)
+    (error,) = errors(report(tmp_path / "s"))
+    assert error[0] == "b.yaml" and error[4].startswith("YAML invalide")
+
+
+def test_disk_full_while_writing_the_report_is_a_french_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from recours.batch import report as report_module
+    from recours.errors import RecoursError
+
+    def full(self: Any, synthesis: Any) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(report_module.ReportWriter, "close", full)
+    sortie = tmp_path / "s"
+    with pytest.raises(RecoursError, match="écriture du rapport impossible") as info:
+        run(write_xlsx(tmp_path / "lot.xlsx", lot_rows()[3:4]), sortie)
+    assert os.strerror(errno.ENOSPC) in str(info.value)
+    assert [p.name for p in sortie.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_stale_report_temporaries_of_a_killed_run_are_removed(tmp_path: Path) -> None:
+    source = write_xlsx(tmp_path / "lot.xlsx", lot_rows()[3:4])
+    sortie = tmp_path / "s"
+    run(source, sortie)
+    stale = sortie / ".rapport.csv.abc123.tmp"
+    stale.write_text("reste d'un kill -9", "utf-8")
+    (sortie / ORG_B / ".recours-gracieux_x.docx.zz.tmp").write_bytes(b"")
+    run(source, sortie)
+    assert not stale.exists()
+
+
+def test_workers_exit_when_the_parent_is_killed(tmp_path: Path) -> None:
+    """kill -9 of the parent: the workers notice it and end (they used to wait forever)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import multiprocessing, os, time\n"
+        "from concurrent.futures import ProcessPoolExecutor\n"
+        "from recours.batch import runner\n"
+        "if __name__ == '__main__':\n"
+        "    context = multiprocessing.get_context('spawn')\n"
+        "    pool = ProcessPoolExecutor(2, mp_context=context, initializer=runner._exit_with_parent)\n"
+        "    pids = {pool.submit(os.getpid).result() for _ in range(4)}\n"
+        "    print(' '.join(str(p) for p in pids), flush=True)\n"
+        "    time.sleep(60)\n",
+        "utf-8",
+    )
+    parent = subprocess.Popen(
+        [sys.executable, str(script), str(tmp_path)], stdout=subprocess.PIPE, text=True
+    )
+    assert parent.stdout is not None
+    workers = [int(p) for p in parent.stdout.readline().split()]
+    assert workers
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 10
+    alive = workers
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.1)
+        alive = [p for p in alive if _alive(p)]
+    assert alive == []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie (killed, not yet reaped by init) counts as gone.
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except OSError:
+        return False

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import os
-import tempfile
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, fields
@@ -20,7 +19,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
-from recours.files import atomic_write_text
+from recours.files import AtomicFile, atomic_write_text
+from recours.formatting import date_courte
 
 REPORT_CSV = "rapport.csv"
 REPORT_XLSX = "rapport.xlsx"
@@ -33,6 +33,8 @@ STATUT_GENERE = "généré"
 STATUT_A_JOUR = "déjà à jour"
 STATUT_REFUSE = "refusé"
 STATUT_ERREUR = "erreur"
+STATUT_RETENU = "retenu"
+"""A letter not written because another row of its organisme is in error."""
 
 CHART_MAX_BARS = 25
 
@@ -44,6 +46,7 @@ class ReportLine:
     organisme: str = ""
     siren: str = ""
     autorite: str = ""
+    type_autorite: str = ""
     document: str = ""
     etablissements: str = ""
     nb_etablissements: int | None = None
@@ -87,6 +90,7 @@ REPORT_HEADERS: dict[str, str] = {
     "organisme": "Organisme",
     "siren": "SIREN",
     "autorite": "Autorité",
+    "type_autorite": "Type d'autorité",
     "document": "Document",
     "etablissements": "Établissements",
     "nb_etablissements": "Nombre d'établissements",
@@ -140,6 +144,7 @@ class Synthesis:
     departements: dict[str, Totals] = field(default_factory=dict)
     total: Totals = field(default_factory=Totals)
     etablissements_en_erreur: int = 0
+    etablissements_retenus: int = 0
 
     def add(self, contribution: Contribution) -> None:
         for nom, libelle_type, du, recu, etabs in contribution.autorites:
@@ -166,41 +171,14 @@ def _fr_decimal(value: Decimal | None) -> str:
     return "" if value is None else f"{value:.2f}".replace(".", ",")
 
 
-def _fr_date(value: date | None) -> str:
-    return "" if value is None else value.strftime("%d/%m/%Y")
-
-
 def _csv_value(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
         return _fr_decimal(value)
     if isinstance(value, date):
-        return _fr_date(value)
+        return date_courte(value)
     return str(value)
-
-
-class _TempFile:
-    """A temporary file next to its target, renamed over it on commit."""
-
-    def __init__(self, target: Path) -> None:
-        self.target = target
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        os.close(fd)
-        self.path = Path(name)
-
-    def commit(self) -> None:
-        os.chmod(self.path, 0o666 & ~_umask())
-        os.replace(self.path, self.target)
-
-    def discard(self) -> None:
-        self.path.unlink(missing_ok=True)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 class ReportWriter:
@@ -210,8 +188,8 @@ class ReportWriter:
         from openpyxl import Workbook
 
         self.sortie = sortie
-        self._csv_tmp = _TempFile(sortie / REPORT_CSV)
-        self._xlsx_tmp = _TempFile(sortie / REPORT_XLSX)
+        self._csv_tmp = AtomicFile(sortie / REPORT_CSV)
+        self._xlsx_tmp = AtomicFile(sortie / REPORT_XLSX)
         # utf-8-sig and `;`: what French Excel opens correctly with a double click.
         self._csv_handle: TextIO = self._csv_tmp.path.open("w", encoding="utf-8-sig", newline="")
         self._csv = csv.writer(self._csv_handle, delimiter=";")
@@ -244,15 +222,17 @@ class ReportWriter:
         self._csv_handle.flush()
         os.fsync(self._csv_handle.fileno())
         self._csv_handle.close()
+        names = _departement_names()
         for title, rows in (
             ("Par autorité", _sorted_authorities(synthesis)),
             ("Par département", _sorted_departements(synthesis)),
         ):
             sheet = self._workbook.create_sheet(title)
+            by_authority = title == "Par autorité"
             sheet.append(
                 [
-                    "Autorité" if title == "Par autorité" else "Département",
-                    "Type",
+                    "Autorité" if by_authority else "Département",
+                    "Type" if by_authority else "Nom du département",
                     "Montant dû (€)",
                     "Montant reçu (€)",
                     "Écart (€)",
@@ -264,7 +244,7 @@ class ReportWriter:
                 sheet.append(
                     [
                         tot.libelle,
-                        tot.type_libelle,
+                        tot.type_libelle if by_authority else names.get(tot.libelle, ""),
                         self._cell(sheet, tot.du),
                         self._cell(sheet, tot.recu),
                         self._cell(sheet, tot.ecart),
@@ -273,8 +253,8 @@ class ReportWriter:
                     ]
                 )
         self._workbook.save(self._xlsx_tmp.path)
-        self._csv_tmp.commit()
-        self._xlsx_tmp.commit()
+        self._csv_tmp.commit(force=True)
+        self._xlsx_tmp.commit(force=True)
 
     def abort(self) -> None:
         if not self._csv_handle.closed:
@@ -285,6 +265,12 @@ class ReportWriter:
                 sheet.close()
         self._csv_tmp.discard()
         self._xlsx_tmp.discard()
+
+
+def _departement_names() -> dict[str, str]:
+    from recours.law.referentiel import load_referentiel
+
+    return {code: d.departement for code, d in load_referentiel().departements.items()}
 
 
 def _sorted_authorities(synthesis: Synthesis) -> list[Totals]:
@@ -349,7 +335,8 @@ def synthesis_context(synthesis: Synthesis, today: date, source: str) -> dict[st
         "date": date_longue(today),
         "source": source,
         "total": row(synthesis.total, "Total"),
-        "etablissements_en_erreur": synthesis.etablissements_en_erreur,
+        "etablissements_en_erreur": synthesis.etablissements_en_erreur
+        + synthesis.etablissements_retenus,
         "autorites": [row(t, t.libelle) for t in authorities],
         "departements": [
             row(
@@ -401,17 +388,28 @@ def write_synthesis(
 
 
 def write_zip(sortie: Path) -> Path:
-    """lot.zip of everything in the output folder (no hidden file, not itself)."""
+    """lot.zip of everything in the output folder (no hidden file, not itself).
+
+    Symbolic links are never followed nor stored: the batch did not create them, and a
+    link to /etc/passwd must not put that file in the zip.
+    """
     target = sortie / ZIP_NAME
-    tmp = _TempFile(target)
+    tmp = AtomicFile(target)
     try:
         with zipfile.ZipFile(tmp.path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for path in sorted(sortie.rglob("*")):
-                rel = path.relative_to(sortie)
-                if path.is_dir() or path == target or any(p.startswith(".") for p in rel.parts):
-                    continue
-                archive.write(path, rel.as_posix())
-        tmp.commit()
+            for root, dirs, files in os.walk(sortie, followlinks=False):
+                base = Path(root)
+                dirs[:] = sorted(
+                    d for d in dirs if not d.startswith(".") and not (base / d).is_symlink()
+                )
+                for name in sorted(files):
+                    path = base / name
+                    if name.startswith(".") or path == target or path.is_symlink():
+                        continue
+                    if not path.is_file():
+                        continue
+                    archive.write(path, path.relative_to(sortie).as_posix())
+        tmp.commit(force=True)
     except BaseException:
         tmp.discard()
         raise

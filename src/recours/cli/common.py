@@ -130,5 +130,12 @@ DOCUMENTS_OPTION = click.option(
 FORCE_GENERATION_OPTION = click.option(
     "--force",
     is_flag=True,
-    help="Remplacer les fichiers existants ; générer même un recours gracieux hors délai.",
+    help="Remplacer les fichiers existants (sans effet sur les délais : voir --hors-delai).",
+)
+HORS_DELAI_OPTION = click.option(
+    "--hors-delai",
+    "hors_delai",
+    is_flag=True,
+    help="Générer même un recours gracieux dont le délai a expiré (ou déjà envoyé) : "
+    "il ne serait probablement pas recevable ni interruptif.",
 )

@@ -17,6 +17,7 @@ from recours.cli.common import (
     DOCUMENTS_OPTION,
     FORCE_GENERATION_OPTION,
     FORMATS_OPTION,
+    HORS_DELAI_OPTION,
     MODELES_OPTION,
     SUBCOMMAND_METAVAR,
     handle_errors,
@@ -35,7 +36,7 @@ def lot() -> None:
 
 
 @lot.command(context_settings=CONTEXT)
-@click.argument("fichier", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("fichier", type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--sortie",
     type=click.Path(file_okay=False, path_type=Path),
@@ -51,9 +52,10 @@ def lot() -> None:
     type=click.IntRange(min=1),
     default=None,
     metavar="N",
-    help="Nombre de processus de rendu (par défaut : nombre de cœurs).",
+    help="Nombre de processus de rendu (par défaut : nombre de cœurs ; au plus 2 par cœur).",
 )
 @FORCE_GENERATION_OPTION
+@HORS_DELAI_OPTION
 @click.option("--zip", "zip_output", is_flag=True, help="Écrire aussi lot.zip de tout le dossier.")
 @MODELES_OPTION
 @AUJOURDHUI_OPTION
@@ -65,16 +67,20 @@ def generer(
     formats: str,
     jobs: int | None,
     force: bool,
+    hors_delai: bool,
     zip_output: bool,
     modeles: Path | None,
     aujourdhui: str | None,
 ) -> None:
-    """Générer les courriers de chaque organisme d'un classeur (.xlsx), d'un CSV ou d'une
-    liste de dossiers (YAML, JSON).
+    """Générer les courriers de chaque organisme d'un classeur (.xlsx), d'un CSV, d'une
+    liste de dossiers (YAML, JSON) ou d'un dossier de fichiers de dossiers.
 
     Les lignes sont regroupées par organisme (SIREN ou SIRET) et les courriers par
-    autorité. Les lignes en erreur sont signalées (feuille, ligne, colonne) et les autres
-    traitées. Une reprise après interruption saute ce qui est complet.
+    autorité. Une ligne en erreur est signalée (feuille, ligne, colonne) et retient tous
+    les courriers de son organisme ; les autres organismes sont traités. Relancée, la
+    commande ne refait que ce qui a changé ; un courrier déjà généré à partir d'autres
+    données est conservé sous un nom versionné (…_version-1.docx), jamais remplacé sans
+    --force. Un courrier hors délai n'est généré qu'avec --hors-delai.
     """
     from recours.batch.runner import LotOptions, run_lot
     from recours.documents.generate import DOCUMENTS, FORMATS
@@ -87,24 +93,33 @@ def generer(
         documents=tuple(wanted) if wanted else None,
         formats=tuple(fmts),
         force=force,
+        hors_delai=hors_delai,
         modeles=modeles,
     )
-    with _Progress() as progress:
-        summary = run_lot(
-            fichier,
-            options,
-            jobs=jobs or os.cpu_count() or 1,
-            zip_output=zip_output,
-            on_start=progress.start,
-            on_result=progress.advance,
+    try:
+        with _Progress() as progress:
+            summary = run_lot(
+                fichier,
+                options,
+                jobs=jobs or os.cpu_count() or 1,
+                zip_output=zip_output,
+                on_start=progress.start,
+                on_result=progress.advance,
+            )
+    except KeyboardInterrupt:
+        click.echo(
+            "\nInterrompu. Les organismes terminés sont conservés ; pour reprendre, relancez la "
+            f"même commande : {_resume_command()}",
+            err=True,
         )
+        sys.exit(130)
     click.echo(
         f"Lot {fichier.name} : {summary.lignes} ligne(s), {summary.dossiers} organisme(s) ou "
         "groupe(s)."
     )
     click.echo(
         f"Courriers : {summary.generes} généré(s), {summary.a_jour} déjà à jour, "
-        f"{summary.refuses} refusé(s)."
+        f"{summary.refuses} refusé(s), {summary.retenus} retenu(s)."
     )
     click.echo(f"Fichiers écrits : {summary.fichiers}, dans {summary.sortie}")
     for path in summary.sorties:
@@ -119,6 +134,26 @@ def generer(
             f"{summary.sortie / 'rapport.xlsx'}.",
             err=True,
         )
+    if summary.retenus:
+        click.echo(
+            f"{summary.retenus} courrier(s) retenu(s) : une autre ligne de leur organisme est en "
+            "erreur ; corrigez-la puis relancez la même commande.",
+            err=True,
+        )
+    if summary.versions:
+        click.echo("Courriers régénérés (données modifiées), anciennes versions conservées :")
+        for name in summary.versions:
+            click.echo(f"  {name}")
+    if summary.hors_delai:
+        click.echo("Courriers hors délai :", err=True)
+        for line in summary.hors_delai:
+            click.echo(f"  {line}", err=True)
+        if not hors_delai:
+            click.echo(
+                "  Ils ne sont pas générés : un recours gracieux hors délai n'est pas recevable. "
+                "--hors-delai les génère quand même.",
+                err=True,
+            )
     if summary.erreurs_organisme:
         click.echo(
             f"{summary.erreurs_organisme} organisme(s) non généré(s) (fichiers existants ou "
@@ -127,7 +162,9 @@ def generer(
         )
     if summary.refuses:
         click.echo(
-            f"{summary.refuses} courrier(s) refusé(s) (délai expiré) : voir le rapport.", err=True
+            f"{summary.refuses} courrier(s) refusé(s) (délai expiré ou recours déjà envoyé) : "
+            "voir le rapport.",
+            err=True,
         )
     if not summary.ok:
         sys.exit(1)
@@ -144,6 +181,12 @@ def modele(fichier: Path, force: bool) -> None:
 
     write_template(fichier, force=force)
     click.echo(f"Classeur écrit : {fichier}")
+
+
+def _resume_command() -> str:
+    import shlex
+
+    return "recours " + " ".join(shlex.quote(arg) for arg in sys.argv[1:])
 
 
 class _Progress:

@@ -18,6 +18,7 @@ from recours.cli.common import (
     DOCUMENTS_OPTION,
     FORCE_GENERATION_OPTION,
     FORMATS_OPTION,
+    HORS_DELAI_OPTION,
     MODELES_OPTION,
     SUBCOMMAND_METAVAR,
     echo_generation,
@@ -255,6 +256,7 @@ def schema(sortie: Path) -> None:
     is_flag=True,
     help="Préparer un dossier Télérecours par requête (pièces numérotées et inventaire).",
 )
+@HORS_DELAI_OPTION
 @MODELES_OPTION
 @AUJOURDHUI_OPTION
 @handle_errors
@@ -265,6 +267,7 @@ def generer(
     sortie: Path,
     force: bool,
     bordereau: bool,
+    hors_delai: bool,
     modeles: Path | None,
     aujourdhui: str | None,
 ) -> None:
@@ -284,6 +287,7 @@ def generer(
         force=force,
         bordereau=bordereau,
         modeles=modeles,
+        hors_delai=hors_delai,
     )
     echo_generation(result, sortie, show_templates=modeles is not None)
     if result.refus:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import atexit
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -174,9 +174,12 @@ def _deadline_reports(dossier: Dossier, doc: PlannedDocument, today: date) -> li
 
 
 def _check_deadlines(
-    dossier: Dossier, doc: PlannedDocument, today: date, force: bool, result: GenerationResult
+    dossier: Dossier, doc: PlannedDocument, today: date, hors_delai: bool, result: GenerationResult
 ) -> bool:
-    """Whether the document may be generated; records refusals and warnings."""
+    """Whether the document may be generated; records refusals and warnings.
+
+    `hors_delai` (not `force`, which only replaces files) lets an out-of-time letter through.
+    """
     reports = _deadline_reports(dossier, doc, today)
     if doc.kind == "gracieux":
         sent = [
@@ -188,10 +191,10 @@ def _check_deadlines(
                 f"{fmt.date_longue(sent[0].date_envoi)} ; un second recours gracieux "
                 "n'interromprait pas le délai de recours contentieux."
             )
-            if not force:
-                result.refus.append(message + " Utilisez --force pour le générer quand même.")
+            if not hors_delai:
+                result.refus.append(message + " Utilisez --hors-delai pour le générer quand même.")
                 return False
-            result.avertissements.append(message + " (généré avec --force)")
+            result.avertissements.append(message + " (généré avec --hors-delai)")
         expired = [r for r in reports if r.recours_gracieux.statut == "expire"]
         if expired and len(expired) == len(reports):
             limit = fmt.date_longue(max(r.recours_gracieux.date_limite for r in expired))
@@ -200,10 +203,10 @@ def _check_deadlines(
                 f"{doc.libelle} : le délai de recours gracieux a expiré ({limit}). "
                 + ("Restent possibles : " + " ".join(dict.fromkeys(possible)) if possible else "")
             ).strip()
-            if not force:
-                result.refus.append(message + " Utilisez --force pour le générer quand même.")
+            if not hors_delai:
+                result.refus.append(message + " Utilisez --hors-delai pour le générer quand même.")
                 return False
-            result.avertissements.append(message + " (généré avec --force)")
+            result.avertissements.append(message + " (généré avec --hors-delai)")
         elif expired:
             result.avertissements.append(
                 f"{doc.libelle} : le délai de recours gracieux a expiré pour "
@@ -263,10 +266,18 @@ def generate(
     force: bool = False,
     bordereau: bool = False,
     modeles: Path | None = None,
+    hors_delai: bool = False,
+    only: Collection[str] | None = None,
 ) -> GenerationResult:
-    """Generate the dossier's documents into `sortie`; never overwrite without `force`."""
+    """Generate the dossier's documents into `sortie`; never overwrite without `force`.
+
+    `hors_delai` generates a letter whose deadline has expired; `only` restricts the run to
+    the planned documents with these stems (the batch regenerates only what changed).
+    """
     result = GenerationResult()
     planned = plan_documents(dossier, documents)
+    if only is not None:
+        planned = [doc for doc in planned if doc.stem in only]
     if not planned:
         raise RecoursError(
             "aucun document à générer : précisez --documents gracieux,requete "
@@ -275,7 +286,7 @@ def generate(
     from recours.law.checks import dossier_warnings
 
     result.avertissements += dossier_warnings(dossier, today)
-    allowed = [doc for doc in planned if _check_deadlines(dossier, doc, today, force, result)]
+    allowed = [doc for doc in planned if _check_deadlines(dossier, doc, today, hors_delai, result)]
     existing = [p for p in _targets(dossier, allowed, formats, sortie, bordereau) if p.exists()]
     if existing and not force:
         raise FileExistsRefusedError(
