@@ -134,6 +134,7 @@ def test_libreoffice_opens_and_converts_every_docx(tmp_path: Path) -> None:
             documents=["gracieux", "requete"],
             formats=["docx"],
             force=True,
+            hors_delai=True,
         )
         docs += [f.path for f in result.fichiers]
     assert len(docs) == 8
