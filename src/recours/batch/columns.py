@@ -109,7 +109,15 @@ LABELS: dict[str, str] = {
 # Fields that are not one cell: lists and dicts are built from several columns, and the
 # links between records (decision -> établissements) come from the row structure.
 _SKIPPED: dict[type[BaseModel], set[str]] = {
-    models.Dossier: {"schema_", "organisme", "autorites", "etablissements", "decisions", "avocat"},
+    models.Dossier: {
+        "schema_",
+        "organisme",
+        "autorites",
+        "etablissements",
+        "decisions",
+        "avocat",
+        "journal",
+    },
     models.Etablissement: {"financeurs", "exercices"},
     models.Exercice: {"annee", "financement_recu"},
     models.Decision: {"id", "autorite", "etablissements", "exercices"},
