@@ -590,17 +590,37 @@ def test_modele_workbook_headers_validations_text_formats(
         ref = validations[letter[key]].split("!")[1].replace("$", "")
         return [c.value for row in lists[ref] for c in row]
 
-    assert choices("etablissement.categorie")[:3] == ["ime", "iem", "itep"]
-    assert choices("autorite1.type") == [
-        "ars",
-        "conseil_departemental",
-        "prefet_departement",
-        "prefet_region",
+    assert choices("etablissement.categorie")[:3] == [
+        "Institut médico-éducatif (IME)",
+        "Institut d'éducation motrice (IEM)",
+        "Institut thérapeutique, éducatif et pédagogique (ITEP / DITEP)",
     ]
-    assert choices("etablissement.regime_budgetaire") == ["procedure_contradictoire", "cpom_eprd"]
-    assert choices("etablissement.methode") == ["etp", "cout_unitaire", "cout_reel"]
-    assert "arrete_tarification" in choices("decision2.nature")
+    assert choices("autorite1.type") == [
+        "Agence régionale de santé",
+        "Conseil départemental",
+        "Préfet de département",
+        "Préfet de région",
+    ]
+    assert choices("etablissement.regime_budgetaire") == [
+        "Procédure budgétaire contradictoire (budget prévisionnel et compte administratif)",
+        "CPOM et état des prévisions de recettes et de dépenses (EPRD)",
+    ]
+    assert choices("etablissement.methode") == [
+        "ETP × coefficient de charges saisi",
+        "Coût unitaire DGCS",
+        "Coût réel (paie)",
+    ]
+    assert "Arrêté de tarification" in choices("decision2.nature")
     assert choices("decision1.voies_et_delais_mentionnes") == ["oui", "non"]
+    assert sheet[f"{letter['decision1.date']}2"].number_format == "DD/MM/YYYY"
+    finess_help = next(
+        r
+        for r in workbook["Instructions"].iter_rows(values_only=True)
+        if r[1] == "Établissement — FINESS"
+    )
+    assert finess_help[4] == (
+        "L'établissement de la ligne : Numéro FINESS (9 caractères ; seul le format est contrôlé)."
+    )
     instructions = [c.value for c in workbook["Instructions"]["B"] if c.value]
     assert "Établissement — FINESS" in instructions
 
@@ -612,6 +632,35 @@ def test_modele_workbook_headers_validations_text_formats(
     workbook.save(path)
     summary = run(path, tmp_path / "s")
     assert summary.ok and summary.generes == 1
+
+
+def test_choice_labels_are_read_back_as_keys_and_both_date_forms_accepted(
+    tmp_path: Path,
+) -> None:
+    labelled = {
+        **lot_rows()[3],
+        "etablissement.categorie": "Maison d'enfants à caractère social (MECS)",
+        "etablissement.regime_budgetaire": "procédure budgétaire contradictoire (budget "
+        "prévisionnel et compte administratif)",
+        "etablissement.methode": "ETP × coefficient de charges saisi",
+        "autorite1.type": "Conseil départemental",
+        "decision1.nature": "Arrêté de tarification",
+        "decision1.date": "2026-10-02",  # ISO as well as JJ/MM/AAAA
+    }
+    keyed = lot_rows()[3]
+    a = run(write_xlsx(tmp_path / "a.xlsx", [labelled]), tmp_path / "a")
+    b = run(write_xlsx(tmp_path / "b.xlsx", [keyed]), tmp_path / "b")
+    assert a.ok and b.ok
+    name = f"{ORG_B}/recours-gracieux_departement-de-la-sarthe.docx"
+    assert docx_text(tmp_path / "a" / name) == docx_text(tmp_path / "b" / name)
+    wrong = {**keyed, "autorite1.type": "Mairie"}
+    run(write_xlsx(tmp_path / "c.xlsx", [wrong]), tmp_path / "c")
+    (error,) = errors(report(tmp_path / "c"))
+    assert error[3:] == (
+        "Autorité 1 — type",
+        "valeur non autorisée « Mairie » ; valeurs possibles : « Agence régionale de santé », "
+        "« Conseil départemental », « Préfet de département », « Préfet de région »",
+    )
 
 
 # ------------------------------------------------------------------ PDF and zip
