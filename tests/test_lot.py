@@ -341,8 +341,15 @@ def test_report_xlsx_has_the_same_lines_and_the_synthesis(batch: tuple[Path, Pat
 def test_synthesis_html_has_the_bar_chart(batch: tuple[Path, Path]) -> None:
     _, sortie = batch
     html = (sortie / "synthese.html").read_text("utf-8")
-    assert "<svg" in html and html.count("<rect") == 3
+    assert "<svg" in html and html.count('fill="#c0392b"></rect>') == 1 + 3  # legend + bars
     assert "Agence régionale de santé Auvergne-Rhône-Alpes" in html
+    assert "lot.xlsx" not in html  # no internal file name in what leaves the federation
+    svg = (sortie / "synthese-graphique.svg").read_text("utf-8")
+    assert svg.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns=')
+    assert "42\u202f595\u00a0€" in svg  # rounded to the euro
+    import xml.etree.ElementTree as ET
+
+    ET.fromstring(svg.split("\n", 1)[1])  # well-formed: pasteable as is
     assert "Département de la Sarthe" in html
     assert "1 établissement(s) en erreur ou retenu(s) ne sont pas compté(s)" in html
     assert "01 — Ain" in html
@@ -675,6 +682,7 @@ def test_pdf_synthesis_and_zip(tmp_path: Path) -> None:
     assert summary.ok
     text = PdfReader(tmp_path / "s" / "synthese.pdf").pages[0].extract_text()
     assert "Département de la Sarthe" in text
+    assert "Reste à financer" in text and "lot.xlsx" not in text
     import zipfile
 
     names = zipfile.ZipFile(tmp_path / "s" / "lot.zip").namelist()
@@ -833,3 +841,63 @@ def _alive(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
     except OSError:
         return False
+
+
+# ------------------------------------------------------------------ the example of the README
+
+
+def _example_script() -> Any:
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "tools" / "generate_example_workbook.py"
+    spec = importlib.util.spec_from_file_location("generate_example_workbook", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_example_workbook_and_csv_generate_the_same_letters(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    outputs = {}
+    for name in ("lot-federation.xlsx", "lot-federation.csv"):
+        sortie = tmp_path / name
+        args = ["lot", "generer", str(examples / name), "--sortie", str(sortie)]
+        result = runner.invoke(
+            main, [*args, "--formats", "docx", "-j", "1", "--aujourdhui", "2026-11-25"]
+        )
+        assert result.exit_code == 0, result.output
+        assert result.stdout.splitlines()[:2] == [
+            f"Lot {name} : 7 ligne(s), 4 organisme(s) ou groupe(s).",
+            "Courriers : 5 généré(s), 0 déjà à jour, 0 refusé(s), 0 retenu(s).",
+        ]
+        outputs[name] = [
+            (
+                r["Organisme"],
+                r["Autorité"],
+                r["Type d'autorité"],
+                r["Montant dû (€)"],
+                r["Écart (€)"],
+            )
+            for r in report(sortie)
+        ]
+    assert outputs["lot-federation.xlsx"] == outputs["lot-federation.csv"]
+    assert ("Association L'Escale Nordique", "Préfecture de la région Hauts-de-France") in [
+        row[:2] for row in outputs["lot-federation.csv"]
+    ]
+
+
+def test_example_files_are_what_the_script_writes(tmp_path: Path) -> None:
+    script = _example_script()
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    script.write_csv(tmp_path / "lot.csv")
+    assert (tmp_path / "lot.csv").read_bytes() == (examples / "lot-federation.csv").read_bytes()
+    script.write_xlsx(tmp_path / "lot.xlsx")
+
+    def cells(path: Path) -> list[tuple[Any, ...]]:
+        sheet = load_workbook(path, read_only=True)[DATA_SHEET]
+        return [row for row in sheet.iter_rows(values_only=True) if any(v is not None for v in row)]
+
+    assert cells(tmp_path / "lot.xlsx") == cells(examples / "lot-federation.xlsx")

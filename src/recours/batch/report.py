@@ -26,8 +26,9 @@ REPORT_CSV = "rapport.csv"
 REPORT_XLSX = "rapport.xlsx"
 SYNTHESIS_HTML = "synthese.html"
 SYNTHESIS_PDF = "synthese.pdf"
+SYNTHESIS_SVG = "synthese-graphique.svg"
 ZIP_NAME = "lot.zip"
-OUTPUT_FILES = (REPORT_CSV, REPORT_XLSX, SYNTHESIS_HTML, SYNTHESIS_PDF, ZIP_NAME)
+OUTPUT_FILES = (REPORT_CSV, REPORT_XLSX, SYNTHESIS_HTML, SYNTHESIS_PDF, SYNTHESIS_SVG, ZIP_NAME)
 
 STATUT_GENERE = "généré"
 STATUT_A_JOUR = "déjà à jour"
@@ -282,41 +283,55 @@ def _sorted_departements(synthesis: Synthesis) -> list[Totals]:
 
 
 def _chart(authorities: Sequence[Totals]) -> dict[str, Any]:
-    """Geometry of the bar chart of the gap per authority (drawn as inline SVG)."""
-    from recours.formatting import montant
+    """Geometry of the bar chart per authority (inline SVG, also written alone): each bar is
+    the cost of the measure, split into what was received and what remains to be funded."""
+    from recours.formatting import montant_euros
 
     shown = list(authorities[:CHART_MAX_BARS])
-    label_width, bar_width, row_height, top = 300, 300, 22, 10
-    largest = max((t.ecart for t in shown), default=Decimal(0))
+    label_width, bar_width, row_height, top = 290, 300, 26, 62
+    largest = max((t.du for t in shown), default=Decimal(0))
     bars = []
     for i, tot in enumerate(shown):
-        ratio = (tot.ecart / largest) if largest > 0 and tot.ecart > 0 else Decimal(0)
+        scale = float(tot.du / largest) if largest > 0 else 0.0
+        received = float(tot.recu / tot.du) if tot.du > 0 else 0.0
+        width = round(scale * bar_width, 1)
+        funded = round(width * min(max(received, 0.0), 1.0), 1)
         label = tot.libelle if len(tot.libelle) <= 46 else tot.libelle[:45] + "…"
+        y = top + i * row_height
         bars.append(
             {
-                "y": top + i * row_height,
-                "texte_y": top + i * row_height + 14,
-                "largeur": round(float(ratio) * bar_width, 1),
-                "valeur_x": label_width + round(float(ratio) * bar_width, 1) + 6,
+                "y": y,
+                "texte_y": y + 15,
+                "x_recu": label_width,
+                "largeur_recu": funded,
+                "x_reste": label_width + funded,
+                "largeur_reste": round(max(width - funded, 0.0), 1),
+                "valeur_x": label_width + width + 6,
                 "libelle": label,
-                "valeur": montant(tot.ecart),
+                "valeur": montant_euros(max(tot.ecart, Decimal(0))),
             }
         )
+    height = top + max(len(shown), 1) * row_height + 34
     return {
-        "largeur": label_width + bar_width + 130,
-        "hauteur": top * 2 + max(len(shown), 1) * row_height,
+        "largeur": label_width + bar_width + 110,
+        "hauteur": height,
         "x_barres": label_width,
+        "legende_y": 40,
+        "source_y": height - 12,
         "barres": bars,
         "autres": max(len(authorities) - len(shown), 0),
     }
 
 
 def synthesis_context(synthesis: Synthesis, today: date, source: str) -> dict[str, Any]:
-    """Template context of synthese.html (amounts already formatted the French way)."""
-    from recours.formatting import date_longue, montant
-    from recours.law.referentiel import load_referentiel
+    """Template context of synthese.html (amounts already formatted the French way).
 
-    names = load_referentiel().departements
+    `source` (the input file's name) is not shown: the synthesis is meant to leave the
+    federation (advocacy notes), internal file names have nothing to do there.
+    """
+    from recours.formatting import date_longue, montant, montant_euros
+
+    names = _departement_names()
 
     def row(tot: Totals, libelle: str) -> dict[str, Any]:
         return {
@@ -325,6 +340,9 @@ def synthesis_context(synthesis: Synthesis, today: date, source: str) -> dict[st
             "du": montant(tot.du),
             "recu": montant(tot.recu),
             "ecart": montant(tot.ecart),
+            "du_arrondi": montant_euros(tot.du),
+            "recu_arrondi": montant_euros(tot.recu),
+            "ecart_arrondi": montant_euros(tot.ecart),
             "etablissements": tot.etablissements,
             "associations": tot.associations,
         }
@@ -333,21 +351,16 @@ def synthesis_context(synthesis: Synthesis, today: date, source: str) -> dict[st
     departements = _sorted_departements(synthesis)
     return {
         "date": date_longue(today),
-        "source": source,
         "total": row(synthesis.total, "Total"),
         "etablissements_en_erreur": synthesis.etablissements_en_erreur
         + synthesis.etablissements_retenus,
         "autorites": [row(t, t.libelle) for t in authorities],
         "departements": [
-            row(
-                t,
-                f"{t.libelle} — {names[t.libelle].departement}"
-                if t.libelle in names
-                else t.libelle,
-            )
+            row(t, f"{t.libelle} — {names[t.libelle]}" if t.libelle in names else t.libelle)
             for t in departements
         ],
         "graphique": _chart(authorities),
+        "graphique_seul": False,
     }
 
 
@@ -365,9 +378,12 @@ def write_synthesis(
 
     context = synthesis_context(synthesis, today, source)
     renderers = renderers_for(modeles)
-    html = html_env(renderers.search_path).get_template(SYNTHESIS_HTML).render(context)
-    atomic_write_text(sortie / SYNTHESIS_HTML, html, force=True)
-    written = [sortie / SYNTHESIS_HTML]
+    template = html_env(renderers.search_path).get_template(SYNTHESIS_HTML)
+    atomic_write_text(sortie / SYNTHESIS_HTML, template.render(context), force=True)
+    # The chart alone, to paste into a note (Word and LibreOffice take SVG).
+    chart = template.render({**context, "graphique_seul": True}).strip() + "\n"
+    atomic_write_text(sortie / SYNTHESIS_SVG, chart, force=True)
+    written = [sortie / SYNTHESIS_HTML, sortie / SYNTHESIS_SVG]
     if pdf:
         from recours.documents.render_pdf import Metadonnees
         from recours.files import atomic_write_bytes
@@ -378,7 +394,7 @@ def write_synthesis(
             Metadonnees(
                 titre="Synthèse du sous-financement de l'accord « Ségur pour tous »",
                 auteur="recours",
-                sujet=f"Synthèse du lot {source}",
+                sujet="Reste à financer par autorité de tarification et par département",
                 date=today,
             ),
         )
