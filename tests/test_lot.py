@@ -901,3 +901,25 @@ def test_example_files_are_what_the_script_writes(tmp_path: Path) -> None:
         return [row for row in sheet.iter_rows(values_only=True) if any(v is not None for v in row)]
 
     assert cells(tmp_path / "lot.xlsx") == cells(examples / "lot-federation.xlsx")
+
+
+def test_ctrl_c_says_how_to_resume(
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from recours.batch import runner as runner_module
+
+    def interrupted(*args: Any, **kwargs: Any) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(runner_module, "run_lot", interrupted)
+    source = write_xlsx(tmp_path / "lot.xlsx", lot_rows()[3:4])
+    args = ["lot", "generer", str(source), "--sortie", str(tmp_path / "mon lot"), "-j", "1"]
+    monkeypatch.setattr(sys, "argv", ["recours", *args])
+    result = runner.invoke(main, args)
+    assert result.exit_code == 130
+    assert result.stderr == (
+        "\nInterrompu. Les organismes terminés sont conservés ; pour reprendre, relancez la "
+        f"même commande : recours lot generer {source} --sortie '{tmp_path / 'mon lot'}' -j 1\n"
+    )
