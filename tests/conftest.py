@@ -59,6 +59,7 @@ _MINIMAL: dict[str, Any] = {
             "nature": "arrete_tarification",
             "date": "2026-03-10",
             "date_notification": "2026-03-15",
+            "exercices": ["2024"],
             "voies_et_delais_mentionnes": "oui",
         }
     ],

@@ -90,7 +90,7 @@ COSTS: list[tuple[str, dict[str, Any], list[dict[str, Any]], D, str]] = [
         {"methode": "cout_unitaire"},
         [{"annee": "2024", "etp": "6.5"}],
         D("34255.00"),
-        "6,5 ETP × 5\u202f270 € × 12 / 12 mois",
+        "6,5 ETP × 5\u202f270 € × 12 mois / 12",
     ),
     # cout_unitaire, 6 months: 2 × 5 270 × 6 / 12 = 5 270.00 (examples/multisite SESSAD 2025)
     (
@@ -98,7 +98,7 @@ COSTS: list[tuple[str, dict[str, Any], list[dict[str, Any]], D, str]] = [
         {"methode": "cout_unitaire"},
         [{"annee": "2025", "mois": "6", "etp": "2"}],
         D("5270.00"),
-        "2 ETP × 5\u202f270 € × 6 / 12 mois",
+        "2 ETP × 5\u202f270 € × 6 mois / 12",
     ),
     # cout_unitaire, 1 month: 5 270 / 12 = 439.1666… -> 439.17
     (
@@ -106,7 +106,7 @@ COSTS: list[tuple[str, dict[str, Any], list[dict[str, Any]], D, str]] = [
         {"methode": "cout_unitaire"},
         [{"annee": "2024", "mois": "1", "etp": "1"}],
         D("439.17"),
-        "1 ETP × 5\u202f270 € × 1 / 12 mois",
+        "1 ETP × 5\u202f270 € × 1 mois / 12",
     ),
     # cout_unitaire, half-up: 0.003 × 5 270 × 6 / 12 = 7.905 -> 7.91 (half-even: 7.90)
     (
@@ -114,7 +114,7 @@ COSTS: list[tuple[str, dict[str, Any], list[dict[str, Any]], D, str]] = [
         {"methode": "cout_unitaire"},
         [{"annee": "2024", "mois": "6", "etp": "0.003"}],
         D("7.91"),
-        "0,003 ETP × 5\u202f270 € × 6 / 12 mois",
+        "0,003 ETP × 5\u202f270 € × 6 mois / 12",
     ),
     # cout_reel: the payroll figure, as typed in French
     (
@@ -232,9 +232,9 @@ def _check_totals(report: AmountsReport) -> None:
     for ligne in report.lignes:
         assert sum(p.du for p in ligne.parts) == ligne.cout
         for p in ligne.parts:
-            by_auth.setdefault(p.autorite, Totaux()).add(p.du, p.recu)
-            by_year.setdefault(ligne.annee, Totaux()).add(p.du, p.recu)
-            total.add(p.du, p.recu)
+            by_auth.setdefault(p.autorite, Totaux()).add(p)
+            by_year.setdefault(ligne.annee, Totaux()).add(p)
+            total.add(p)
     assert report.par_autorite == by_auth
     assert report.par_exercice == by_year
     assert report.total == total
@@ -259,41 +259,95 @@ def test_multisite_example_totals(example_paths: dict[str, Path]) -> None:
     #                CD takes 28 450.12 - 17 070.07 = 11 380.05; ARS received 9 000
     #   FAM 2025     cout_reel 29 310.40, 60 % ARS = 17 586.24, CD 11 724.16;
     #                ARS received 10 000, CD received 2 500
+    #   IME 2026     cout_unitaire 7 × 5 270               = 36 890.00 ARS, received 16 000
+    #   SESSAD 2026  cout_unitaire 2 × 5 270               = 10 540.00 ARS
+    #   FAM 2026     cout_reel 30 120.00, 60 % ARS = 18 072.00, CD 12 048.00;
+    #                ARS received 11 000
     assert [(ligne.finess, ligne.annee, ligne.cout) for ligne in report.lignes] == [
         ("930000018", 2024, D("34255.00")),
         ("930000018", 2025, D("35836.00")),
+        ("930000018", 2026, D("36890.00")),
         ("930000026", 2024, D("7905.00")),
         ("930000026", 2025, D("5270.00")),
+        ("930000026", 2026, D("10540.00")),
         ("930000034", 2024, D("28450.12")),
         ("930000034", 2025, D("29310.40")),
+        ("930000034", 2026, D("30120.00")),
     ]
-    # ARS due: 34 255 + 35 836 + 7 905 + 5 270 + 17 070.07 + 17 586.24 = 117 922.31
-    # ARS received: 12 000 + 15 000 + 9 000 + 10 000 = 46 000 ; gap 71 922.31
-    # CD due: 11 380.05 + 11 724.16 = 23 104.21 ; received 2 500 ; gap 20 604.21
+    # ARS due: 34 255 + 35 836 + 36 890 + 7 905 + 5 270 + 10 540 + 17 070.07 + 17 586.24
+    #          + 18 072 = 183 424.31
+    # ARS received: 12 000 + 15 000 + 16 000 + 9 000 + 10 000 + 11 000 = 73 000 ; gap 110 424.31
+    # CD due: 11 380.05 + 11 724.16 + 12 048 = 35 152.21 ; received 2 500 ; gap 32 652.21
     assert {k: (t.du, t.recu, t.ecart) for k, t in report.par_autorite.items()} == {
-        "ars-idf": (D("117922.31"), D("46000.00"), D("71922.31")),
-        "cd-93": (D("23104.21"), D("2500.00"), D("20604.21")),
+        "ars-idf": (D("183424.31"), D("73000.00"), D("110424.31")),
+        "cd-93": (D("35152.21"), D("2500.00"), D("32652.21")),
     }
     # 2024: 34 255 + 7 905 + 28 450.12 = 70 610.12 ; received 12 000 + 9 000 = 21 000
     # 2025: 35 836 + 5 270 + 29 310.40 = 70 416.40 ; received 15 000 + 10 000 + 2 500 = 27 500
+    # 2026: 36 890 + 10 540 + 30 120 = 77 550.00 ; received 16 000 + 11 000 = 27 000
     assert {k: (t.du, t.recu) for k, t in report.par_exercice.items()} == {
         2024: (D("70610.12"), D("21000.00")),
         2025: (D("70416.40"), D("27500.00")),
+        2026: (D("77550.00"), D("27000.00")),
     }
-    # Overall: 70 610.12 + 70 416.40 = 141 026.52 ; received 48 500 ; gap 92 526.52
+    # Overall: 70 610.12 + 70 416.40 + 77 550 = 218 576.52 ; received 75 500 ; gap 143 076.52
     assert (report.total.du, report.total.recu, report.total.ecart) == (
-        D("141026.52"),
-        D("48500.00"),
-        D("92526.52"),
+        D("218576.52"),
+        D("75500.00"),
+        D("143076.52"),
     )
+    # Nobody paid above its share: what may be claimed is the gap itself.
+    assert report.total.reclame == report.total.ecart
     assert report.par_autorite_exercice[("cd-93", 2025)].du == D("11724.16")
     assert report.avertissements == []
     # The share pairs one authority's letter is built from, optionally for some FINESS.
     assert [(ligne.annee, part.du) for ligne, part in report.lignes_de("cd-93")] == [
         (2024, D("11380.05")),
         (2025, D("11724.16")),
+        (2026, D("12048.00")),
     ]
-    assert len(report.lignes_de("ars-idf", {"930000034"})) == 2
+    assert len(report.lignes_de("ars-idf", {"930000034"})) == 3
+
+
+# Double funding (issue 10 §5): what one funder paid above its share is never claimed again
+# from another; the claims of a line add up to the cost less everything received.
+DOUBLE_FUNDING = [
+    # id, cost, shares (ARS, CD), received (ARS, CD), expected claims (ARS, CD)
+    ("personne-au-dela", "1000", ["60", "40"], ["0", "0"], ["600.00", "400.00"]),
+    ("ars-paie-plus-que-sa-part", "1000", ["60", "40"], ["700", "0"], ["0.00", "300.00"]),
+    ("ars-paie-tout", "1000", ["60", "40"], ["1000", "0"], ["0.00", "0.00"]),
+    ("les-deux-paient-trop", "1000", ["60", "40"], ["700", "500"], ["0.00", "0.00"]),
+    ("cd-paie-plus-ars-partiel", "1000", ["60", "40"], ["100", "450"], ["450.00", "0.00"]),
+]
+
+
+@pytest.mark.parametrize(
+    ("cost", "shares", "received", "claims"),
+    [pytest.param(c, s, r, k, id=i) for i, c, s, r, k in DOUBLE_FUNDING],
+)
+def test_no_double_claim_across_funders(
+    make_dossier: MakeDossier, cost: str, shares: list[str], received: list[str], claims: list[str]
+) -> None:
+    dossier = make_dossier(
+        autorites=[ARS, CD],
+        categorie="fam",
+        methode="cout_reel",
+        coefficient_charges=None,
+        financeurs=[
+            {"autorite": a["id"], "part": p} for a, p in zip([ARS, CD], shares, strict=True)
+        ],
+        exercices=[
+            {
+                "annee": "2024",
+                "cout_reel": cost,
+                "financement_recu": {a["id"]: r for a, r in zip([ARS, CD], received, strict=True)},
+            }
+        ],
+    )
+    [ligne] = compute_amounts(dossier).lignes
+    assert [p.reclame for p in ligne.parts] == [D(c) for c in claims]
+    remaining = max(D(cost) - sum(D(r) for r in received), D(0))
+    assert sum(p.reclame for p in ligne.parts) == remaining
 
 
 def test_lines_in_year_order(make_dossier: MakeDossier) -> None:

@@ -47,20 +47,55 @@ def in_root(monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.mark.parametrize(
-    ("path", "counts"),
+    ("path", "counts", "documents", "etats"),
     [
-        ("examples/chrs-prefet-region.yaml", "1 établissement(s), 1 autorité(s), 1 décision(s)"),
+        (
+            "examples/chrs-prefet-region.yaml",
+            "1 établissement(s), 1 autorité(s), 2 décision(s)",
+            [
+                "  - requête — Préfecture de la région Hauts-de-France (dgf-2026) : à générer "
+                "(13^278,00~€)"
+            ],
+            ["[aucune décision enregistrée]", "[décision définitive]", "[contesté]"],
+        ),
         (
             "examples/mecs-conseil-departemental.yaml",
-            "1 établissement(s), 1 autorité(s), 1 décision(s)",
+            "1 établissement(s), 1 autorité(s), 2 décision(s)",
+            ["  - recours gracieux — Département de la Sarthe : à générer (14^494,20~€)"],
+            ["[aucune décision enregistrée]", "[décision définitive]", "[encore contestable]"],
         ),
-        ("examples/multisite-ars-cpom.yaml", "3 établissement(s), 2 autorité(s), 2 décision(s)"),
+        (
+            "examples/multisite-ars-cpom.yaml",
+            "3 établissement(s), 2 autorité(s), 3 décision(s)",
+            [
+                "  - recours gracieux — Agence régionale de santé d'Île-de-France : à générer "
+                "(72^194,24~€)",
+                "  - recours gracieux — Département de la Seine-Saint-Denis : à générer "
+                "(12^048,00~€)",
+            ],
+            # IME, SESSAD: 2024 without decision, 2025 (no voies et délais) and 2026 open;
+            # FAM: the same for the ARS, and 2024-2025 without decision for the département.
+            ["[aucune décision enregistrée]", "[encore contestable]", "[encore contestable]"] * 2
+            + ["[aucune décision enregistrée]"] * 2
+            + ["[encore contestable]", "[aucune décision enregistrée]"]
+            + ["[encore contestable]"] * 2,
+        ),
     ],
 )
-def test_verifier_valid_example(runner: CliRunner, in_root: Path, path: str, counts: str) -> None:
+def test_verifier_valid_example(
+    runner: CliRunner, in_root: Path, path: str, counts: str, documents: list[str], etats: list[str]
+) -> None:
+    """Each example shows another case of "one decision, one exercise" (issue 10 §1)."""
     result = run(runner, "verifier", path, "--aujourdhui", "2026-11-22")
     assert (result.exit_code, result.stderr) == (0, "")
-    assert result.stdout == f"{path} : dossier valide — {counts}.\n"
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"{path} : dossier valide — {counts}."
+    assert lines[1] == "Documents à cette étape :"
+    shown = [d.replace("^", NNBSP).replace("~", NBSP) for d in documents]
+    assert lines[2 : 2 + len(shown)] == shown
+    assert lines[2 + len(shown)] == "Exercice par exercice (ce qui reste dû et la voie qui reste) :"
+    statuses = [line.split("]")[0] + "]" for line in lines if line.startswith("  - [")]
+    assert [s.removeprefix("  - ") for s in statuses] == etats
 
 
 def test_verifier_lists_warnings(runner: CliRunner, in_root: Path) -> None:
@@ -71,6 +106,19 @@ def test_verifier_lists_warnings(runner: CliRunner, in_root: Path) -> None:
     assert result.stdout == (
         "tests/data/dossier-minimal.yaml : dossier valide — 1 établissement(s), 1 autorité(s), "
         "1 décision(s).\n"
+        "Documents à cette étape :\n"
+        f"  - recours gracieux — Département de l'Ain : à générer (8{NNBSP}568,00{NBSP}€)\n"
+        "Exercice par exercice (ce qui reste dû et la voie qui reste) :\n"
+        f"  - [encore contestable] MECS Les Tilleuls (010000000), exercice 2024 : 8{NNBSP}568,00{NBSP}€ "
+        "réclamés (autorité : Département de l'Ain) contre la décision decision-1 (recours "
+        "possible jusqu'au 18 mai 2026).\n"
+        f"  - [aucune décision enregistrée] MECS Les Tilleuls (010000000), exercice 2025 : "
+        f"4{NNBSP}120,50{NBSP}€ restent dus (autorité : Département de l'Ain), mais aucune décision "
+        "fixant le tarif de cet exercice n'est enregistrée dans le dossier. Ajoutez-la (date de "
+        "notification, voies et délais) pour savoir si elle peut encore être contestée ; rien "
+        "n'est réclamé pour cet exercice dans les lettres d'un autre exercice.\n"
+        "Ce qui reste possible :\n"
+        f"  - Pour MECS Les Tilleuls 2025 : {REPRISE_DEFICIT} {INDEMNITAIRE}\n"
         "1 avertissement(s) :\n"
         "  - etablissements[0].exercices[1].annee : exercice 2025 futur\n"
     )
@@ -145,36 +193,93 @@ Totaux par exercice
   2024 : dû 8^568,00~€, reçu 0,00~€, écart 8^568,00~€
   2025 : dû 5^355,00~€, reçu 1^234,50~€, écart 4^120,50~€
 Total : dû 13^923,00~€, reçu 1^234,50~€, écart 12^688,50~€
+Reste à réclamer (sans double compte entre financeurs) : 12^688,50~€
 
 Montants arrondis au centime (arrondi commercial) pour chaque établissement et exercice ; \
 la dernière autorité listée reçoit le reliquat d'arrondi pour que les parts totalisent le coût.
+
+Exercice par exercice (ce qui reste dû et la voie qui reste) :
+  - [décision définitive] MECS Les Tilleuls (010000000), exercice 2024 : 8^568,00~€ restent \
+dus (autorité : Département de l'Ain) ; le délai pour contester la décision qui fixe cet \
+exercice (decision-1) a expiré le 18 mai 2026 : elle est devenue définitive, et rien n'est \
+réclamé pour cet exercice dans les lettres d'un autre exercice.
+  - [aucune décision enregistrée] MECS Les Tilleuls (010000000), exercice 2025 : 4^120,50~€ \
+restent dus (autorité : Département de l'Ain), mais aucune décision fixant le tarif de cet \
+exercice n'est enregistrée dans le dossier. Ajoutez-la (date de notification, voies et délais) \
+pour savoir si elle peut encore être contestée ; rien n'est réclamé pour cet exercice dans les \
+lettres d'un autre exercice.
+Ce qui reste possible :
+  - Pour MECS Les Tilleuls 2024, MECS Les Tilleuls 2025 : {reprise} {indemnitaire}
 """
+
+# What remains for a final exercise (referential messages reste_reprise_deficit and
+# reste_indemnitaire, voies-de-droit §1.3 and §1.4), as the user reads it.
+REPRISE_DEFICIT = (
+    "Procédure contradictoire : le coût non financé apparaît comme un déficit au compte "
+    "administratif de l'exercice ; demandez dans vos propositions budgétaires suivantes que ce "
+    "déficit soit ajouté aux charges d'un exercice ultérieur, puis contestez la décision "
+    "d'affectation et le tarif de cet exercice dans les délais (CASF, art. R.314-51 à R.314-53). "
+    "C'est la seule voie trouvée qui ramène l'argent d'un exercice définitif dans un tarif "
+    "ultérieur ; son issue pour le Ségur n'est pas connue (aucune décision trouvée)."
+)
+INDEMNITAIRE = (
+    "Une demande indemnitaire préalable peut être envisagée ; mais si une décision expresse de "
+    "tarification de l'exercice est devenue définitive, une demande indemnitaire de même portée "
+    "risque d'être rejetée (CE, Sect., 2 mai 1959, Lafon ; CE, 9 mars 2018, n° 405355) — qu'un "
+    "arrêté de tarification soit une décision « à objet purement pécuniaire » n'a pas été "
+    "tranché (à vérifier avec un avocat). Ce document n'est pas encore produit par recours."
+)
 
 
 def test_calculer_text(runner: CliRunner) -> None:
     # 2024: 2 × 238 × 12 × 1.5 = 8 568 ; 2025: 2.5 × 238 × 6 × 1.5 = 5 355, 1 234.50 received;
     # total 13 923, gap 13 923 - 1 234.50 = 12 688.50.
-    result = run(runner, "calculer", str(ROOT / "tests" / "data" / "dossier-minimal.yaml"))
+    path = str(ROOT / "tests" / "data" / "dossier-minimal.yaml")
+    result = run(runner, "calculer", path, "--aujourdhui", "2026-11-22")
     assert (result.exit_code, result.stderr) == (0, "")
-    assert result.stdout == CALCULER_MINIMAL.replace("^", NNBSP).replace("~", NBSP)
+    expected = CALCULER_MINIMAL.format(reprise=REPRISE_DEFICIT, indemnitaire=INDEMNITAIRE)
+    assert result.stdout == expected.replace("^", NNBSP).replace("~", NBSP)
 
 
 def test_calculer_json(runner: CliRunner) -> None:
-    result = run(runner, "calculer", "--json", str(ROOT / "examples" / "multisite-ars-cpom.yaml"))
+    path = str(ROOT / "examples" / "multisite-ars-cpom.yaml")
+    result = run(runner, "calculer", "--json", path, "--aujourdhui", "2026-11-22")
     assert (result.exit_code, result.stderr) == (0, "")
     data = json.loads(result.stdout)
     # Hand totals: see test_amounts.test_multisite_example_totals.
-    assert data["total"] == {"du": "141026.52", "recu": "48500.00", "ecart": "92526.52"}
+    assert data["total"] == {
+        "du": "218576.52",
+        "recu": "75500.00",
+        "ecart": "143076.52",
+        "reclame": "143076.52",
+    }
     assert data["par_autorite"] == {
-        "ars-idf": {"du": "117922.31", "recu": "46000.00", "ecart": "71922.31"},
-        "cd-93": {"du": "23104.21", "recu": "2500.00", "ecart": "20604.21"},
+        "ars-idf": {
+            "du": "183424.31",
+            "recu": "73000.00",
+            "ecart": "110424.31",
+            "reclame": "110424.31",
+        },
+        "cd-93": {"du": "35152.21", "recu": "2500.00", "ecart": "32652.21", "reclame": "32652.21"},
     }
     assert data["par_exercice"]["2025"] == {
         "du": "70416.40",
         "recu": "27500.00",
         "ecart": "42916.40",
+        "reclame": "42916.40",
     }
-    fam_2024 = data["lignes"][4]
+    # Exercise by exercise: the FAM's 2024 share owed by the département has no decision.
+    fam_cd_2024 = next(
+        e
+        for e in data["exercices"]
+        if (e["finess"], e["annee"], e["autorite"]) == ("930000034", 2024, "cd-93")
+    )
+    assert (fam_cd_2024["etat"], fam_cd_2024["reclame"], fam_cd_2024["decision"]) == (
+        "sans_decision",
+        "11380.05",
+        None,
+    )
+    fam_2024 = data["lignes"][6]
     assert (fam_2024["finess"], fam_2024["annee"], fam_2024["cout"]) == (
         "930000034",
         2024,

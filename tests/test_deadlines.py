@@ -633,7 +633,7 @@ def test_czabaj_warning_text() -> None:
     report = compute_deadlines(DeadlineInput(N15, voies_et_delais_mentionnes=False), D(2026, 4, 1))
     assert report.avertissements == (
         "La notification de la décision ne mentionnait pas les voies et délais de recours : le"
-        " délai de 2 mois ne lui est pas opposable (CJA, art. R.421-5). La décision ne peut"
+        " délai de deux mois ne lui est pas opposable (CJA, art. R.421-5). La décision ne peut"
         " toutefois être contestée que dans un délai raisonnable fixé par la jurisprudence, en"
         " principe un an à compter de la notification, sauf circonstances particulières (CE,"
         " Ass., 13 juill. 2016, Czabaj, n° 387763). Par prudence, ce délai est arrêté au"
@@ -707,7 +707,7 @@ def test_pending_implicit_rejection_hint() -> None:
         DeadlineInput(N15, envoi_gracieux=D(2026, 4, 10), reception_gracieux=D(2026, 4, 13)),
         D(2026, 5, 1),
     )
-    assert _has(report.avertissements, "d'ici le 14 août 2026, un nouveau délai de 2 mois")
+    assert _has(report.avertissements, "d'ici le 14 août 2026, un nouveau délai de deux mois")
 
 
 # --- next_deadline ---------------------------------------------------------------------

@@ -25,9 +25,11 @@ from docs_text import (
     squash,
 )
 from recours.documents import generate as documents_module
-from recours.documents.generate import generate, plan_documents
+from recours.documents.generate import generate
 from recours.dossier.validation import load_dossier, load_yaml, validate_dossier
 from recours.errors import FileExistsRefusedError, RecoursError, TemplateError
+from recours.law.analysis import analyse
+from recours.law.referentiel import load_referentiel
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
@@ -37,7 +39,12 @@ TODAY = date(2026, 11, 22)
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Path]]:
-    """Every example x every document x both formats, generated once for the module."""
+    """Every example x every document x both formats, generated once for the module.
+
+    Out-of-time documents and requêtes without a lawyer are generated too (with the options
+    that allow them), so that their golden texts show what such a document says — and does
+    not say. Nothing else may be refused.
+    """
     out: dict[str, list[Path]] = {}
     for example in EXAMPLES:
         folder = tmp_path_factory.mktemp(example.stem)
@@ -46,12 +53,18 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Path]]
             sortie=folder,
             today=TODAY,
             documents=["gracieux", "requete"],
-            force=True,
             hors_delai=True,
+            sans_avocat=True,
         )
-        assert not result.refus
+        refused = {d.document.stem: d.messages for d in result.documents if d.statut != "genere"}
+        assert refused == EXPECTED_REFUSALS.get(example.stem, {})
         out[example.stem] = [f.path for f in result.fichiers]
     return out
+
+
+# The only documents the examples cannot give on TODAY: a requête whose recours gracieux is
+# still awaiting an answer (the implicit rejection is not born yet).
+EXPECTED_REFUSALS: dict[str, dict[str, list[str]]] = {}
 
 
 def _pairs(generated: dict[str, list[Path]]) -> list[tuple[str, Path, Path]]:
@@ -67,11 +80,13 @@ def test_every_example_gives_every_document(generated: dict[str, list[Path]]) ->
     assert names["mecs-conseil-departemental"] == [
         "recours-gracieux_departement-de-la-sarthe.docx",
         "recours-gracieux_departement-de-la-sarthe.pdf",
+        "requete_prix-de-journee-2025_departement-de-la-sarthe.docx",
+        "requete_prix-de-journee-2025_departement-de-la-sarthe.pdf",
         "requete_prix-de-journee-2026_departement-de-la-sarthe.docx",
         "requete_prix-de-journee-2026_departement-de-la-sarthe.pdf",
     ]
-    assert len(names["multisite-ars-cpom"]) == 8  # 2 authorities, 2 decisions, 2 formats
-    assert len(names["chrs-prefet-region"]) == 4
+    assert len(names["multisite-ars-cpom"]) == 10  # 2 authorities, 3 decisions, 2 formats
+    assert len(names["chrs-prefet-region"]) == 6  # 1 authority, 2 decisions
 
 
 def test_golden_text(generated: dict[str, list[Path]], request: pytest.FixtureRequest) -> None:
@@ -111,14 +126,17 @@ def test_letter_content_multisite(generated: dict[str, list[Path]]) -> None:
         folder / "recours-gracieux_agence-regionale-de-sante-d-ile-de-france.docx"
     )
     text = "\n".join(ars)
-    # ARS share: IME 2024 34 255,00 + 2025 35 836,00; SESSAD 7 905,00 + 5 270,00;
-    # FAM 60 % of 28 450,12 = 17 070,07 and of 29 310,40 = 17 586,24 -> 117 922,31 due,
-    # 46 000,00 received, 71 922,31 remaining.
+    # The ARS letter contests the 2025 and 2026 notifications (both still open; 2024 has no
+    # decision in the dossier and is not claimed). ARS share: IME 35 836,00 (2025) +
+    # 36 890,00 (2026); SESSAD 5 270,00 + 10 540,00; FAM 60 % of 29 310,40 = 17 586,24 and of
+    # 30 120,00 = 18 072,00 -> 124 194,24 due, 15 000 + 16 000 + 10 000 + 11 000 = 52 000,00
+    # received, 72 194,24 remaining.
     assert (
-        "Le financement restant dû s'élève ainsi à 71 922,31 € (soixante et onze mille neuf cent vingt-deux euros et trente et un centimes)."
+        "Le financement restant dû s'élève ainsi à 72 194,24 € (soixante-douze mille cent quatre-vingt-quatorze euros et vingt-quatre centimes)."
         in ars
     )
-    assert "Total | | | | 117 922,31 € | 46 000,00 € | 71 922,31 €" in ars
+    assert "Total | | | | 124 194,24 € | 52 000,00 € | 72 194,24 €" in ars
+    assert "2024" not in " ".join(p for p in ars if "|" in p)
     assert "Madame la Directrice générale, Monsieur le Directeur général" in ars
     assert "Lettre recommandée avec demande d'avis de réception" in ars
     assert "Montreuil, le 20 novembre 2026" in ars
@@ -131,9 +149,11 @@ def test_letter_content_multisite(generated: dict[str, list[Path]]) -> None:
     cd = "\n".join(
         docx_paragraphs(folder / "recours-gracieux_departement-de-la-seine-saint-denis.docx")
     )
-    # The département is not asked for the ARS credits; it is asked for its 40 % of the FAM.
+    # The département is not asked for the ARS credits; it is asked for its 40 % of the FAM
+    # for 2026, the only exercise its recorded decision fixes.
     assert "Crédits délégués aux ARS" not in cd
-    assert "20 604,21 €" in cd
+    assert "12 048,00 €" in cd
+    assert "20 604,21 €" not in cd
     assert "Monsieur le Président du conseil départemental," in cd
 
 
@@ -156,7 +176,15 @@ def test_requete_content(generated: dict[str, list[Path]]) -> None:
         "Le délai de recours expire le 7 décembre 2026 : la présente requête est recevable." in text
     )
     assert "Ayant pour avocat : Maître Camille Fontaine, avocat au barreau de Lille" in text
-    assert "CJA, art. L.911-1" in text
+    # Against a tariff, the judge is asked to fix the tariff, not to order a payment.
+    assert (
+        "– de réformer la décision attaquée et de fixer le tarif de l'exercice 2026 à un montant "
+        "intégrant le coût de l'indemnité prévue par l'accord, soit un financement "
+        "supplémentaire de 13 278,00 € ;" in req
+    )
+    assert "CJA, art. L.911-1" not in text
+    assert "allouer" not in text
+    assert "il a lié le contentieux (CJA, art. R.421-1)" in text
     assert "article L.761-1 du code de justice administrative" in text
     assert (
         "Pièce n° 1 : Décision attaquée : arrêté de tarification n° 2026-CHRS-0093 du 8 juin 2026 fixant la dotation globale de financement 2026 du CHRS Le Relais"
@@ -248,19 +276,14 @@ def _hostile_dossier() -> dict[str, Any]:
 def test_hostile_values_survive_word_and_pdf(tmp_path: Path) -> None:
     dossier = validate_dossier(_hostile_dossier(), "hostile")
     result = generate(
-        dossier,
-        sortie=tmp_path,
-        today=TODAY,
-        documents=["gracieux", "requete"],
-        force=True,
-        hors_delai=True,
+        dossier, sortie=tmp_path, today=TODAY, documents=["gracieux", "requete"], force=True
     )
     for written in result.fichiers:
         if written.format == "docx":
             doc = Document(str(written.path))  # reopens
             body = "\n".join(p.text for p in doc.paragraphs)
             assert HOSTILE_NAME in body
-            assert "49" not in body.replace("2024", "")  # {{ 7*7 }} was not evaluated
+            assert "{{ 7*7 }}" in body  # printed as typed, never evaluated
             assert "É" * 2000 in "\n".join(docx_paragraphs(written.path))
             assert doc.core_properties.author == HOSTILE_NAME
             if written.document == "gracieux":
@@ -293,7 +316,7 @@ def test_control_characters_are_refused_before_any_document() -> None:
     )
 
 
-def test_expired_recours_gracieux_is_refused_unless_forced(tmp_path: Path) -> None:
+def test_expired_recours_gracieux_is_refused_unless_hors_delai(tmp_path: Path) -> None:
     dossier = load_dossier(ROOT / "examples" / "mecs-conseil-departemental.yaml")
     later = date(2027, 1, 5)
     result = generate(
@@ -302,15 +325,15 @@ def test_expired_recours_gracieux_is_refused_unless_forced(tmp_path: Path) -> No
     assert result.fichiers == []
     assert len(result.refus) == 1
     # Notified 20 October 2026: échéance 20 December (a Sunday) + 1 day -> Monday 21 December 2026.
-    assert "le délai de recours gracieux a expiré (21 décembre 2026)" in result.refus[0]
-    assert "Restent possibles" in result.refus[0]
-    assert "Utilisez --hors-delai" in result.refus[0]
-    # --force only replaces files: it never lets an expired letter through.
-    still = generate(
+    assert "le délai de recours gracieux a expiré le 21 décembre 2026" in result.refus[0]
+    assert "R.314-3" in result.refus[0]  # what remains possible
+    assert "--hors-delai" in result.refus[0]
+    # Overwriting is not the same as generating out of time.
+    forced = generate(
         dossier, sortie=tmp_path, today=later, documents=["gracieux"], formats=["docx"], force=True
     )
-    assert still.fichiers == [] and len(still.refus) == 1
-    forced = generate(
+    assert forced.fichiers == [] and len(forced.refus) == 1
+    late = generate(
         dossier,
         sortie=tmp_path,
         today=later,
@@ -318,21 +341,28 @@ def test_expired_recours_gracieux_is_refused_unless_forced(tmp_path: Path) -> No
         formats=["docx"],
         hors_delai=True,
     )
-    assert [f.path.name for f in forced.fichiers] == [
-        "recours-gracieux_departement-de-la-sarthe.docx"
-    ]
+    [written] = late.fichiers
+    assert written.path.name == "recours-gracieux_departement-de-la-sarthe.docx"
+    text = "\n".join(docx_paragraphs(written.path))
+    assert "formé dans le délai" not in text
+    assert "qu'il interrompt" not in text
+    assert any("généré hors délai à votre demande" in w for w in late.avertissements)
 
 
-def test_second_recours_gracieux_is_refused_unless_forced(tmp_path: Path) -> None:
-    dossier = load_dossier(ROOT / "examples" / "chrs-prefet-region.yaml")
+def test_second_recours_gracieux_is_refused_unless_hors_delai(tmp_path: Path) -> None:
+    raw = load_yaml((ROOT / "examples" / "chrs-prefet-region.yaml").read_text(encoding="utf-8"))
+    del raw["decisions"][1]  # only the 2026 decision, whose recours gracieux was sent
+    dossier = validate_dossier(raw, "chrs")
     result = generate(
         dossier, sortie=tmp_path, today=TODAY, documents=["gracieux"], formats=["docx"]
     )
     assert result.fichiers == []
     assert result.refus == [
         "recours gracieux — Préfecture de la région Hauts-de-France : un recours gracieux a déjà été "
-        "envoyé le 3 août 2026 ; un second recours gracieux n'interromprait pas le délai de recours "
-        "contentieux. Utilisez --hors-delai pour le générer quand même."
+        "envoyé le 3 août 2026 ; un second recours gracieux n'interromprait pas de nouveau le délai "
+        "de recours contentieux (CRPA, art. L.411-2). Pour le générer quand même (par exemple pour "
+        "le faire examiner par un avocat), utilisez --hors-delai : le document ne dira pas qu'il "
+        "est formé dans le délai."
     ]
 
 
@@ -384,17 +414,21 @@ def test_bordereau_folder_matches_inventory(tmp_path: Path) -> None:
         "piece-04_statuts-de-l-association.pdf",
         "piece-05_piece-justifiant-de-la-qualite-pour-agir.pdf",
     ]
+    # No pièce for the budget proposals: the ground they support is not printed, because the
+    # dossier does not confirm the other fact it needs (abattement_sans_contradictoire).
     table = normalise_pdf(pdf_text(folder / "piece-06_tableau-de-calcul-des-montants-dus-au.pdf"))
-    # 4 ETP x 238 x 12 x 1.5 = 17 136,00 (2024); 4.5 x 238 x 12 x 1.5 = 19 278,00 (2025);
-    # received 3 500,00 -> remaining 32 914,00.
-    assert "17 136,00 €" in table and "19 278,00 €" in table and "32 914,00 €" in table
+    # The requête against the 2026 DGF claims 2026 only: 4.5 x 238 x 12 x 1.5 = 19 278,00,
+    # received 6 000,00 -> remaining 13 278,00 (2024 and 2025 are not folded into it).
+    assert "19 278,00 €" in table and "13 278,00 €" in table
+    assert "17 136,00 €" not in table
 
 
 def test_default_plan_follows_the_stage() -> None:
-    mecs = load_dossier(ROOT / "examples" / "mecs-conseil-departemental.yaml")
-    chrs = load_dossier(ROOT / "examples" / "chrs-prefet-region.yaml")
-    assert [d.kind for d in plan_documents(mecs, None)] == ["gracieux"]
-    assert [d.kind for d in plan_documents(chrs, None)] == ["requete"]
+    ref = load_referentiel()
+    mecs = analyse(load_dossier(ROOT / "examples" / "mecs-conseil-departemental.yaml"), TODAY, ref)
+    chrs = analyse(load_dossier(ROOT / "examples" / "chrs-prefet-region.yaml"), TODAY, ref)
+    assert [(d.kind, d.decisions) for d in mecs.plan()] == [("gracieux", (0,))]
+    assert [(d.kind, d.decisions) for d in chrs.plan()] == [("requete", (0,))]
 
 
 def test_letters_to_authorities_with_the_same_long_name_prefix_get_distinct_files(
@@ -407,7 +441,7 @@ def test_letters_to_authorities_with_the_same_long_name_prefix_get_distinct_file
     data["autorites"][0]["nom"] = prefix + " la Seine-Saint-Denis"
     data["autorites"][1]["nom"] = prefix + " Paris"
     dossier = validate_dossier(data, "test")
-    stems = [d.stem for d in plan_documents(dossier, ["gracieux", "requete"])]
+    stems = [d.stem for d in analyse(dossier, TODAY, load_referentiel()).documents]
     assert len(set(stems)) == len(stems)
     result = generate(
         dossier, sortie=tmp_path, today=TODAY, documents=["gracieux"], formats=["docx"]
@@ -446,14 +480,37 @@ def test_weasyprint_fetches_nothing_outside_the_templates(tmp_path: Path) -> Non
             fetcher.fetch(url)
 
 
-def test_uncertain_grounds_are_flagged_to_the_user(tmp_path: Path) -> None:
+def test_grounds_without_their_facts_are_not_printed_and_the_user_is_told(
+    tmp_path: Path,
+) -> None:
     dossier = load_dossier(ROOT / "examples" / "multisite-ars-cpom.yaml")
+    result = generate(dossier, sortie=tmp_path, today=TODAY, formats=["docx"])
+    ars = next(tmp_path.glob("recours-gracieux_agence-*.docx"))
+    text = "\n".join(docx_paragraphs(ars))
+    assert "Révision du CPOM" not in text
+    assert "Égalité de traitement" not in text
+    assert (
+        "recours gracieux — Agence régionale de santé d'Île-de-France : le moyen « Révision du "
+        "CPOM » n'est pas imprimé, faute de réponse « oui » à la question : Votre CPOM "
+        "comporte-t-il une clause de révision de ses moyens ? (decisions[0].faits."
+        "cpom_clause_revision, avec la pièce qui le montre)." in result.avertissements
+    )
+
+
+def test_uncertain_grounds_are_flagged_to_the_user(tmp_path: Path) -> None:
+    raw = load_yaml((ROOT / "examples" / "multisite-ars-cpom.yaml").read_text(encoding="utf-8"))
+    for decision in raw["decisions"]:
+        decision["faits"] = {"cpom_clause_revision": {"reponse": "oui", "piece": "CPOM art. 12"}}
+    dossier = validate_dossier(raw, "cpom")
     result = generate(dossier, sortie=tmp_path, today=TODAY, formats=["docx"])
     assert (
         "recours gracieux — Agence régionale de santé d'Île-de-France : moyens dont le fondement "
-        "est marqué « à vérifier » dans le référentiel, à relire avant envoi : Révision du CPOM ; "
-        "Égalité de traitement entre établissements." in result.avertissements
+        "est marqué « à vérifier » dans le référentiel, à relire avant envoi : Révision du CPOM."
+        in result.avertissements
     )
+    text = "\n".join(docx_paragraphs(next(tmp_path.glob("recours-gracieux_agence-*.docx"))))
+    assert "Révision du CPOM" in text
+    assert "CPOM art. 12" in text  # the pièce that shows the fact is listed
 
 
 def test_missing_harfbuzz_subset_is_reported(

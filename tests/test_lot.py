@@ -104,7 +104,7 @@ EXPECTED_ERRORS = [
         "FINESS invalide : 9 caractères attendus, commençant par le code du département "
         "(ex. 750012345, 2A0001234)",
     ),
-    ("Établissements", "4", "CJ", "Exercice 2024 — ETP", "nombre invalide : « beaucoup »"),
+    ("Établissements", "4", "CL", "Exercice 2024 — ETP", "nombre invalide : « beaucoup »"),
     (
         "Établissements",
         "6",
@@ -296,7 +296,7 @@ def test_force_overwrites_and_hors_delai_generates_out_of_time(
     ]
     (line,) = [r for r in report(sortie) if r["Statut"] != "erreur"]
     assert line["Statut"] == "refusé"
-    assert "Utilisez --hors-delai pour le générer quand même." in line["Message"]
+    assert "utilisez --hors-delai" in line["Message"]
 
     out_of_time = runner.invoke(main, [*late, "--hors-delai"])
     assert out_of_time.exit_code == 0, out_of_time.output

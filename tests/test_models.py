@@ -670,7 +670,7 @@ def test_examples_are_valid(example_paths: dict[str, Path], stem: str) -> None:
 
 def test_decision_scope(example_paths: dict[str, Path]) -> None:
     dossier = load_dossier(example_paths["multisite-ars-cpom"])
-    ars, cd = dossier.decisions
+    ars, _ars_2025, cd = dossier.decisions
     # No list of établissements: every one the authority funds (the FAM is co-funded).
     assert [e.nom for e in dossier.etablissements_de(ars)] == [
         "IME Les Platanes",
@@ -678,7 +678,7 @@ def test_decision_scope(example_paths: dict[str, Path]) -> None:
         "FAM Le Belvédère",
     ]
     assert [e.nom for e in dossier.etablissements_de(cd)] == ["FAM Le Belvédère"]
-    assert dossier.decision_id(1) == "cd-fam-2026"
+    assert dossier.decision_id(2) == "cd-fam-2026"
 
 
 def test_decision_id_default(dossier_data: dict[str, Any]) -> None:

@@ -113,11 +113,12 @@ def test_installed_wheel_generates_an_example(wheel: Path, tmp_path: Path) -> No
     )
     assert run.returncode == 0, run.stderr
     docx = out / "requete_dgf-2026_prefecture-de-la-region-hauts-de-france.docx"
+    # The requête against the 2026 DGF claims 2026 only (19 278,00 due, 6 000,00 received).
     assert (
-        "Soit un financement restant dû de 32 914,00 € (trente-deux mille neuf cent quatorze euros)."
+        "Soit un financement restant dû de 13 278,00 € (treize mille deux cent soixante-dix-huit euros)."
         in docx_paragraphs(docx)
     )
-    assert "32 914,00 €" in normalise_pdf(pdf_text(docx.with_suffix(".pdf")))
+    assert "13 278,00 €" in normalise_pdf(pdf_text(docx.with_suffix(".pdf")))
 
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -133,11 +134,11 @@ def test_libreoffice_opens_and_converts_every_docx(tmp_path: Path) -> None:
             today=date(2026, 11, 22),
             documents=["gracieux", "requete"],
             formats=["docx"],
-            force=True,
             hors_delai=True,
+            sans_avocat=True,
         )
         docs += [f.path for f in result.fichiers]
-    assert len(docs) == 8
+    assert len(docs) == 11  # 4 recours gracieux, 7 requêtes
     out = tmp_path / "lo"
     profile = (tmp_path / "profil").as_uri()
     subprocess.run(

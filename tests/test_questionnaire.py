@@ -298,7 +298,7 @@ def test_check_field_keeps_the_annotated_validators() -> None:
         (
             [("etablissements[0].methode", "cout_unitaire")],
             ("etp", "2"),
-            "2 ETP × 5\u202f270 € × 12 / 12 mois = " + montant(Decimal("10540")),
+            "2 ETP × 5\u202f270 € × 12 mois / 12 = " + montant(Decimal("10540")),
         ),
         (
             [("etablissements[0].methode", "cout_reel")],

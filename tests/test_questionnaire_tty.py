@@ -257,7 +257,7 @@ def test_recours_nouveau_end_to_end_in_tmux(tmp_path: Path) -> None:
     finally:
         tmux.kill()
 
-    assert "→ Coût 2024 : 2 ETP × 5 270 € × 12 / 12 mois = 10 540,00 €" in screen.replace(
+    assert "→ Coût 2024 : 2 ETP × 5 270 € × 12 mois / 12 = 10 540,00 €" in screen.replace(
         "\u202f", " "
     ).replace("\u00a0", " ")
     assert "Documents écrits dans documents :" in screen

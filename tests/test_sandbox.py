@@ -22,6 +22,8 @@ from recours.documents.render_pdf import Metadonnees, PdfRenderer, TemplateFolde
 from recours.documents.sandbox import bundled_templates_dir, make_env
 from recours.dossier.validation import load_dossier
 from recours.errors import TemplateError
+from recours.law.analysis import analyse
+from recours.law.referentiel import load_referentiel
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "mecs-conseil-departemental.yaml"
@@ -47,7 +49,8 @@ PREFIX = "opération interdite par le bac à sable des modèles (accès interdit
 
 @pytest.fixture(scope="module")
 def context() -> Context:
-    return gracieux_context(load_dossier(EXAMPLE), "cd-72", EXAMPLE_TODAY)
+    analysis = analyse(load_dossier(EXAMPLE), EXAMPLE_TODAY, load_referentiel())
+    return gracieux_context(analysis, next(d for d in analysis.documents if d.kind == "gracieux"))
 
 
 def word_template(path: Path, *paragraphs: str) -> Path:

@@ -391,7 +391,7 @@ def test_valid_word_template_with_loops_renders_every_example(tmp_path: Path) ->
     )
     rapport = check_templates(tmp_path, pdf=False)
     assert rapport.problemes == []
-    assert rapport.rendus == 4  # one requête per decision of the example dossiers
+    assert rapport.rendus == 7  # one requête per decision of the example dossiers
 
 
 # ---------------------------------------------------------------- bundled templates
@@ -414,7 +414,9 @@ def test_exported_templates_pass_the_check_cli(tmp_path: Path, runner: CliRunner
         "requete.html : aucun problème",
         "style.css : aucun problème",
         "tableau_montants.html : aucun problème",
-        "Rendus des dossiers d'exemple réussis : 24",
+        # 11 documents (4 recours gracieux, 7 requêtes) x their HTML and Word templates, plus
+        # the inventory and the amounts table of each requête.
+        "Rendus des dossiers d'exemple réussis : 36",
         "Résultat : 0 erreur, 0 avertissement.",
     ]
 

@@ -204,7 +204,7 @@ def build_gracieux() -> None:
         (
             "b",
             "Objet : recours gracieux — financement de l'indemnité prévue par l'accord du "
-            "4 juin 2024 (« Ségur pour tous »)",
+            "{{ accord.date }} (« Ségur pour tous »)",
         ),
         align="left",
     )
@@ -256,16 +256,20 @@ def build_gracieux() -> None:
     b.tag("{%p endfor %}")
     b.h("Notre demande")
     b.p(
-        "Pour ces motifs, nous vous demandons de bien vouloir réformer "
+        "Pour ces motifs, nous vous demandons de bien vouloir modifier "
         "{% if decisions|length > 1 %}les décisions précitées{% else %}la décision précitée{% endif %} "
-        "et d'allouer à notre association, au titre de l'accord, un financement complémentaire de "
-        "{{ montants.total_ecart }} pour les exercices {{ montants.exercices }}."
+        "afin d'y intégrer le financement de l'indemnité prévue par l'accord, soit un financement "
+        "complémentaire de {{ montants.total_ecart }} au titre "
+        "{% if montants.par_exercice|length > 1 %}des exercices{% else %}de l'exercice{% endif %} "
+        "{{ montants.exercices }}."
     )
     b.p(
-        "Le présent recours gracieux est formé dans le délai de recours contentieux, qu'il "
-        "interrompt en application de l'{{ textes.crpa_l411_2 }}. Nous vous remercions de nous "
-        "adresser un accusé de réception comportant les mentions prévues par "
-        "l'{{ textes.crpa_r112_5 }}."
+        "{% if document.dans_le_delai %}Le présent recours gracieux est formé dans le délai de "
+        "recours contentieux, qu'il interrompt en application de l'{{ textes.crpa_l411_2 }}. "
+        "Il vaut également{% else %}Le présent recours gracieux vaut{% endif %} demande "
+        "préalable, au sens de l'{{ textes.cja_r421_1 }}, "
+        "pour le paiement des sommes réclamées. Nous vous remercions de nous adresser un accusé de "
+        "réception comportant les mentions prévues par l'{{ textes.crpa_r112_5 }}."
     )
     b.p(
         "Nous vous prions d'agréer, {{ autorite.formule_appel }}, l'expression de notre haute "
@@ -354,7 +358,8 @@ def build_requete() -> None:
         "{{ decision.recours_gracieux.date_reception }}{% endif %}, l'association a formé un recours "
         "gracieux (pièce n° 2). {% if decision.rejet_explicite %}Ce recours a été rejeté par une "
         "décision notifiée le {{ decision.rejet_explicite }}.{% elif delais.rejet_implicite %}Le "
-        "silence gardé pendant deux mois a fait naître une décision implicite de rejet le "
+        "silence gardé pendant {{ regles.rejet_implicite }} a fait naître une décision implicite "
+        "de rejet le "
         "{{ delais.rejet_implicite }}.{% endif %}"
     )
     b.tag("{%p endif %}")
@@ -365,7 +370,11 @@ def build_requete() -> None:
     b.h("A. Sur la recevabilité", level=3)
     b.p(
         'Sur le délai. {% if delais.contentieux_evenement == "notification" %}La décision attaquée '
-        "a été notifiée le {{ delais.contentieux_point_de_depart }}."
+        "a été notifiée le {{ delais.contentieux_point_de_depart }}.{% if delais.delai_raisonnable %}"
+        " Cette notification ne mentionnait pas les voies et délais de recours : le délai de "
+        "{{ regles.recours }} n'est pas opposable à l'exposante ({{ textes_courts.cja_r421_5 }}), "
+        "qui agit dans un délai raisonnable ({{ regles.delai_raisonnable }} ; "
+        "{{ textes_courts.ce_czabaj }}).{% endif %}"
         '{% elif delais.contentieux_evenement == "rejet_implicite" %}Formé dans le délai de recours '
         "contentieux, le recours gracieux l'a interrompu ({{ textes_courts.crpa_l411_2 }}) ; la "
         "décision implicite de rejet est née le {{ delais.contentieux_point_de_depart }} "
@@ -373,11 +382,18 @@ def build_requete() -> None:
         "le délai de recours contentieux, le recours gracieux l'a interrompu "
         "({{ textes_courts.crpa_l411_2 }}) ; son rejet exprès a été notifié le "
         "{{ delais.contentieux_point_de_depart }} ({{ textes_courts.cja_r421_2 }}).{% endif %} "
-        '{% if delais.contentieux_statut in ["ouvert", "dernier_jour"] %}Le délai de recours expire '
+        "{% if document.dans_le_delai %}Le délai de recours expire "
         "le {{ delais.contentieux_date_limite }} : la présente requête est recevable.{% else %}"
         "[À COMPLÉTER : le délai calculé expirait le {{ delais.contentieux_date_limite }} ; exposez "
         "les motifs de recevabilité.]{% endif %}"
     )
+    b.tag("{%p if decision.recours_gracieux.envoye %}")
+    b.p(
+        "Sur la demande préalable. Le recours gracieux du {{ decision.recours_gracieux.date_envoi }} "
+        "demandait le paiement des sommes en cause : il a lié le contentieux "
+        "({{ textes_courts.cja_r421_1 }})."
+    )
+    b.tag("{%p endif %}")
     b.p(
         "Sur la capacité et l'intérêt à agir. Association régulièrement déclarée, l'exposante a "
         "capacité pour agir ({{ textes_courts.loi_1901_art6 }}). "
@@ -402,20 +418,24 @@ def build_requete() -> None:
     b.p("L'association exposante conclut qu'il plaise au tribunal :")
     b.tag('{%p if decision.conclusions == "reformation" %}')
     b.p(
-        "– de réformer la décision attaquée en ce qu'elle n'assure pas le financement de "
-        "l'indemnité prévue par l'accord, et de porter le financement alloué à l'association d'un "
-        "montant complémentaire de {{ montants.total_ecart }} ;"
+        "– de réformer la décision attaquée et de fixer le tarif de l'exercice "
+        "{{ montants.exercices }} à un montant intégrant le coût de l'indemnité prévue par "
+        "l'accord, soit un financement supplémentaire de {{ montants.total_ecart }} ;"
+    )
+    b.p(
+        "– à titre subsidiaire, de renvoyer l'association devant le {{ autorite.titre_autorite }} "
+        "pour qu'il soit procédé à une nouvelle fixation de ce tarif intégrant ce coût ;"
     )
     b.tag("{%p else %}")
     b.p(
         "– d'annuler la décision attaquée{% if decision.recours_gracieux.envoye %}, ensemble la "
         "décision rejetant le recours gracieux{% endif %} ;"
     )
-    b.tag("{%p endif %}")
     b.p(
-        "– d'enjoindre au {{ autorite.titre_autorite }} d'allouer ce financement dans un délai de "
-        "deux mois à compter de la notification du jugement ({{ textes_courts.cja_l911_1 }}) ;"
+        "– d'enjoindre au {{ autorite.titre_autorite }} de réexaminer la demande de financement "
+        "de l'association dans le délai que le tribunal fixera ({{ textes_courts.cja_l911_1 }}) ;"
     )
+    b.tag("{%p endif %}")
     b.p(
         "– de mettre à la charge de {{ autorite.defendeur }}, une somme au titre de "
         "l'{{ textes.cja_l761_1 }}."
@@ -426,6 +446,12 @@ def build_requete() -> None:
     b.tag("{%p if avocat.present %}")
     b.p("{{ avocat.nom }}", **right)
     b.p("Avocat au barreau de {{ avocat.barreau }}", **right)
+    b.tag("{%p elif document.a_faire_signer_par_avocat %}")
+    b.p(
+        "[À FAIRE SIGNER PAR UN AVOCAT : l'obligation d'avocat devant le tribunal n'est pas "
+        "établie pour ce défendeur ; voir les avertissements de recours.]",
+        **right,
+    )
     b.tag("{%p else %}")
     b.p("{{ organisme.signataire.nom_complet }}", **right)
     b.p("{{ organisme.signataire.qualite }}", **right)

@@ -279,6 +279,20 @@ ROWS: list[dict[str, Any]] = [
 ]
 
 
+def _with_exercises(row: dict[str, Any]) -> dict[str, Any]:
+    """Each decision names the exercises it sets (one tariff decision per exercise): here,
+    the exercises the row claims."""
+    years = sorted({key[8:12] for key in row if key.startswith("exercice")})
+    out = dict(row)
+    for slot in (1, 2):
+        if f"decision{slot}.nature" in row:
+            out[f"decision{slot}.exercices"] = " ; ".join(years)
+    return out
+
+
+ROWS = [_with_exercises(row) for row in ROWS]
+
+
 def _csv_text(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")

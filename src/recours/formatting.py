@@ -1,7 +1,9 @@
 """French formatting, in one place: dates, amounts, amounts in words, percentages.
 
-Babel for dates and amounts (it does not write "1er", which French requires for the first
-of the month), num2words on Decimal for amounts in words.
+Dates are written by hand (French month and day names are fixed, and Babel does not write
+"1er", which French requires for the first of the month), so that the pure engines can
+format their messages without importing Babel. Babel formats amounts and numbers and
+num2words writes amounts in words; both are imported on first use.
 """
 
 from __future__ import annotations
@@ -9,27 +11,36 @@ from __future__ import annotations
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal
-from num2words import num2words
-
 LOCALE = "fr_FR"
 NBSP = "\u00a0"
 NNBSP = "\u202f"
 
+MOIS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+JOURS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
 
 def date_longue(value: date) -> str:
     """'1er mars 2025', '15 avril 2026'."""
-    text = format_date(value, "d MMMM y", locale=LOCALE)
-    if value.day == 1:
-        text = "1er" + text[1:]
-    return text
+    day = "1er" if value.day == 1 else str(value.day)
+    return f"{day} {MOIS[value.month - 1]} {value.year}"
 
 
 def date_avec_jour(value: date) -> str:
     """'lundi 18 mai 2026', '1er' on the first of the month."""
-    weekday = format_date(value, "EEEE", locale=LOCALE)
-    return f"{weekday} {date_longue(value)}"
+    return f"{JOURS[value.weekday()]} {date_longue(value)}"
 
 
 def date_courte(value: date) -> str:
@@ -37,8 +48,31 @@ def date_courte(value: date) -> str:
     return value.strftime("%d/%m/%Y")
 
 
+def duree_mois(months: int) -> str:
+    """'un mois', 'deux mois' (a duration of the referential, in words)."""
+    return f"{_en_lettres(months)} mois"
+
+
+def duree_ans(years: int) -> str:
+    """'un an', 'deux ans'."""
+    return f"{_en_lettres(years)} an{'s' if years > 1 else ''}"
+
+
+def avec_de(text: str) -> str:
+    """'de' before a word, elided before a vowel: "d'un mois", 'de deux mois'."""
+    return f"d'{text}" if text[:1].lower() in "aeéèêiouy" else f"de {text}"
+
+
+def _en_lettres(number: int) -> str:
+    from num2words import num2words
+
+    return str(num2words(number, lang="fr"))
+
+
 def montant(value: Decimal) -> str:
     """'12 345,67 €' (narrow no-break space between thousands, no-break space before €)."""
+    from babel.numbers import format_currency
+
     return format_currency(value, "EUR", locale=LOCALE)
 
 
@@ -57,6 +91,8 @@ def montant_euros(value: Decimal) -> str:
 
 def nombre(value: Decimal, decimales_max: int = 4) -> str:
     """'2,5', '1 234' — for ETP, coefficients, percentages."""
+    from babel.numbers import format_decimal
+
     pattern = "#,##0." + "#" * decimales_max if decimales_max else "#,##0"
     return format_decimal(value, format=pattern, locale=LOCALE)
 
@@ -67,6 +103,8 @@ def pourcentage(value: Decimal) -> str:
 
 def montant_en_lettres(value: Decimal) -> str:
     """'mille deux cent trente-quatre euros et cinquante centimes'."""
+    from num2words import num2words
+
     value = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     if value < 0:
         return "moins " + montant_en_lettres(-value)

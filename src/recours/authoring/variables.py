@@ -18,13 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from recours.documents.context import (
-    Context,
-    MultiLine,
-    gracieux_context,
-    gracieux_decisions,
-    requete_context,
-)
+from recours.documents.context import Context, MultiLine
 from recours.documents.sandbox import TEMPLATE_FILES
 from recours.dossier import models
 from recours.errors import RecoursError
@@ -92,6 +86,14 @@ DESCRIPTIONS: dict[str, str] = {
     "document.date_iso": "Date du document au format AAAA-MM-JJ",
     "document.lieu": "Lieu de signature (par défaut : commune du siège)",
     "document.reference": "Référence interne du dossier (vide s'il n'y en a pas)",
+    "document.dans_le_delai": "Vrai si le document est établi dans le délai (sinon, il ne doit "
+    "pas le dire : document généré hors délai à la demande de l'utilisateur)",
+    "document.a_faire_signer_par_avocat": "Vrai pour une requête générée sans avocat là où "
+    "l'obligation d'avocat est incertaine (--sans-avocat) : la requête doit le signaler",
+    "regles": "Durées du référentiel écrites en toutes lettres, pour les phrases des modèles",
+    "regles.recours": "Délai de recours contentieux, en toutes lettres",
+    "regles.rejet_implicite": "Durée du silence valant rejet implicite, en toutes lettres",
+    "regles.delai_raisonnable": "Délai raisonnable sans mention des voies et délais, en toutes lettres",
     "organisme": "L'organisme gestionnaire qui forme le recours",
     "organisme.raison_sociale": "Raison sociale",
     "organisme.forme_juridique": "Forme juridique",
@@ -109,7 +111,7 @@ DESCRIPTIONS: dict[str, str] = {
     "organisme.contact.nom": "Nom du contact (vide s'il n'y en a pas)",
     "organisme.contact.telephone": "Téléphone du contact (vide s'il n'y en a pas)",
     "organisme.contact.courriel": "Courriel du contact (vide s'il n'y en a pas)",
-    "accord": "L'accord du 4 juin 2024 (« Ségur pour tous »), d'après le référentiel",
+    "accord": "L'accord « Ségur pour tous », d'après le référentiel",
     "accord.titre": "Titre de l'accord, en minuscule initiale (« L'{{ accord.titre }} »)",
     "accord.date": "Date de signature, en toutes lettres",
     "accord.montant_mensuel": "Montant mensuel brut de l'indemnité pour un temps plein",
@@ -296,19 +298,22 @@ def example_contexts(today: date = EXAMPLE_TODAY) -> list[ExampleContext]:
     folder = examples_dir()
     if folder is None or not any(folder.glob("*.yaml")):
         raise RecoursError("dossiers d'exemple introuvables (examples/*.yaml)")
+    from recours.documents.generate import build_context
+    from recours.law.analysis import analyse
+    from recours.law.referentiel import load_referentiel
+
     out = []
     for path in sorted(folder.glob("*.yaml")):
-        dossier = load_dossier(path)
-        for autorite in dossier.autorites:
-            if gracieux_decisions(dossier, autorite.id):
-                ctx = gracieux_context(dossier, autorite.id, today)
-                out.append(
-                    ExampleContext(path.stem, "gracieux", f"recours gracieux — {autorite.nom}", ctx)
-                )
-        for index in range(len(dossier.decisions)):
-            ctx = requete_context(dossier, index, today)
-            label = f"requête — {dossier.decision_id(index)}"
-            out.append(ExampleContext(path.stem, "requete", label, ctx))
+        analysis = analyse(load_dossier(path), today, load_referentiel())
+        for doc in analysis.documents:
+            # Every document the dossier can have, written now or not: each is a context
+            # a template must render.
+            label = (
+                doc.libelle
+                if doc.kind == "gracieux"
+                else f"requête — {analysis.decision(doc.decisions[0]).ident}"
+            )
+            out.append(ExampleContext(path.stem, doc.kind, label, build_context(analysis, doc)))
     return out
 
 

@@ -120,7 +120,7 @@ _SKIPPED: dict[type[BaseModel], set[str]] = {
     },
     models.Etablissement: {"financeurs", "exercices"},
     models.Exercice: {"annee", "financement_recu"},
-    models.Decision: {"id", "autorite", "etablissements", "exercices"},
+    models.Decision: {"id", "autorite", "etablissements", "faits"},
 }
 
 

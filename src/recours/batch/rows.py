@@ -57,12 +57,18 @@ class Built:
 
 def _tree(values: dict[str, str]) -> dict[str, Any]:
     tree: dict[str, Any] = {}
+    kinds = by_key()
     for key, value in values.items():
         node = tree
         *parents, leaf = key.split(".")
         for part in parents:
             node = node.setdefault(part, {})
-        node[leaf] = value
+        column = kinds.get(key)
+        if column is not None and column.kind == "liste":
+            # "2025 ; 2026" -> ["2025", "2026"].
+            node[leaf] = [v.strip() for v in str(value).split(LIST_SEPARATOR) if v.strip()]
+        else:
+            node[leaf] = value
     return tree
 
 
@@ -86,10 +92,6 @@ def assemble(rows: Sequence[RawRow]) -> Built:
     first = rows[0]
     base = _tree(first.values)
     data: dict[str, Any] = dict(base.get("dossier", {}))
-    if "pieces_complementaires" in data:
-        data["pieces_complementaires"] = [
-            p.strip() for p in data["pieces_complementaires"].split(LIST_SEPARATOR) if p.strip()
-        ]
     data["organisme"] = base.get("organisme", {})
     if "avocat" in base:
         data["avocat"] = base["avocat"]

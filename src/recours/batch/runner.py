@@ -180,12 +180,7 @@ def _document_fingerprint(dossier: Any, doc: Any, options: LotOptions) -> str:
     when a batch is resumed the next day (use --force to redate). So is the journal: noting
     that a letter was sent does not change the letter.
     """
-    from recours.documents.context import gracieux_decisions
-
-    if doc.kind == "gracieux":
-        decisions = gracieux_decisions(dossier, doc.cle)
-    else:
-        decisions = [dossier.decisions[int(doc.cle)]]
+    decisions = [dossier.decisions[i] for i in doc.decisions]
     etabs: dict[str, Any] = {}
     for decision in decisions:
         for etab in dossier.etablissements_de(decision):
@@ -361,8 +356,8 @@ def _hold_back(
     dossier: Any, job: GroupJob, bad_rows: list[int], options: LotOptions, result: GroupResult
 ) -> None:
     """Report every letter the organisme's rows feed as held back; write nothing."""
-    from recours.documents.generate import plan_documents
-    from recours.law.amounts import compute_amounts
+    from recours.law.analysis import analyse
+    from recours.law.referentiel import load_referentiel
 
     rows = ", ".join(str(r) for r in bad_rows)
     message = (
@@ -372,10 +367,10 @@ def _hold_back(
     )
     result.etablissements = len(dossier.etablissements)
     result.etablissements_retenus = len(dossier.etablissements)
-    planned = plan_documents(dossier, options.documents)
-    amounts = compute_amounts(dossier)
+    analysis = analyse(dossier, options.today, load_referentiel())
+    planned = analysis.plan(options.documents)
     known = {a.nom for a in dossier.autorites}
-    lines = _letter_lines(dossier, planned, amounts, options.today)
+    lines = _letter_lines(analysis, planned)
     # Authorities named only on the rows in error: their letter is held back too.
     for values in (row.values for row in job.rows if row.number in bad_rows):
         for slot in (1, 2):
@@ -425,13 +420,15 @@ def _version_name(folder: Path, stem: str, formats: tuple[str, ...]) -> str:
 
 
 def _generate_dossier(dossier: Any, suffix: str, options: LotOptions, result: GroupResult) -> None:
-    from recours.documents.generate import generate, plan_documents
-    from recours.law.amounts import compute_amounts
+    from recours.documents.generate import generate
+    from recours.law.analysis import analyse
+    from recours.law.referentiel import load_referentiel
 
     organisme = dossier.organisme
     folder = _folder(dossier, suffix, options)
-    amounts = compute_amounts(dossier)
-    planned = plan_documents(dossier, options.documents)
+    analysis = analyse(dossier, options.today, load_referentiel())
+    amounts = analysis.montants
+    planned = analysis.plan(options.documents)
 
     def error(message: str) -> None:
         result.erreurs_organisme += 1
@@ -530,18 +527,18 @@ def _generate_dossier(dossier: Any, suffix: str, options: LotOptions, result: Gr
                 force=options.force,
                 modeles=options.modeles,
                 hors_delai=options.hors_delai,
+                analysis=analysis,
                 only={doc.stem for doc in todo},
             )
         except RecoursError as exc:
             error(str(exc))
             return
+        by_stem = {d.document.stem: d for d in generated.documents}
         for doc in todo:
-            files = [f.path.name for f in generated.fichiers if f.path.stem == doc.stem]
-            # Messages are "<libellé> : …"; the separator keeps "ARS X" from matching "ARS X Nord".
-            prefix = f"{doc.libelle} : "
-            refusal = [r for r in generated.refus if r.startswith(prefix)]
-            notes = [w for w in generated.avertissements if w.startswith(prefix)]
-            message = " ".join(refusal or notes)
+            done = by_stem.get(doc.stem)
+            files = [f.path.name for f in done.fichiers] if done is not None else []
+            refused = done is None or done.statut != "genere"
+            message = " ".join(done.messages) if done is not None else ""
             if doc.stem in kept:
                 message = (
                     f"données modifiées : régénéré ; la version précédente est conservée sous "
@@ -549,13 +546,12 @@ def _generate_dossier(dossier: Any, suffix: str, options: LotOptions, result: Gr
                 ).strip()
             outcome[doc.stem] = {
                 "fichiers": files,
-                "statut": STATUT_REFUSE if refusal else STATUT_GENERE,
+                "statut": STATUT_REFUSE if refused else STATUT_GENERE,
                 "message": message,
                 "empreinte": prints[doc.stem],
             }
-            out_of_time = [m for m in refusal + notes if "délai de recours gracieux a expiré" in m]
-            if out_of_time:
-                label = "non généré" if refusal else "généré avec --hors-delai"
+            if not doc.dans_le_delai:
+                label = "non généré" if refused else "généré avec --hors-delai"
                 result.hors_delai.append(f"{organisme.raison_sociale} — {doc.libelle} ({label})")
         stored = {
             k: {**v, "statut": STATUT_REFUSE if v["statut"] == STATUT_REFUSE else STATUT_GENERE}
@@ -570,7 +566,7 @@ def _generate_dossier(dossier: Any, suffix: str, options: LotOptions, result: Gr
                 "fichiers": sorted({n for v in outcome.values() for n in v["fichiers"]}),
             },
         )
-    for line in _letter_lines(dossier, planned, amounts, options.today):
+    for line in _letter_lines(analysis, planned):
         doc_outcome = outcome.get(line.fichiers, {})
         files = doc_outcome.get("fichiers", [])
         line.fichiers = " ; ".join(f"{folder.name}/{name}" for name in files)
@@ -596,36 +592,29 @@ def _remove_stale_temporaries(folder: Path) -> None:
             path.unlink(missing_ok=True)
 
 
-def _letter_lines(dossier: Any, planned: Any, amounts: Any, today: date) -> list[ReportLine]:
+def _letter_lines(analysis: Any, planned: Any) -> list[ReportLine]:
     """One line per planned letter, with its établissements, amounts and deadlines.
 
     The `fichiers` field temporarily holds the document stem (filled by the caller).
     """
     from recours.cli.report import deadline_status
-    from recours.documents.context import gracieux_decisions
-    from recours.law.procedure import decision_deadlines
     from recours.law.referentiel import load_referentiel
 
     types = load_referentiel().autorites
+    dossier = analysis.dossier
     lines = []
     for doc in planned:
-        if doc.kind == "gracieux":
-            decisions = gracieux_decisions(dossier, doc.cle)
-            document = "recours gracieux"
-        else:
-            decisions = [dossier.decisions[int(doc.cle)]]
-            document = "requête"
-        autorite = dossier.autorite(decisions[0].autorite)
+        decisions = [analysis.decision(i) for i in doc.decisions]
+        document = "recours gracieux" if doc.kind == "gracieux" else "requête"
+        autorite = dossier.autorite(doc.autorite)
         etabs: dict[str, Any] = {}
-        for decision in decisions:
-            for etab in dossier.etablissements_de(decision):
+        for d in decisions:
+            for etab in d.etablissements:
                 etabs.setdefault(etab.finess, etab)
-        pairs = amounts.lignes_de(autorite.id, set(etabs))
-        du = sum((p.du for _, p in pairs), start=Decimal("0.00"))
-        recu = sum((p.recu for _, p in pairs), start=Decimal("0.00"))
-        reports = [decision_deadlines(dossier, d, today) for d in decisions]
-        gracieux = min((r.recours_gracieux for r in reports), key=lambda d: d.date_limite)
-        contentieux = min((r.recours_contentieux for r in reports), key=lambda d: d.date_limite)
+        gracieux = min((d.delais.recours_gracieux for d in decisions), key=lambda x: x.date_limite)
+        contentieux = min(
+            (d.delais.recours_contentieux for d in decisions), key=lambda x: x.date_limite
+        )
         lines.append(
             ReportLine(
                 organisme=dossier.organisme.raison_sociale,
@@ -635,9 +624,9 @@ def _letter_lines(dossier: Any, planned: Any, amounts: Any, today: date) -> list
                 document=document,
                 etablissements=" ; ".join(f"{e.nom} ({e.finess})" for e in etabs.values()),
                 nb_etablissements=len(etabs),
-                du=du,
-                recu=recu,
-                ecart=du - recu,
+                du=doc.claim.du,
+                recu=doc.claim.recu,
+                ecart=doc.claim.reclame,
                 echeance_gracieux=gracieux.date_limite,
                 statut_gracieux=deadline_status(gracieux),
                 echeance_contentieux=contentieux.date_limite,

@@ -130,12 +130,19 @@ DOCUMENTS_OPTION = click.option(
 FORCE_GENERATION_OPTION = click.option(
     "--force",
     is_flag=True,
-    help="Remplacer les fichiers existants (sans effet sur les délais : voir --hors-delai).",
+    help="Remplacer les fichiers existants (ne lève aucun refus lié aux délais).",
 )
 HORS_DELAI_OPTION = click.option(
     "--hors-delai",
     "hors_delai",
     is_flag=True,
-    help="Générer même un recours gracieux dont le délai a expiré (ou déjà envoyé) : "
-    "il ne serait probablement pas recevable ni interruptif.",
+    help="Générer aussi un document hors délai ou un second recours gracieux : il ne dira "
+    "pas qu'il est formé dans le délai ; à faire examiner avant tout envoi.",
+)
+SANS_AVOCAT_OPTION = click.option(
+    "--sans-avocat",
+    "sans_avocat",
+    is_flag=True,
+    help="Générer une requête sans avocat là où l'obligation d'avocat est incertaine (ARS, "
+    "préfet) : elle portera la mention « à faire signer par un avocat ».",
 )

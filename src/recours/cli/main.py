@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -20,6 +21,7 @@ from recours.cli.common import (
     FORMATS_OPTION,
     HORS_DELAI_OPTION,
     MODELES_OPTION,
+    SANS_AVOCAT_OPTION,
     SUBCOMMAND_METAVAR,
     echo_generation,
     echo_json,
@@ -29,6 +31,9 @@ from recours.cli.common import (
     today,
 )
 from recours.errors import UsageError
+
+if TYPE_CHECKING:
+    from recours.law.analysis import Analysis
 
 
 @click.group(context_settings=CONTEXT, subcommand_metavar=SUBCOMMAND_METAVAR)
@@ -80,7 +85,8 @@ def main() -> None:
 @click.option(
     "--decision-tarifaire",
     is_flag=True,
-    help="La décision fixe un tarif (avant le 1er janvier 2025 : délai d'un mois devant le tribunal de la tarification).",
+    help="La décision fixe un tarif (notifiée avant la réforme de 2025, le délai devant le "
+    "tribunal de la tarification était plus court : voir recours referentiel).",
 )
 @click.option(
     "--departement",
@@ -167,19 +173,27 @@ def delais(
 @main.command(context_settings=CONTEXT)
 @click.argument("dossier", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
+@AUJOURDHUI_OPTION
 @handle_errors
-def calculer(dossier: Path, as_json: bool) -> None:
-    """Calculer les montants dus, reçus et l'écart, par autorité, établissement et exercice."""
+def calculer(dossier: Path, as_json: bool, aujourdhui: str | None) -> None:
+    """Calculer les montants dus, reçus et l'écart, par autorité, établissement et exercice,
+    et dire, exercice par exercice, ce qui peut encore être réclamé et par quelle voie."""
     from recours.cli.report import amounts_json, amounts_text
-    from recours.dossier.validation import load_dossier
-    from recours.law.amounts import compute_amounts
 
-    loaded = load_dossier(dossier)
-    report = compute_amounts(loaded)
+    analysis = _analyse(dossier, aujourdhui)
     if as_json:
-        echo_json(amounts_json(loaded, report))
+        echo_json(amounts_json(analysis))
     else:
-        click.echo(amounts_text(loaded, report))
+        click.echo(amounts_text(analysis))
+
+
+def _analyse(dossier: Path, aujourdhui: str | None) -> Analysis:
+    from recours.dossier.validation import load_dossier
+    from recours.law.analysis import analyse
+    from recours.law.referentiel import load_referentiel
+
+    reference = parse_date(aujourdhui, "--aujourdhui") or today()
+    return analyse(load_dossier(dossier), reference, load_referentiel())
 
 
 # --------------------------------------------------------------------- verifier
@@ -192,10 +206,8 @@ def calculer(dossier: Path, as_json: bool) -> None:
 def verifier(dossier: Path, aujourdhui: str | None) -> None:
     """Vérifier un dossier : toutes les erreurs d'un coup, avec le champ et la ligne."""
     from recours.cli.report import check_text
-    from recours.dossier.validation import load_dossier
 
-    loaded = load_dossier(dossier)
-    click.echo(check_text(loaded, str(dossier), parse_date(aujourdhui, "--aujourdhui") or today()))
+    click.echo(check_text(_analyse(dossier, aujourdhui), str(dossier)))
 
 
 # ------------------------------------------------------------------ referentiel
@@ -251,12 +263,13 @@ def schema(sortie: Path) -> None:
     help="Dossier de sortie.",
 )
 @FORCE_GENERATION_OPTION
+@HORS_DELAI_OPTION
+@SANS_AVOCAT_OPTION
 @click.option(
     "--bordereau",
     is_flag=True,
     help="Préparer un dossier Télérecours par requête (pièces numérotées et inventaire).",
 )
-@HORS_DELAI_OPTION
 @MODELES_OPTION
 @AUJOURDHUI_OPTION
 @handle_errors
@@ -266,8 +279,9 @@ def generer(
     formats: str,
     sortie: Path,
     force: bool,
-    bordereau: bool,
     hors_delai: bool,
+    sans_avocat: bool,
+    bordereau: bool,
     modeles: Path | None,
     aujourdhui: str | None,
 ) -> None:
@@ -285,9 +299,10 @@ def generer(
         documents=wanted,
         formats=fmts,
         force=force,
+        hors_delai=hors_delai,
+        sans_avocat=sans_avocat,
         bordereau=bordereau,
         modeles=modeles,
-        hors_delai=hors_delai,
     )
     echo_generation(result, sortie, show_templates=modeles is not None)
     if result.refus:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from recours.dossier.models import Dossier
 from recours.formatting import date_avec_jour, date_longue, montant, nombre, pourcentage
-from recours.law.amounts import METHODES, REGLE_ARRONDI, AmountsReport
+from recours.law.amounts import METHODES, REGLE_ARRONDI
+from recours.law.analysis import Analysis
 from recours.law.deadlines import Deadline, DeadlineReport
 from recours.law.referentiel import CONFIANCE_LIBELLES, Referentiel, article_label
 
@@ -87,7 +86,8 @@ def _money(value: Decimal) -> str:
     return montant(value)
 
 
-def amounts_text(dossier: Dossier, report: AmountsReport) -> str:
+def amounts_text(analysis: Analysis) -> str:
+    dossier, report = analysis.dossier, analysis.montants
     names = {a.id: a.nom for a in dossier.autorites}
     lines = [f"Montants de la mesure « Ségur pour tous » — {dossier.organisme.raison_sociale}", ""]
     for etab in dossier.etablissements:
@@ -98,6 +98,11 @@ def amounts_text(dossier: Dossier, report: AmountsReport) -> str:
                 lines.append(
                     f"    {names[part.autorite]} ({pourcentage(part.pourcentage)}) : dû "
                     f"{_money(part.du)}, reçu {_money(part.recu)}, écart {_money(part.ecart)}"
+                    + (
+                        f", réclamable {_money(part.reclame)}"
+                        if part.reclame != max(part.ecart, Decimal(0))
+                        else ""
+                    )
                 )
         lines.append("")
     lines.append("Totaux par autorité")
@@ -113,21 +118,69 @@ def amounts_text(dossier: Dossier, report: AmountsReport) -> str:
     tot = report.total
     lines += [
         f"Total : dû {_money(tot.du)}, reçu {_money(tot.recu)}, écart {_money(tot.ecart)}",
+        f"Reste à réclamer (sans double compte entre financeurs) : {_money(tot.reclame)}",
         "",
         REGLE_ARRONDI,
     ]
+    lines += ["", *_exercises_text(analysis)]
     if report.avertissements:
         lines += ["", "Avertissements :"] + [f"  - {w}" for w in report.avertissements]
     return "\n".join(lines)
+
+
+_ETATS = {
+    "conteste": "contesté",
+    "contestable": "encore contestable",
+    "definitif": "décision définitive",
+    "sans_decision": "aucune décision enregistrée",
+}
+
+
+def _exercises_text(analysis: Analysis) -> list[str]:
+    """Exercise by exercise: what is owed, and the route that remains (analysis)."""
+    if not analysis.exercices:
+        return ["Aucun montant ne reste dû."]
+    from recours.law.analysis import remaining_routes
+    from recours.law.referentiel import load_referentiel
+
+    lines = ["Exercice par exercice (ce qui reste dû et la voie qui reste) :"]
+    for status in analysis.exercices:
+        lines.append(f"  - [{_ETATS[status.etat]}] {status.texte}")
+    routes = remaining_routes(analysis.exercices, load_referentiel())
+    if routes:
+        lines.append("Ce qui reste possible :")
+        lines += [f"  - {r}" for r in routes]
+    return lines
+
+
+def _documents_text(analysis: Analysis) -> list[str]:
+    planned = analysis.plan()
+    if not planned:
+        return ["Documents : aucun document à cette étape (précisez --documents pour en demander)."]
+    lines = ["Documents à cette étape :"]
+    for doc in planned:
+        refused = doc.refus()
+        if refused:
+            lines.append(f"  - {doc.libelle} : non généré — " + " ".join(b.texte for b in refused))
+        else:
+            lines.append(f"  - {doc.libelle} : à générer ({_money(doc.claim.reclame)})")
+    return lines
 
 
 def _dec(value: Decimal) -> str:
     return str(value)
 
 
-def amounts_json(dossier: Dossier, report: AmountsReport) -> dict[str, Any]:
+def amounts_json(analysis: Analysis) -> dict[str, Any]:
+    dossier, report = analysis.dossier, analysis.montants
+
     def totals(t: Any) -> dict[str, str]:
-        return {"du": _dec(t.du), "recu": _dec(t.recu), "ecart": _dec(t.ecart)}
+        return {
+            "du": _dec(t.du),
+            "recu": _dec(t.recu),
+            "ecart": _dec(t.ecart),
+            "reclame": _dec(t.reclame),
+        }
 
     return {
         "organisme": dossier.organisme.raison_sociale,
@@ -146,6 +199,7 @@ def amounts_json(dossier: Dossier, report: AmountsReport) -> dict[str, Any]:
                         "du": _dec(p.du),
                         "recu": _dec(p.recu),
                         "ecart": _dec(p.ecart),
+                        "reclame": _dec(p.reclame),
                     }
                     for p in ligne.parts
                 ],
@@ -156,18 +210,36 @@ def amounts_json(dossier: Dossier, report: AmountsReport) -> dict[str, Any]:
         "par_exercice": {str(k): totals(v) for k, v in report.par_exercice.items()},
         "total": totals(report.total),
         "regle_arrondi": REGLE_ARRONDI,
+        "exercices": [
+            {
+                "finess": e.finess,
+                "annee": e.annee,
+                "autorite": e.autorite,
+                "reclame": _dec(e.reclame),
+                "etat": e.etat,
+                "decision": e.decision,
+                "texte": e.texte,
+            }
+            for e in analysis.exercices
+        ],
         "avertissements": report.avertissements,
     }
 
 
-def check_text(dossier: Dossier, source: str, today: date) -> str:
-    from recours.law.checks import dossier_warnings
+def check_text(analysis: Analysis, source: str) -> str:
+    dossier = analysis.dossier
+    from recours.law.analysis import remaining_routes
+    from recours.law.referentiel import load_referentiel
 
-    warnings = dossier_warnings(dossier, today)
+    shown = {e.texte for e in analysis.exercices}
+    shown |= set(remaining_routes(analysis.exercices, load_referentiel()))
+    warnings = [w for w in analysis.avertissements if w not in shown]
     lines = [
         f"{source} : dossier valide — {len(dossier.etablissements)} établissement(s), "
         f"{len(dossier.autorites)} autorité(s), {len(dossier.decisions)} décision(s)."
     ]
+    lines += _documents_text(analysis)
+    lines += _exercises_text(analysis)
     if warnings:
         lines += [f"{len(warnings)} avertissement(s) :"] + [f"  - {w}" for w in warnings]
     return "\n".join(lines)

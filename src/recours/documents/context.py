@@ -13,12 +13,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from num2words import num2words
+
 from recours import formatting as fmt
 from recours.dossier.models import Adresse, Autorite, Decision, Dossier, Etablissement, Personne
 from recours.files import slug
-from recours.law.amounts import METHODES, AmountsReport, compute_amounts
+from recours.law.amounts import METHODES
+from recours.law.analysis import Analysis, Claim, Ground, PlannedDocument
 from recours.law.deadlines import DeadlineReport
-from recours.law.procedure import competent_court, decision_deadlines, lawyer_rule
 from recours.law.referentiel import Referentiel, load_referentiel
 
 Context = dict[str, Any]
@@ -204,79 +206,77 @@ def decision_context(dossier: Dossier, decision: Decision, ref: Referentiel) -> 
     }
 
 
-def montants_context(
-    dossier: Dossier,
-    report: AmountsReport,
-    autorite_id: str,
-    finess: set[str],
-    annees: set[int] | None,
-) -> dict[str, Any]:
-    """The amounts table of one authority for some établissements (and exercises)."""
-    names = {e.finess: e.nom for e in dossier.etablissements}
+def montants_context(dossier: Dossier, claim: Claim) -> dict[str, Any]:
+    """The amounts table of a document: what it claims, établissement by exercise."""
     lignes = []
-    du = recu = Decimal("0.00")
     par_annee: dict[int, list[Decimal]] = {}
-    for ligne, part in report.lignes_de(autorite_id, finess):
-        if annees and ligne.annee not in annees:
-            continue
+    for ligne in claim.lignes:
         lignes.append(
             {
-                "etablissement": names[ligne.finess],
+                "etablissement": ligne.etablissement,
                 "finess": ligne.finess,
                 "annee": str(ligne.annee),
                 "formule": ligne.formule,
                 "cout_total": _money(ligne.cout),
-                "part": fmt.pourcentage(part.pourcentage),
-                "du": _money(part.du),
-                "recu": _money(part.recu),
-                "ecart": _money(part.ecart),
+                "part": fmt.pourcentage(ligne.pourcentage),
+                "du": _money(ligne.du),
+                "recu": _money(ligne.recu),
+                "ecart": _money(ligne.reclame),
             }
         )
-        du += part.du
-        recu += part.recu
-        totals = par_annee.setdefault(ligne.annee, [Decimal(0), Decimal(0)])
-        totals[0] += part.du
-        totals[1] += part.recu
-    ecart = du - recu
+        totals = par_annee.setdefault(ligne.annee, [Decimal(0), Decimal(0), Decimal(0)])
+        totals[0] += ligne.du
+        totals[1] += ligne.recu
+        totals[2] += ligne.reclame
+    reclame = claim.reclame
     return {
         "lignes": lignes,
         "par_exercice": [
-            {"annee": str(a), "du": _money(d), "recu": _money(r), "ecart": _money(d - r)}
-            for a, (d, r) in sorted(par_annee.items())
+            {"annee": str(a), "du": _money(d), "recu": _money(r), "ecart": _money(c)}
+            for a, (d, r, c) in sorted(par_annee.items())
         ],
-        "total_du": _money(du),
-        "total_recu": _money(recu),
-        "total_ecart": _money(ecart),
-        "total_ecart_en_lettres": fmt.montant_en_lettres(ecart),
-        "total_ecart_valeur": str(ecart),
+        "total_du": _money(claim.du),
+        "total_recu": _money(claim.recu),
+        "total_ecart": _money(reclame),
+        "total_ecart_en_lettres": fmt.montant_en_lettres(reclame),
+        "total_ecart_valeur": str(reclame),
         "exercices": ", ".join(str(a) for a in sorted(par_annee)),
     }
 
 
-def moyens_context(
-    etabs: list[Etablissement], autorite_type: str, ref: Referentiel
-) -> list[dict[str, Any]]:
-    """Legal grounds chosen by the budget regimes of the établissements and the authority."""
-    keys: list[str] = []
-    for etab in etabs:
-        for key in ref.regimes[etab.regime_budgetaire].moyens:
-            applies = not ref.moyens[key].autorites or autorite_type in ref.moyens[key].autorites
-            if applies and key not in keys:
-                keys.append(key)
-    out = []
-    for key in keys:
-        moyen = ref.moyens[key]
-        out.append(
-            {
-                "code": key,
-                "intitule": moyen.intitule,
-                "expose": " ".join(moyen.expose.split()),
-                "references": [ref.article(r).court for r in moyen.references],
-                "a_verifier": not moyen.verifie,
-                "note": moyen.note or "",
-            }
-        )
-    return out
+def moyens_context(grounds: list[Ground], ref: Referentiel) -> list[dict[str, Any]]:
+    """The grounds a document prints: those the dossier's facts back up."""
+    return [
+        {
+            "code": g.code,
+            "intitule": g.moyen.intitule,
+            "expose": " ".join(g.moyen.expose.split()),
+            "references": [ref.article(r).court for r in g.moyen.references],
+            "a_verifier": not g.moyen.verifie,
+            "note": g.moyen.note or "",
+        }
+        for g in grounds
+        if g.imprime
+    ]
+
+
+def regles_context(ref: Referentiel) -> dict[str, str]:
+    """Durations of the referential in words, for the sentences of the templates."""
+    rules = ref.delais
+    return {
+        "recours": _duree_mois(rules.recours_mois),
+        "rejet_implicite": _duree_mois(rules.rejet_implicite_mois),
+        "delai_raisonnable": _duree_ans(rules.delai_raisonnable_annees),
+    }
+
+
+def _duree_mois(months: int) -> str:
+    return f"{num2words(months, lang='fr')} mois"
+
+
+def _duree_ans(years: int) -> str:
+    word = "un" if years == 1 else num2words(years, lang="fr")
+    return f"{word} an{'s' if years > 1 else ''}"
 
 
 def _regimes(etabs: list[Etablissement], ref: Referentiel) -> dict[str, Any]:
@@ -306,7 +306,7 @@ def _delais(report: DeadlineReport) -> dict[str, Any]:
     }
 
 
-def _base(dossier: Dossier, today: date, kind: DocumentKind) -> Context:
+def _base(dossier: Dossier, today: date, kind: DocumentKind, doc: PlannedDocument) -> Context:
     ref = load_referentiel()
     doc_date = dossier.date_document or today
     return {
@@ -317,7 +317,12 @@ def _base(dossier: Dossier, today: date, kind: DocumentKind) -> Context:
             "date_iso": doc_date.isoformat(),
             "lieu": dossier.lieu_signature or dossier.organisme.siege.commune,
             "reference": dossier.reference or "",
+            "dans_le_delai": doc.dans_le_delai,
+            "a_faire_signer_par_avocat": kind.code == "requete"
+            and dossier.avocat is None
+            and any(b.code == "avocat" for b in doc.bloquants),
         },
+        "regles": regles_context(ref),
         "organisme": organisme_context(dossier),
         "accord": accord_context(ref),
         "textes": textes(ref),
@@ -350,40 +355,45 @@ def _avocat(dossier: Dossier) -> dict[str, Any]:
     }
 
 
-def gracieux_decisions(dossier: Dossier, autorite_id: str) -> list[Decision]:
-    return [d for d in dossier.decisions if d.autorite == autorite_id]
-
-
-def gracieux_context(dossier: Dossier, autorite_id: str, today: date) -> Context:
-    """Context of the recours gracieux to one authority (all its établissements and decisions)."""
+def gracieux_context(analysis: Analysis, doc: PlannedDocument) -> Context:
+    """Context of the recours gracieux to one authority (the decisions it contests)."""
     ref = load_referentiel()
-    decisions = gracieux_decisions(dossier, autorite_id)
-    finess: list[str] = []
-    for dec in decisions:
-        for etab in dossier.etablissements_de(dec):
-            if etab.finess not in finess:
-                finess.append(etab.finess)
+    dossier = analysis.dossier
+    decisions = [analysis.decision(i) for i in doc.decisions]
+    finess = {line.finess for line in doc.claim.lignes} | {
+        e.finess for d in decisions for e in d.etablissements
+    }
     etabs = [e for e in dossier.etablissements if e.finess in finess]
-    annees = (
-        {a for d in decisions for a in d.exercices} if all(d.exercices for d in decisions) else None
-    )
-    report = compute_amounts(dossier)
-    deadlines = [decision_deadlines(dossier, d, today) for d in decisions]
-    earliest = min(deadlines, key=lambda r: r.recours_gracieux.date_limite)
-    ctx = _base(dossier, today, GRACIEUX)
+    earliest = min((d.delais for d in decisions), key=lambda r: r.recours_gracieux.date_limite)
+    ctx = _base(dossier, analysis.aujourdhui, GRACIEUX, doc)
     ctx.update(
         {
-            "autorite": autorite_context(dossier.autorite(autorite_id), ref),
+            "autorite": autorite_context(dossier.autorite(doc.autorite), ref),
             "etablissements": [etablissement_context(e, ref) for e in etabs],
-            "decisions": [decision_context(dossier, d, ref) for d in decisions],
-            "montants": montants_context(dossier, report, autorite_id, set(finess), annees),
-            "moyens": moyens_context(etabs, dossier.autorite(autorite_id).type, ref),
+            "decisions": [decision_context(dossier, d.decision, ref) for d in decisions],
+            "montants": montants_context(dossier, doc.claim),
+            "moyens": moyens_context(_common_grounds(decisions), ref),
             "regimes": _regimes(etabs, ref),
             "delais": _delais(earliest),
-            "pieces": _pieces_gracieux(dossier, decisions, ref),
+            "pieces": _pieces_gracieux(
+                dossier,
+                [d.decision for d in decisions],
+                ref,
+                _fact_pieces(decisions, _common_grounds(decisions), ref),
+            ),
         }
     )
     return ctx
+
+
+def _common_grounds(decisions: list[Any]) -> list[Ground]:
+    """Grounds of a letter contesting several decisions: printed only if backed for each."""
+    out: dict[str, Ground] = {}
+    for d in decisions:
+        for g in d.moyens:
+            if g.code not in out or not g.imprime:
+                out[g.code] = g
+    return list(out.values())
 
 
 def _piece(numero: int, intitule: str, generee: bool = False) -> dict[str, Any]:
@@ -392,62 +402,81 @@ def _piece(numero: int, intitule: str, generee: bool = False) -> dict[str, Any]:
     return {"numero": str(numero), "intitule": intitule, "generee": generee, "fichier": fichier}
 
 
+def _table_title(ref: Referentiel) -> str:
+    date = fmt.date_longue(ref.accord.date_signature.valeur)
+    return f"Tableau de calcul des montants dus au titre de l'accord du {date}"
+
+
+def _fact_pieces(decisions: list[Any], grounds: list[Ground], ref: Referentiel) -> list[str]:
+    """The pièces that show the facts of the printed grounds (the user's title, or the
+    referential's)."""
+    titles: list[str] = []
+    for g in grounds:
+        if not g.imprime:
+            continue
+        for fait in g.moyen.faits:
+            for d in decisions:
+                answer = d.decision.faits.get(fait)
+                title = (answer.piece if answer else None) or ref.faits[fait].piece
+                if title and title not in titles:
+                    titles.append(title)
+    return titles
+
+
 def _pieces_gracieux(
-    dossier: Dossier, decisions: list[Decision], ref: Referentiel
+    dossier: Dossier, decisions: list[Decision], ref: Referentiel, faits: list[str]
 ) -> list[dict[str, Any]]:
     intitules = [
         f"Copie de la décision contestée : {decision_context(dossier, d, ref)['intitule']}"
         for d in decisions
     ]
-    intitules.append("Tableau de calcul des montants dus au titre de l'accord du 4 juin 2024")
+    intitules.append(_table_title(ref))
     if dossier.organisme.signataire is not None:
         intitules.append(f"Délégation du signataire ({dossier.organisme.signataire.delegation})")
+    intitules += faits
     intitules += dossier.pieces_complementaires
     return [_piece(i, t) for i, t in enumerate(intitules, start=1)]
 
 
-def requete_context(dossier: Dossier, decision_index: int, today: date) -> Context:
+def requete_context(analysis: Analysis, doc: PlannedDocument) -> Context:
     """Context of the requête against one decision (or the rejection of its recours gracieux)."""
     ref = load_referentiel()
-    decision = dossier.decisions[decision_index]
-    etabs = dossier.etablissements_de(decision)
-    finess = {e.finess for e in etabs}
-    annees = set(decision.exercices) or None
-    report = compute_amounts(dossier)
-    deadlines = decision_deadlines(dossier, decision, today)
-    court = competent_court(dossier, decision)
-    rule = lawyer_rule(dossier, decision)
-    dec_ctx = decision_context(dossier, decision, ref)
-    ctx = _base(dossier, today, REQUETE)
+    dossier = analysis.dossier
+    d = analysis.decision(doc.decisions[0])
+    dec_ctx = decision_context(dossier, d.decision, ref)
+    etabs = list(d.etablissements)
+    ctx = _base(dossier, analysis.aujourdhui, REQUETE, doc)
     ctx.update(
         {
-            "autorite": autorite_context(dossier.autorite(decision.autorite), ref),
+            "autorite": autorite_context(d.autorite, ref),
             "etablissements": [etablissement_context(e, ref) for e in etabs],
             "decision": dec_ctx,
             "decisions": [dec_ctx],
-            "montants": montants_context(dossier, report, decision.autorite, finess, annees),
-            "moyens": moyens_context(etabs, dossier.autorite(decision.autorite).type, ref),
+            "montants": montants_context(dossier, doc.claim),
+            "moyens": moyens_context(list(d.moyens), ref),
             "regimes": _regimes(etabs, ref),
-            "delais": _delais(deadlines),
+            "delais": _delais(d.delais),
             "tribunal": {
-                "nom": court.nom,
-                "regle": court.regle,
-                "a_verifier": not court.verifie,
-                "avertissement": court.avertissement or "",
+                "nom": d.juridiction.nom,
+                "regle": d.juridiction.regle,
+                "a_verifier": not d.juridiction.verifie,
+                "avertissement": d.juridiction.avertissement or "",
             },
             "avocat_requis": {
-                "obligatoire": rule.obligatoire,
-                "certain": rule.certain,
-                "explication": " ".join(rule.explication.split()),
+                "obligatoire": d.avocat.obligatoire,
+                "certain": d.avocat.certain,
+                "explication": " ".join(d.avocat.explication.split()),
             },
-            "pieces": _pieces_requete(dossier, decision, dec_ctx),
+            "pieces": _pieces_requete(
+                dossier, d.decision, dec_ctx, _fact_pieces([d], list(d.moyens), ref)
+            ),
         }
     )
     return ctx
 
 
 def _pieces_requete(
-    dossier: Dossier, decision: Decision, dec_ctx: dict[str, Any]
+    dossier: Dossier, decision: Decision, dec_ctx: dict[str, Any], faits: list[str]
 ) -> list[dict[str, Any]]:
     """Inventaire détaillé des pièces (CJA R.412-2), numbered continuously."""
     items: list[tuple[str, bool]] = [(f"Décision attaquée : {dec_ctx['intitule']}", False)]
@@ -482,6 +511,7 @@ def _pieces_requete(
         )
     else:
         items.append(("Pièce justifiant de la qualité pour agir du représentant légal", False))
-    items.append(("Tableau de calcul des montants dus au titre de l'accord du 4 juin 2024", True))
+    items.append((_table_title(load_referentiel()), True))
+    items += [(p, False) for p in faits]
     items += [(p, False) for p in dossier.pieces_complementaires]
     return [_piece(i, t, g) for i, (t, g) in enumerate(items, start=1)]

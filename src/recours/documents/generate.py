@@ -15,36 +15,38 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from recours import formatting as fmt
 from recours.documents.context import (
     GRACIEUX,
     REQUETE,
     Context,
     gracieux_context,
-    gracieux_decisions,
     requete_context,
 )
 from recours.documents.sandbox import TEMPLATE_FILES, bundled_templates_dir
 from recours.dossier.models import Dossier
 from recours.errors import FileExistsRefusedError, RecoursError
-from recours.files import atomic_write_bytes, ensure_dir, slug
-from recours.law.deadlines import Deadline, DeadlineReport
-from recours.law.procedure import decision_deadlines, lawyer_rule
+from recours.files import atomic_write_bytes, ensure_dir
+from recours.law.analysis import (
+    DOCUMENTS,
+    OPTION_HORS_DELAI,
+    OPTION_SANS_AVOCAT,
+    Analysis,
+    Option,
+    PlannedDocument,
+    analyse,
+)
+from recours.law.deadlines import Deadline
+from recours.law.referentiel import Referentiel, load_referentiel
 
 if TYPE_CHECKING:
     from recours.documents.render_docx import DocxRenderer
     from recours.documents.render_pdf import PdfRenderer
 
-DOCUMENTS = ("gracieux", "requete")
+__all__ = ["DOCUMENTS", "FORMATS", "GenerationResult", "generate"]
+
 FORMATS = ("docx", "pdf")
-
-
-@dataclass(frozen=True)
-class PlannedDocument:
-    kind: str  # "gracieux" | "requete"
-    cle: str  # authority id (gracieux) or decision index (requete)
-    libelle: str
-    stem: str
+STATUT_GENERE = "genere"
+STATUT_REFUSE = "refuse"
 
 
 @dataclass(frozen=True)
@@ -56,12 +58,23 @@ class WrittenFile:
 
 
 @dataclass
+class DocumentResult:
+    """What became of one planned document: written, or refused and why."""
+
+    document: PlannedDocument
+    statut: str  # STATUT_GENERE | STATUT_REFUSE
+    fichiers: list[WrittenFile] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)  # refusals, or the document's warnings
+
+
+@dataclass
 class GenerationResult:
     fichiers: list[WrittenFile] = field(default_factory=list)
     avertissements: list[str] = field(default_factory=list)
     refus: list[str] = field(default_factory=list)
     a_fournir: list[str] = field(default_factory=list)
     prochaine_echeance: tuple[str, Deadline] | None = None
+    documents: list[DocumentResult] = field(default_factory=list)
 
 
 class Renderers:
@@ -108,143 +121,59 @@ def renderers_for(custom_dir: Path | None = None) -> Renderers:
 atexit.register(renderers_for.cache_clear)
 
 
-def _unique_stem(stem: str, distinct: str, used: set[str]) -> str:
-    """``stem``, or ``stem_<distinct>`` when a document of the run already has that name.
-
-    Slugs are cut at a word boundary, so two long names sharing their beginning give the
-    same slug: without this, the second document would silently replace the first.
-    """
-    candidate = stem if stem not in used else f"{stem}_{slug(distinct, 40)}"
-    counter = 2
-    while candidate in used:
-        candidate = f"{stem}_{counter}"
-        counter += 1
-    used.add(candidate)
-    return candidate
-
-
-def plan_documents(dossier: Dossier, documents: Iterable[str] | None) -> list[PlannedDocument]:
-    """The documents a dossier calls for.
-
-    Without an explicit list: a recours gracieux to each authority whose decisions have not
-    been contested yet, and a requête against each decision whose recours gracieux was sent.
-    """
-    wanted = set(documents) if documents is not None else None
-    planned: list[PlannedDocument] = []
-    used: set[str] = set()
-    for autorite in dossier.autorites:
-        decisions = gracieux_decisions(dossier, autorite.id)
-        if not decisions:
-            continue
-        pending = [d for d in decisions if d.recours_gracieux is None]
-        if (wanted is None and pending) or (wanted is not None and "gracieux" in wanted):
-            planned.append(
-                PlannedDocument(
-                    "gracieux",
-                    autorite.id,
-                    f"recours gracieux — {autorite.nom}",
-                    _unique_stem(f"recours-gracieux_{slug(autorite.nom)}", autorite.id, used),
+def _document_warnings(analysis: Analysis, doc: PlannedDocument, ref: Referentiel) -> list[str]:
+    """Warnings a planned document carries: its own, its decisions' deadlines and grounds."""
+    warnings = list(doc.avertissements)
+    for index in doc.decisions:
+        d = analysis.decision(index)
+        warnings += d.delais.avertissements
+        for ground in d.moyens:
+            if not ground.imprime:
+                fait = ground.faits_manquants[0]
+                warnings.append(
+                    ref.message(
+                        "moyen_non_imprime",
+                        document=doc.libelle,
+                        moyen=ground.moyen.intitule,
+                        question=" ".join(ref.faits[fait].question.split()),
+                        index=str(index),
+                        fait=fait,
+                    )
                 )
-            )
-    for index, decision in enumerate(dossier.decisions):
-        if (wanted is None and decision.recours_gracieux is not None) or (
-            wanted is not None and "requete" in wanted
-        ):
-            autorite = dossier.autorite(decision.autorite)
-            ident = decision.id or decision.numero or f"decision-{index + 1}"
-            planned.append(
-                PlannedDocument(
-                    "requete",
-                    str(index),
-                    f"requête — {autorite.nom} ({ident})",
-                    _unique_stem(
-                        f"requete_{slug(ident, 40)}_{slug(autorite.nom, 40)}",
-                        f"decision-{index + 1}",
-                        used,
-                    ),
-                )
-            )
-    return planned
+    uncertain = sorted(
+        {
+            g.moyen.intitule
+            for index in doc.decisions
+            for g in analysis.decision(index).moyens
+            if g.imprime and not g.moyen.verifie
+        }
+    )
+    if uncertain:
+        warnings.append(
+            f"{doc.libelle} : moyens dont le fondement est marqué « à vérifier » dans le "
+            f"référentiel, à relire avant envoi : {' ; '.join(uncertain)}."
+        )
+    return list(dict.fromkeys(warnings))
 
 
-def _deadline_reports(dossier: Dossier, doc: PlannedDocument, today: date) -> list[DeadlineReport]:
+def build_context(analysis: Analysis, doc: PlannedDocument) -> Context:
     if doc.kind == "gracieux":
-        return [decision_deadlines(dossier, d, today) for d in gracieux_decisions(dossier, doc.cle)]
-    return [decision_deadlines(dossier, dossier.decisions[int(doc.cle)], today)]
-
-
-def _check_deadlines(
-    dossier: Dossier, doc: PlannedDocument, today: date, hors_delai: bool, result: GenerationResult
-) -> bool:
-    """Whether the document may be generated; records refusals and warnings.
-
-    `hors_delai` (not `force`, which only replaces files) lets an out-of-time letter through.
-    """
-    reports = _deadline_reports(dossier, doc, today)
-    if doc.kind == "gracieux":
-        sent = [
-            d.recours_gracieux for d in gracieux_decisions(dossier, doc.cle) if d.recours_gracieux
-        ]
-        if sent:
-            message = (
-                f"{doc.libelle} : un recours gracieux a déjà été envoyé le "
-                f"{fmt.date_longue(sent[0].date_envoi)} ; un second recours gracieux "
-                "n'interromprait pas le délai de recours contentieux."
-            )
-            if not hors_delai:
-                result.refus.append(message + " Utilisez --hors-delai pour le générer quand même.")
-                return False
-            result.avertissements.append(message + " (généré avec --hors-delai)")
-        expired = [r for r in reports if r.recours_gracieux.statut == "expire"]
-        if expired and len(expired) == len(reports):
-            limit = fmt.date_longue(max(r.recours_gracieux.date_limite for r in expired))
-            possible = [p for r in expired for p in r.possibilites]
-            message = (
-                f"{doc.libelle} : le délai de recours gracieux a expiré ({limit}). "
-                + ("Restent possibles : " + " ".join(dict.fromkeys(possible)) if possible else "")
-            ).strip()
-            if not hors_delai:
-                result.refus.append(message + " Utilisez --hors-delai pour le générer quand même.")
-                return False
-            result.avertissements.append(message + " (généré avec --hors-delai)")
-        elif expired:
-            result.avertissements.append(
-                f"{doc.libelle} : le délai de recours gracieux a expiré pour "
-                f"{len(expired)} décision(s) sur {len(reports)}."
-            )
-    else:
-        report = reports[0]
-        if report.recours_contentieux.statut == "expire":
-            result.avertissements.append(
-                f"{doc.libelle} : le délai de recours contentieux a expiré le "
-                f"{fmt.date_longue(report.recours_contentieux.date_limite)} ; la recevabilité "
-                "de la requête est compromise. " + " ".join(report.possibilites)
-            )
-    for report in reports:
-        for warning in report.avertissements:
-            if warning not in result.avertissements:
-                result.avertissements.append(warning)
-    return True
-
-
-def build_context(dossier: Dossier, doc: PlannedDocument, today: date) -> Context:
-    if doc.kind == "gracieux":
-        return gracieux_context(dossier, doc.cle, today)
-    return requete_context(dossier, int(doc.cle), today)
+        return gracieux_context(analysis, doc)
+    return requete_context(analysis, doc)
 
 
 def _metadata(dossier: Dossier, ctx: Context, doc: PlannedDocument, today: date) -> dict[str, Any]:
     kind = GRACIEUX if doc.kind == "gracieux" else REQUETE
+    accord = ctx["accord"]
     return {
         "titre": f"{kind.titre} — {dossier.organisme.raison_sociale} — {ctx['autorite']['nom']}",
         "auteur": dossier.organisme.raison_sociale,
-        "sujet": "Financement de l'accord du 4 juin 2024 (« Ségur pour tous »)",
+        "sujet": f"Financement de l'accord du {accord['date']} (« Ségur pour tous »)",
         "date": dossier.date_document or today,
     }
 
 
 def _targets(
-    dossier: Dossier,
     planned: Sequence[PlannedDocument],
     formats: Sequence[str],
     sortie: Path,
@@ -264,40 +193,78 @@ def generate(
     documents: Iterable[str] | None = None,
     formats: Sequence[str] = FORMATS,
     force: bool = False,
+    hors_delai: bool = False,
+    sans_avocat: bool = False,
     bordereau: bool = False,
     modeles: Path | None = None,
-    hors_delai: bool = False,
+    analysis: Analysis | None = None,
     only: Collection[str] | None = None,
 ) -> GenerationResult:
-    """Generate the dossier's documents into `sortie`; never overwrite without `force`.
+    """Generate the dossier's documents into `sortie`.
 
-    `hors_delai` generates a letter whose deadline has expired; `only` restricts the run to
-    the planned documents with these stems (the batch regenerates only what changed).
+    Never overwrites without `force`; writes a document the analysis holds back only with
+    the option that lifts its blocker (`hors_delai`: out of time or a second recours
+    gracieux; `sans_avocat`: a requête where a lawyer may be required). The analysis is
+    computed here unless the caller (questionnaire, batch) already has it.
     """
+    ref = load_referentiel()
+    if analysis is None:
+        analysis = analyse(dossier, today, ref)
     result = GenerationResult()
-    planned = plan_documents(dossier, documents)
+    planned = analysis.plan(documents)
     if only is not None:
+        # The batch regenerates only the letters whose data changed (`only`: their stems).
         planned = [doc for doc in planned if doc.stem in only]
     if not planned:
         raise RecoursError(
             "aucun document à générer : précisez --documents gracieux,requete "
             "(un recours gracieux a peut-être déjà été envoyé pour chaque décision)"
         )
-    from recours.law.checks import dossier_warnings
-
-    result.avertissements += dossier_warnings(dossier, today)
-    allowed = [doc for doc in planned if _check_deadlines(dossier, doc, today, hors_delai, result)]
-    existing = [p for p in _targets(dossier, allowed, formats, sortie, bordereau) if p.exists()]
+    options: list[Option] = []
+    if hors_delai:
+        options.append(OPTION_HORS_DELAI)
+    if sans_avocat:
+        options.append(OPTION_SANS_AVOCAT)
+    result.avertissements += analysis.avertissements
+    allowed: list[tuple[PlannedDocument, DocumentResult]] = []
+    for doc in planned:
+        refused = doc.refus(options)
+        if refused:
+            texts = [b.texte for b in refused]
+            result.refus += texts
+            result.documents.append(DocumentResult(doc, STATUT_REFUSE, messages=texts))
+            continue
+        notes = _document_warnings(analysis, doc, ref)
+        for blocker in doc.leves(options):
+            code = "genere_hors_delai" if blocker.option == OPTION_HORS_DELAI else "sans_avocat"
+            notes.append(
+                ref.message(
+                    code,
+                    document=doc.libelle,
+                    explication=" ".join(
+                        analysis.decision(doc.decisions[0]).avocat.explication.split()
+                    ),
+                )
+            )
+        outcome = DocumentResult(doc, STATUT_GENERE, messages=notes)
+        result.documents.append(outcome)
+        result.avertissements += [n for n in notes if n not in result.avertissements]
+        allowed.append((doc, outcome))
+    existing = [
+        p for p in _targets([d for d, _ in allowed], formats, sortie, bordereau) if p.exists()
+    ]
     if existing and not force:
         raise FileExistsRefusedError(
             "fichier(s) déjà présent(s), rien n'a été écrit (utilisez --force pour remplacer) : "
             + ", ".join(str(p) for p in existing)
         )
-    ensure_dir(sortie)
+    if allowed:
+        ensure_dir(sortie)
     renderers = renderers_for(modeles)
-    for doc in allowed:
-        ctx = build_context(dossier, doc, today)
+    for doc, outcome in allowed:
+        ctx = build_context(analysis, doc)
         meta = _metadata(dossier, ctx, doc, today)
+        written_before = len(result.fichiers)
         if "docx" in formats:
             renderer, template = renderers.docx(doc.kind)
             from recours.documents.render_docx import Proprietes
@@ -318,21 +285,7 @@ def generate(
                 _write_bordereau(
                     renderers, sortie / f"telerecours_{doc.stem}", ctx, meta, pdf_bytes, result
                 )
-        uncertain = [m["intitule"] for m in ctx["moyens"] if m["a_verifier"]]
-        if uncertain:
-            result.avertissements.append(
-                f"{doc.libelle} : moyens dont le fondement est marqué « à vérifier » dans le "
-                f"référentiel, à relire avant envoi : {' ; '.join(uncertain)}."
-            )
-        if doc.kind == "requete":
-            rule = lawyer_rule(dossier, dossier.decisions[int(doc.cle)])
-            advice = " ".join(rule.explication.split())
-            if ctx["avocat"]["present"]:
-                advice = "Avocat indiqué dans le dossier. " + advice
-            note = f"{doc.libelle} : {advice}"
-            if ctx["tribunal"]["avertissement"]:
-                note += " " + ctx["tribunal"]["avertissement"]
-            result.avertissements.append(note)
+        outcome.fichiers = result.fichiers[written_before:]
     if ("pdf" in formats or bordereau) and allowed:
         from recours.documents.render_pdf import harfbuzz_subset_available
 
@@ -341,7 +294,7 @@ def generate(
                 "libharfbuzz-subset est absente : les PDF sont environ 2,4 fois plus lents à "
                 "produire (Debian/Ubuntu : apt-get install libharfbuzz-subset0 ; voir recours diagnostic)."
             )
-    result.prochaine_echeance = next_deadline(dossier, today)
+    result.prochaine_echeance = analysis.prochaine_echeance
     return result
 
 
@@ -388,24 +341,3 @@ def _write_bordereau(
     )
     atomic_write_bytes(folder / "inventaire.pdf", inventory, force=True)
     result.fichiers.append(WrittenFile(folder / "inventaire.pdf", "inventaire", "pdf", None))
-
-
-def next_deadline(dossier: Dossier, today: date) -> tuple[str, Deadline] | None:
-    """The earliest deadline still open among the dossier's decisions, with what it is for."""
-    from recours.law.deadlines import next_deadline as next_of
-
-    best: tuple[str, Deadline] | None = None
-    for index, decision in enumerate(dossier.decisions):
-        report = decision_deadlines(dossier, decision, today)
-        found = next_of(report)
-        if found is None:
-            continue
-        what = (
-            "recours gracieux"
-            if found is report.recours_gracieux
-            else "requête au tribunal administratif"
-        )
-        label = f"{what} — {dossier.autorite(decision.autorite).nom} ({dossier.decision_id(index)})"
-        if best is None or found.date_limite < best[1].date_limite:
-            best = (label, found)
-    return best

@@ -329,6 +329,17 @@ class RejetExplicite(Modele):
     date_notification: dt.date = Field(description="Date de notification du rejet explicite")
 
 
+class ReponseFait(Modele):
+    """The user's answer about a fact a legal ground needs (see the referential's faits)."""
+
+    reponse: Literal["oui", "non", "inconnu"] = Field(
+        description="oui, non ou inconnu (seul « oui » fait imprimer le moyen qui en dépend)"
+    )
+    piece: Ligne | None = Field(
+        None, description="Pièce qui établit ce fait (intitulé, ajouté à l'inventaire)"
+    )
+
+
 class Decision(Modele):
     id: Identifiant | None = Field(None, description="Identifiant court (facultatif)")
     autorite: Identifiant = Field(description="Autorité qui a pris la décision (autorites[].id)")
@@ -344,7 +355,12 @@ class Decision(Modele):
         description="FINESS des établissements concernés (vide : tous ceux financés par l'autorité)",
     )
     exercices: list[Annee] = Field(
-        default_factory=list, description="Exercices concernés (vide : tous)"
+        default_factory=list,
+        json_schema_extra={"minItems": 1},
+        description="Exercice(s) dont la décision fixe le tarif ou le financement (une décision "
+        "de tarification fixe en principe un seul exercice : enregistrez une décision par "
+        "exercice ; les lettres contre cette décision ne réclament que ces exercices)",
+        examples=[[2026]],
     )
     voies_et_delais_mentionnes: OuiNon | None = Field(
         None,
@@ -357,11 +373,33 @@ class Decision(Modele):
     rejet_explicite: RejetExplicite | None = Field(
         None, description="Rejet explicite du recours gracieux"
     )
+    faits: dict[str, ReponseFait] = Field(
+        default_factory=dict,
+        description="Faits qui fondent certains moyens (clés du référentiel : "
+        "propositions_budgetaires_mesure, abattement_sans_contradictoire, "
+        "etablissements_comparables, cpom_clause_revision) ; un moyen n'est imprimé que si "
+        "ses faits sont confirmés « oui »",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> Decision:
         # Collect every problem: the user fixes them all in one pass (see Dossier).
         problems: list[str] = []
+        known = load_referentiel().faits
+        for key in sorted(set(self.faits) - set(known)):
+            problems.append(
+                f"faits.{key} : fait inconnu ; valeurs possibles : " + ", ".join(sorted(known))
+            )
+        years = list(self.exercices)
+        if not years:
+            # Checked here rather than by min_length, so that the other problems of the
+            # decision are reported with it (and the questionnaire can ask in any order).
+            problems.append(
+                "exercices : indiquez l'exercice dont la décision fixe le tarif (une décision "
+                "par exercice)"
+            )
+        if len(set(years)) != len(years):
+            problems.append("exercices : un même exercice figure deux fois")
         if self.date_notification < self.date:
             problems.append("date_notification : antérieure à la date de la décision")
         if self.recours_gracieux and self.recours_gracieux.date_envoi < self.date:
@@ -545,6 +583,22 @@ class Dossier(Modele):
                 problems.append(
                     f"decisions[{i}] : aucun établissement n'est financé par « {dec.autorite} »"
                 )
+        # One decision fixes one exercise of an établissement for an authority: two decisions
+        # on the same one would claim the same money twice.
+        seen: dict[tuple[str, str, int], int] = {}
+        for i, dec in enumerate(self.decisions):
+            if dec.autorite not in auth_ids:
+                continue
+            for etab in self.etablissements_de(dec):
+                for annee in dec.exercices:
+                    key = (dec.autorite, etab.finess, annee)
+                    if key in seen and seen[key] != i:
+                        problems.append(
+                            f"decisions[{i}].exercices : l'exercice {annee} de {etab.nom} est déjà "
+                            f"couvert par decisions[{seen[key]}] ; une seule décision par exercice"
+                        )
+                    else:
+                        seen[key] = i
         if problems:
             raise ValueError("\n".join(problems))
         return self

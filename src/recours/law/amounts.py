@@ -37,12 +37,19 @@ def cents(value: Decimal) -> Decimal:
 
 @dataclass(frozen=True)
 class Part:
-    """One authority's share of one établissement x exercise."""
+    """One authority's share of one établissement x exercise.
+
+    ``reclame`` is what may be claimed from this authority: its unpaid share, reduced when
+    another funder of the same établissement and exercise paid more than its own share, so
+    that no euro already received is claimed twice (the claims of a line add up to the
+    cost less everything received, never below zero).
+    """
 
     autorite: str
     pourcentage: Decimal
     du: Decimal
     recu: Decimal
+    reclame: Decimal
 
     @property
     def ecart(self) -> Decimal:
@@ -66,14 +73,16 @@ class CoutExercice:
 class Totaux:
     du: Decimal = Decimal("0.00")
     recu: Decimal = Decimal("0.00")
+    reclame: Decimal = Decimal("0.00")
 
     @property
     def ecart(self) -> Decimal:
         return self.du - self.recu
 
-    def add(self, du: Decimal, recu: Decimal) -> None:
-        self.du += du
-        self.recu += recu
+    def add(self, part: Part) -> None:
+        self.du += part.du
+        self.recu += part.recu
+        self.reclame += part.reclame
 
 
 @dataclass
@@ -118,7 +127,7 @@ def cost_of(etab: Etablissement, ex: Exercice) -> tuple[Decimal, str]:
         assert ex.etp is not None
         unitaire = ref.cout_unitaire_dgcs.valeur
         cout = cents(ex.etp * unitaire * mois / Decimal(12))
-        formule = f"{_fr(ex.etp)} ETP × {_fr(unitaire)} € × {ex.mois} / 12 mois"
+        formule = f"{_fr(ex.etp)} ETP × {_fr(unitaire)} € × {ex.mois} mois / 12"
     else:
         assert ex.cout_reel is not None
         cout = cents(ex.cout_reel)
@@ -127,14 +136,26 @@ def cost_of(etab: Etablissement, ex: Exercice) -> tuple[Decimal, str]:
 
 
 def split_shares(cout: Decimal, etab: Etablissement, ex: Exercice) -> tuple[Part, ...]:
-    parts: list[Part] = []
+    """Each funder's share, what it paid, and what may be claimed from it.
+
+    An overpayment by one funder (received above its share) first reduces the claims on
+    the other funders, in the order they are listed.
+    """
+    shares: list[tuple[str, Decimal, Decimal, Decimal]] = []
     remaining = cout
     for i, fin in enumerate(etab.financeurs):
         last = i == len(etab.financeurs) - 1
         du = remaining if last else cents(cout * fin.part / Decimal(100))
         remaining -= du
         recu = cents(ex.financement_recu.get(fin.autorite, Decimal(0)))
-        parts.append(Part(fin.autorite, fin.part, du, recu))
+        shares.append((fin.autorite, fin.part, du, recu))
+    surplus = sum((max(recu - du, Decimal(0)) for _, _, du, recu in shares), Decimal(0))
+    parts: list[Part] = []
+    for autorite, pourcentage, du, recu in shares:
+        claim = max(du - recu, Decimal(0))
+        offset = min(claim, surplus)
+        surplus -= offset
+        parts.append(Part(autorite, pourcentage, du, recu, claim - offset))
     return tuple(parts)
 
 
@@ -171,10 +192,10 @@ def compute_amounts(dossier: Dossier) -> AmountsReport:
                         f"{ex.annee}, « {part.autorite} » : le financement reçu "
                         f"({montant(part.recu)}) dépasse le montant dû ({montant(part.du)})"
                     )
-                par_autorite[part.autorite].add(part.du, part.recu)
-                par_exercice[ex.annee].add(part.du, part.recu)
-                par_autorite_exercice[(part.autorite, ex.annee)].add(part.du, part.recu)
-                total.add(part.du, part.recu)
+                par_autorite[part.autorite].add(part)
+                par_exercice[ex.annee].add(part)
+                par_autorite_exercice[(part.autorite, ex.annee)].add(part)
+                total.add(part)
     return AmountsReport(
         lignes=lignes,
         par_autorite=dict(par_autorite),

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from recours.dossier.models import Dossier
-from recours.law.amounts import compute_amounts
+from recours.formatting import duree_mois
 from recours.law.referentiel import load_referentiel
 
 
 def dossier_warnings(dossier: Dossier, today: date) -> list[str]:
+    """Warnings on a valid dossier (the amounts engine adds its own, in the analysis)."""
     ref = load_referentiel()
+    delay = duree_mois(ref.delais.recours_mois)
     warnings: list[str] = []
     for i, etab in enumerate(dossier.etablissements):
         cat = ref.categories[etab.categorie]
@@ -40,8 +42,8 @@ def dossier_warnings(dossier: Dossier, today: date) -> list[str]:
     for i, dec in enumerate(dossier.decisions):
         if dec.voies_et_delais_mentionnes is None:
             warnings.append(
-                f"decisions[{i}].voies_et_delais_mentionnes : non renseigné ; le délai de deux mois "
-                "est retenu (hypothèse la plus prudente)"
+                f"decisions[{i}].voies_et_delais_mentionnes : non renseigné ; le délai de "
+                f"{delay} est retenu (hypothèse la plus prudente)"
             )
         if (
             dec.recours_gracieux is not None
@@ -49,7 +51,6 @@ def dossier_warnings(dossier: Dossier, today: date) -> list[str]:
         ):
             warnings.append(
                 f"decisions[{i}].recours_gracieux.accuse_reception_conforme : non renseigné ; le "
-                "délai de deux mois est retenu (hypothèse la plus prudente)"
+                f"délai de {delay} est retenu (hypothèse la plus prudente)"
             )
-    warnings += compute_amounts(dossier).avertissements
     return warnings

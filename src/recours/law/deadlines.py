@@ -16,6 +16,8 @@ from types import MappingProxyType
 from typing import Final
 
 from recours.errors import DossierInvalidError, FieldProblem
+from recours.formatting import avec_de, duree_ans, duree_mois
+from recours.formatting import date_longue as _fr
 from recours.law.referentiel import article_label, load_referentiel
 
 STATUT_OUVERT: Final = "ouvert"
@@ -47,21 +49,6 @@ _OVERSEAS_SUBDIVS: Final[Mapping[str, str]] = MappingProxyType(
         "987": "PF",
         "988": "NC",
     }
-)
-
-_MONTHS_FR: Final = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
 )
 
 
@@ -148,14 +135,13 @@ class DeadlineReport:
 # --- calendar -------------------------------------------------------------------------
 
 
+def _msg(code: str, **params: str) -> str:
+    """A warning worded in the referential (``messages``)."""
+    return load_referentiel().message(code, **params)
+
+
 def _iso(value: date | None) -> str | None:
     return None if value is None else value.isoformat()
-
-
-def _fr(value: date) -> str:
-    """French long date for warnings ("1er mars 2025"), without importing babel."""
-    day = "1er" if value.day == 1 else str(value.day)
-    return f"{day} {_MONTHS_FR[value.month - 1]} {value.year}"
 
 
 @functools.cache
@@ -218,11 +204,7 @@ def _overseas_warning(departement: str | None) -> list[str]:
     """CJA R.421-7 (+1 month overseas) is never applied: its application is uncertain."""
     if departement is None or departement not in load_referentiel().delais.departements_outre_mer:
         return []
-    return [
-        f"Outre-mer : le délai de distance d'un mois supplémentaire ({article_label('cja-r421-7')})"
-        " n'est pas appliqué, car son application aux établissements d'outre-mer n'est pas"
-        " certaine ; les dates indiquées sont calculées sans ce mois supplémentaire."
-    ]
+    return [_msg("delai_outre_mer")]
 
 
 @dataclass(frozen=True)
@@ -253,10 +235,14 @@ def _extend(raw: date, departement: str | None, describe: str) -> _LastDay:
             else:
                 ground = holiday
             warnings.append(
-                f"{describe} : le {_fr(final)} est un jour férié local ({territory} : {ground})."
-                f" S'il prorogeait le délai, le dernier jour serait le {_fr(local_final)} ; cette"
-                " prorogation n'est pas retenue, car l'effet des jours fériés locaux sur les délais"
-                f" de recours n'est pas établi. Date retenue : le {_fr(final)}."
+                _msg(
+                    "delai_ferie_local",
+                    delai=describe,
+                    date=_fr(final),
+                    territoire=territory,
+                    ferie=ground,
+                    date_locale=_fr(local_final),
+                )
             )
     warnings += _overseas_warning(departement)
     return _LastDay(final, tuple(warnings), tuple(fondements))
@@ -275,11 +261,12 @@ def _last_day_months(start: date, months: int, departement: str | None) -> _Last
     result = _extend(min(standard, alternative), departement, describe)
     if standard_final == alternative_final:
         return result
-    warning = (
-        f"{describe} : selon la façon de compter, le dernier jour est le {_fr(standard_final)}"
-        " (échéance au même quantième, plus un jour franc) ou le"
-        f" {_fr(alternative_final)} (délai compté à partir du lendemain) ; la date la plus"
-        f" prudente, le {_fr(result.last_day)}, est retenue."
+    warning = _msg(
+        "delai_mois_courts",
+        delai=describe,
+        date_standard=_fr(standard_final),
+        date_lendemain=_fr(alternative_final),
+        date_retenue=_fr(result.last_day),
     )
     return _LastDay(result.last_day, (warning, *result.warnings), result.fondements)
 
@@ -397,22 +384,22 @@ def _months(inp: DeadlineInput, start: date) -> int:
 
 
 def _pre_reform_warning(inp: DeadlineInput) -> list[str]:
-    reform = load_referentiel().tribunaux.date_tarification
+    ref = load_referentiel()
+    reform = ref.tribunaux.date_tarification
     if inp.notification >= reform:
         return []
+    before = duree_mois(ref.delais.recours_mois_tarification_avant_reforme)
+    now = duree_mois(ref.delais.recours_mois)
+    durations = {
+        "reforme": _fr(reform),
+        "ancien_delai": before,
+        "de_ancien_delai": avec_de(before),
+        "delai": now,
+        "de_delai": avec_de(now),
+    }
     if inp.decision_tarifaire:
-        return [
-            f"Décision de tarification notifiée avant le {_fr(reform)} : le tribunal de la"
-            " tarification devait alors être saisi dans le délai d'un mois"
-            f" ({article_label('casf-r351-15')}) ; par prudence, un mois est retenu pour tout"
-            " délai commencé avant cette date. Les dispositions transitoires du décret"
-            " n° 2024-1168 n'ont pas été vérifiées : faites contrôler le délai."
-        ]
-    return [
-        f"Décision notifiée avant le {_fr(reform)} : s'il s'agit d'une décision de tarification,"
-        f" le délai était d'un mois ({article_label('casf-r351-15')}) et non de deux ; le calcul"
-        " ci-dessus retient deux mois."
-    ]
+        return [_msg("delai_avant_reforme_tarif", **durations)]
+    return [_msg("delai_avant_reforme", **durations)]
 
 
 def _notification_leg(inp: DeadlineInput, departement: str | None) -> tuple[_Leg, list[str]]:
@@ -427,14 +414,11 @@ def _notification_leg(inp: DeadlineInput, departement: str | None) -> tuple[_Leg
         leg = _Leg(result.last_day, inp.notification, EVENEMENT_NOTIFICATION, False, fondements)
         return leg, list(result.warnings)
     limit = _reasonable_time(inp.notification)
-    warning = (
-        "La notification de la décision ne mentionnait pas les voies et délais de recours : le"
-        f" délai de {rules.recours_mois} mois ne lui est pas opposable"
-        f" ({article_label('cja-r421-5')}). La décision ne peut toutefois être contestée que"
-        " dans un délai raisonnable fixé par la jurisprudence, en principe un an à compter de la"
-        f" notification, sauf circonstances particulières ({article_label('ce-czabaj')}). Par"
-        f" prudence, ce délai est arrêté au {_fr(limit)}, sans jour franc ni report au jour"
-        " ouvrable suivant."
+    warning = _msg(
+        "delai_sans_voies_et_delais",
+        delai=duree_mois(rules.recours_mois),
+        delai_raisonnable=duree_ans(rules.delai_raisonnable_annees),
+        date_limite=_fr(limit),
     )
     leg = _Leg(limit, inp.notification, EVENEMENT_NOTIFICATION, True, ("cja-r421-5", "ce-czabaj"))
     return leg, [warning]
@@ -466,11 +450,7 @@ def _after_gracieux(
     receipt = inp.reception_gracieux
     if receipt is None:
         receipt = postmark
-        warnings.append(
-            "Date de réception du recours gracieux par l'autorité inconnue : par prudence, la"
-            f" date d'envoi ({_fr(postmark)}) est retenue comme date de réception. Indiquez la"
-            " date de l'avis de réception ou de l'accusé de réception pour un calcul exact."
-        )
+        warnings.append(_msg("delai_reception_inconnue", date_envoi=_fr(postmark)))
     implicit = add_months(receipt, rules.rejet_implicite_mois)
     implicit_result = _implicit_leg(
         implicit, inp.accuse_reception_conforme, departement, _months(inp, implicit)
@@ -483,10 +463,11 @@ def _after_gracieux(
         result = _last_day_months(explicit, _months(inp, explicit), departement)
         warnings += result.warnings
         warnings.append(
-            f"Le délai court à compter de la notification du rejet explicite ({_fr(explicit)})"
-            " à condition qu'elle mentionne les voies et délais de recours"
-            f" ({article_label('cja-r421-5')}) ; sinon, un délai raisonnable d'un an court à"
-            f" compter de cette notification ({article_label('ce-czabaj')})."
+            _msg(
+                "delai_rejet_explicite",
+                date_rejet=_fr(explicit),
+                de_delai_raisonnable=avec_de(duree_ans(rules.delai_raisonnable_annees)),
+            )
         )
         leg = _Leg(
             result.last_day,
@@ -505,33 +486,35 @@ def _after_gracieux(
     ).last_day
     if other != running:
         warnings.append(
-            f"Rejet implicite retenu au {_fr(implicit)}, {rules.rejet_implicite_mois} mois jour"
-            f" pour jour après la réception du recours gracieux ({_fr(receipt)} ;"
-            f" {article_label('crpa-l114-3')}, {article_label('crpa-l231-4')}). Certains le font"
-            f" naître le lendemain ({_fr(day_after)}), ce qui reporterait la date limite au"
-            f" {_fr(other)} : la date la plus prudente, le {_fr(running)}, est retenue."
+            _msg(
+                "delai_rejet_implicite_lendemain",
+                date_rejet=_fr(implicit),
+                delai=duree_mois(rules.rejet_implicite_mois),
+                date_reception=_fr(receipt),
+                lendemain=_fr(day_after),
+                date_autre=_fr(other),
+                date_retenue=_fr(running),
+            )
         )
     if not inp.accuse_reception_conforme:
         warnings.append(
-            "Accusé de réception du recours gracieux absent ou sans les mentions requises"
-            f" ({article_label('crpa-r112-5')}) : le délai de recours contre le rejet implicite"
-            " n'est pas opposable"
-            f" ({article_label('crpa-l112-6')}). Par prudence, le délai raisonnable d'un an à"
-            f" compter du rejet implicite est retenu ({article_label('ce-jounda-nguegoh')}) :"
-            f" date limite le {_fr(running)}, sans jour franc ni report au jour ouvrable"
-            " suivant."
+            _msg(
+                "delai_accuse_non_conforme",
+                de_delai_raisonnable=avec_de(duree_ans(rules.delai_raisonnable_annees)),
+                date_limite=_fr(running),
+            )
         )
     if explicit is not None:
         warnings.append(
-            f"Le rejet explicite du recours gracieux, notifié le {_fr(explicit)}, est intervenu"
-            f" après l'expiration du délai de recours contentieux (le {_fr(running)}) : il ne"
-            f" rouvre pas ce délai ({article_label('cja-r421-2')})."
+            _msg("delai_rejet_explicite_tardif", date_rejet=_fr(explicit), date_limite=_fr(running))
         )
     elif today <= running:
         warnings.append(
-            f"Si l'autorité notifie un rejet explicite du recours gracieux d'ici le {_fr(running)},"
-            f" un nouveau délai de {rules.recours_mois} mois courra à compter de cette"
-            f" notification ({article_label('cja-r421-2')}) : mettez alors le dossier à jour."
+            _msg(
+                "delai_rejet_explicite_a_venir",
+                date_limite=_fr(running),
+                delai=duree_mois(rules.recours_mois),
+            )
         )
     leg = _Leg(
         running,
@@ -584,18 +567,11 @@ def compute_deadlines(inp: DeadlineInput, today: date) -> DeadlineReport:
     if postmark is None:
         if today > gracieux_leg.date_limite:
             warnings.append(
-                f"Le délai du recours gracieux a expiré le {_fr(gracieux_leg.date_limite)} : un"
-                " recours gracieux n'est plus possible (il n'interromprait plus le délai de"
-                f" recours contentieux, {article_label('crpa-l411-2')})."
+                _msg("delai_gracieux_expire", date_limite=_fr(gracieux_leg.date_limite))
             )
     else:
         if inp.envoi_gracieux is None:
-            warnings.append(
-                "Date d'envoi du recours gracieux (cachet de la poste) inconnue : par prudence,"
-                f" le respect du délai est apprécié à la date de réception ({_fr(postmark)}),"
-                f" alors que c'est la date du cachet de la poste qui fait foi"
-                f" ({article_label('crpa-l112-1')})."
-            )
+            warnings.append(_msg("delai_envoi_inconnu", date_reception=_fr(postmark)))
         interruptif = postmark <= gracieux_leg.date_limite
         if interruptif:
             contentieux_leg, rejet_implicite, chain_warnings = _after_gracieux(
@@ -604,16 +580,14 @@ def compute_deadlines(inp: DeadlineInput, today: date) -> DeadlineReport:
             warnings += chain_warnings
         else:
             warnings.append(
-                f"Le recours gracieux, envoyé le {_fr(postmark)}, l'a été après la date limite du"
-                f" {_fr(gracieux_leg.date_limite)} : il est tardif et n'interrompt pas le délai"
-                f" de recours contentieux ({article_label('crpa-l411-2')}), qui reste celui"
-                " courant à compter de la notification de la décision."
+                _msg(
+                    "delai_gracieux_tardif",
+                    date_envoi=_fr(postmark),
+                    date_limite=_fr(gracieux_leg.date_limite),
+                )
             )
             if inp.rejet_explicite is not None:
-                warnings.append(
-                    f"Le rejet explicite notifié le {_fr(inp.rejet_explicite)} répond à un"
-                    " recours gracieux tardif : il ne rouvre pas le délai de recours contentieux."
-                )
+                warnings.append(_msg("delai_rejet_de_tardif", date_rejet=_fr(inp.rejet_explicite)))
 
     warnings += _overseas_warning(departement)
     contentieux = contentieux_leg.on(today)

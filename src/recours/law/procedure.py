@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from recours.dossier.models import Decision, Dossier
+from recours.formatting import date_longue
 from recours.law.deadlines import DeadlineInput, DeadlineReport, compute_deadlines
 from recours.law.referentiel import RegleAvocat, load_referentiel
 
@@ -76,7 +77,8 @@ def competent_court(dossier: Dossier, decision: Decision) -> Juridiction:
         unverified = [r for r in rows if not r.verifie or not r.ta_tarification]
         regle = (
             f"tribunal de la tarification du lieu d'implantation de l'établissement depuis le "
-            f"1er janvier 2025 ({ref.article('decret-2024-1168').court})"
+            f"{date_longue(ref.tribunaux.date_tarification)} "
+            f"({ref.article('decret-2024-1168').court})"
         )
         warning = None
         if unverified:

@@ -120,12 +120,29 @@ class Moyen(Sourced):
     references: list[str]
     # Authority types the ground applies to (all when empty), e.g. ARS-only credits.
     autorites: list[TypeAutorite] = Field(default_factory=list)
+    # Facts the dossier must confirm ("oui") for the ground to be printed.
+    faits: list[str] = Field(default_factory=list)
+
+
+class FaitDossier(_Strict):
+    """A fact a ground needs, asked of the user decision by decision."""
+
+    question: str
+    piece: str | None  # the pièce that usually shows it (None: none unless the user names one)
+
+
+class Message(_Strict):
+    """A warning or refusal worded with placeholders ({name}; {art_<key>} cites an article)."""
+
+    texte: str
 
 
 class NatureInfo(_Strict):
     libelle: str
     fixe_un_tarif: bool
     conclusions: Literal["reformation", "annulation"]
+    # Set when the competence of the tariff judge for this nature is not settled.
+    competence_a_verifier: str | None = None
 
 
 class TribunauxInfo(_Strict):
@@ -191,6 +208,8 @@ class Referentiel(_Strict):
     articles: dict[str, Article]
     avocat: dict[TypeAutorite, RegleAvocat]
     apres_expiration: list[Possibilite]
+    faits: dict[str, FaitDossier]
+    messages: dict[str, Message]
     departements: dict[str, Tribunal] = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -204,6 +223,8 @@ class Referentiel(_Strict):
             refs += [(f"moyens.{key}", r) for r in moyen.references]
         for type_key, regle in self.avocat.items():
             refs += [(f"avocat.{type_key}", r) for r in regle.references]
+        for key, moyen in self.moyens.items():
+            missing += [f"moyens.{key}.faits: {f}" for f in moyen.faits if f not in self.faits]
         for i, poss in enumerate(self.apres_expiration):
             refs += [(f"apres_expiration[{i}]", r) for r in poss.references]
         refs += [("accord.agrement", self.accord.agrement.fondement)]
@@ -218,6 +239,19 @@ class Referentiel(_Strict):
             return self.articles[key]
         except KeyError:
             raise ReferentielError(f"article inconnu du référentiel : {key}") from None
+
+    def message(self, code: str, **params: object) -> str:
+        """The text of message ``code`` with its placeholders filled (values already French)."""
+        try:
+            template = self.messages[code].texte
+        except KeyError:
+            raise ReferentielError(f"message inconnu du référentiel : {code}") from None
+        citations = {
+            "art_" + key.replace("-", "_").replace(".", "_"): art.court
+            for key, art in self.articles.items()
+        }
+        # Only the template's own layout is folded: the values keep their no-break spaces.
+        return " ".join(template.split()).format_map({**citations, **params})
 
     def tribunal(self, departement: str) -> Tribunal:
         try:

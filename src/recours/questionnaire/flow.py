@@ -1162,14 +1162,20 @@ class Questionnaire:
                 [Choice(str(e["finess"]), str(e.get("nom"))) for e in funded],
             )
         years = sorted({int(str(x["annee"])) for e in funded for x in e.get("exercices") or []})
-        if len(years) > 1:
+        if len(years) == 1:
+            # The only exercise entered: a tariff decision fixes one exercise.
+            dec["exercices"] = years
+            self.prompter.say(f"  → Exercice fixé par la décision : {years[0]}")
+        elif years:
             self._subset(
                 dec,
                 "exercices",
                 field(Decision, "exercices"),
                 f"{p}.exercices",
-                "Exercices concernés par la décision",
+                "Exercice(s) dont la décision fixe le tarif (en principe un seul)",
                 [Choice(str(y), str(y)) for y in years],
+                everything_as_empty=False,
+                suggested=str(dec.get("date", ""))[:4],
             )
         self._select(
             dec,
@@ -1245,8 +1251,11 @@ class Questionnaire:
         path: str,
         message: str,
         choices: Sequence[Choice],
+        everything_as_empty: bool = True,
+        suggested: str | None = None,
     ) -> None:
-        """A checkbox where "everything" is stored as an empty list (the model's default)."""
+        """A checkbox where "everything" is stored as an empty list (the model's default),
+        unless ``everything_as_empty`` is false (then ``suggested`` is the default choice)."""
         values = [c.value for c in choices]
         current = box.get(key)
         if (
@@ -1256,14 +1265,20 @@ class Questionnaire:
             and all(str(v) in values for v in current)
         ):
             return
-        default = [str(v) for v in current] if current else values
+        if current:
+            default = [str(v) for v in current]
+        elif everything_as_empty:
+            default = values
+        else:
+            default = [suggested if suggested in values else values[-1]]
         while True:
             self.asked += 1
             answer = self.prompter.checkbox(message, choices, name=path, default=default)
             if answer:
                 break
             self.prompter.error("cochez au moins une case")
-        box[key] = [] if set(answer) == set(values) else check(answer)
+        everything = everything_as_empty and set(answer) == set(values)
+        box[key] = [] if everything else check(answer)
         self._save()
 
     # étape --------------------------------------------------------------------------

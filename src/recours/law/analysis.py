@@ -1,0 +1,642 @@
+"""One legal analysis per dossier, computed once and read by every consumer.
+
+Pure: no I/O and no clock (``today`` is a parameter). From a validated dossier it decides,
+decision by decision, the exercises claimed, the amounts, the deadline chain, the court, the
+lawyer rule and the grounds that the dossier's facts back up; document by document, whether
+it may be written now and, if not, why and how to go on; exercise by exercise, whether its
+decision can still be contested and what remains. The documents, the CLI (``verifier``,
+``calculer``, ``generer``), the questionnaire and the batch read this object and never
+recompute it. Every sentence comes from the referential (``messages``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from recours.dossier.models import Autorite, Decision, Dossier, Etablissement
+from recours.files import slug
+from recours.formatting import date_longue, montant
+from recours.law.amounts import AmountsReport, compute_amounts
+from recours.law.checks import dossier_warnings
+from recours.law.deadlines import (
+    STATUT_EXPIRE,
+    STATUTS_OUVERTS,
+    Deadline,
+    DeadlineReport,
+)
+from recours.law.deadlines import next_deadline as next_of
+from recours.law.procedure import Juridiction, competent_court, decision_deadlines, lawyer_rule
+from recours.law.referentiel import Moyen, Referentiel, RegleAvocat
+
+GRACIEUX: Literal["gracieux"] = "gracieux"
+REQUETE: Literal["requete"] = "requete"
+DocumentKind = Literal["gracieux", "requete"]
+DOCUMENTS: tuple[DocumentKind, ...] = (GRACIEUX, REQUETE)
+
+# What lifts a blocker: the CLI option of the same meaning, or nothing.
+OPTION_HORS_DELAI: Literal["hors_delai"] = "hors_delai"
+OPTION_SANS_AVOCAT: Literal["sans_avocat"] = "sans_avocat"
+Option = Literal["hors_delai", "sans_avocat"]
+
+
+@dataclass(frozen=True)
+class ClaimLine:
+    """What one authority owes for one établissement and one exercise."""
+
+    finess: str
+    etablissement: str
+    annee: int
+    formule: str
+    cout: Decimal
+    autorite: str
+    pourcentage: Decimal
+    du: Decimal
+    recu: Decimal
+    reclame: Decimal
+
+
+@dataclass(frozen=True)
+class Claim:
+    """The lines a document claims, in établissement then exercise order."""
+
+    lignes: tuple[ClaimLine, ...]
+
+    @property
+    def du(self) -> Decimal:
+        return sum((ligne.du for ligne in self.lignes), Decimal("0.00"))
+
+    @property
+    def recu(self) -> Decimal:
+        return sum((ligne.recu for ligne in self.lignes), Decimal("0.00"))
+
+    @property
+    def reclame(self) -> Decimal:
+        return sum((ligne.reclame for ligne in self.lignes), Decimal("0.00"))
+
+    @property
+    def exercices(self) -> tuple[int, ...]:
+        return tuple(sorted({ligne.annee for ligne in self.lignes}))
+
+
+@dataclass(frozen=True)
+class Ground:
+    """A legal ground the regime calls for, and whether the dossier's facts back it."""
+
+    code: str
+    moyen: Moyen
+    imprime: bool
+    faits_manquants: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DecisionAnalysis:
+    index: int
+    decision: Decision
+    autorite: Autorite
+    etablissements: tuple[Etablissement, ...]
+    exercices: tuple[int, ...]
+    claim: Claim
+    delais: DeadlineReport
+    juridiction: Juridiction
+    avocat: RegleAvocat
+    moyens: tuple[Ground, ...]
+
+    @property
+    def ident(self) -> str:
+        return self.decision.id or self.decision.numero or f"decision-{self.index + 1}"
+
+    @property
+    def gracieux_envoye(self) -> bool:
+        return self.decision.recours_gracieux is not None
+
+    @property
+    def gracieux_ouvert(self) -> bool:
+        """A recours gracieux can still be posted in time (and none was sent)."""
+        return not self.gracieux_envoye and self.delais.recours_gracieux.statut in STATUTS_OUVERTS
+
+    @property
+    def contentieux_ouvert(self) -> bool:
+        return self.delais.recours_contentieux.statut in STATUTS_OUVERTS
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """Why a document is not written now; ``option`` lifts it (None: nothing does)."""
+
+    code: str
+    texte: str
+    option: Option | None
+
+
+@dataclass(frozen=True)
+class PlannedDocument:
+    """One document the dossier can call for, and where it stands today."""
+
+    kind: DocumentKind
+    autorite: str
+    decisions: tuple[int, ...]  # indices in dossier.decisions, in file order
+    libelle: str
+    stem: str
+    par_defaut: bool  # part of the plan when the user does not choose
+    claim: Claim
+    bloquants: tuple[Blocker, ...]
+    avertissements: tuple[str, ...]
+    dans_le_delai: bool  # the document may say it is formed in time
+    pending_expired: bool = False  # recours gracieux whose every pending decision expired
+
+    def refus(self, options: Iterable[Option] = ()) -> tuple[Blocker, ...]:
+        """Blockers that the given options do not lift."""
+        given = set(options)
+        return tuple(b for b in self.bloquants if b.option is None or b.option not in given)
+
+    def leves(self, options: Iterable[Option] = ()) -> tuple[Blocker, ...]:
+        given = set(options)
+        return tuple(b for b in self.bloquants if b.option is not None and b.option in given)
+
+
+Etat = Literal["conteste", "contestable", "definitif", "sans_decision"]
+
+
+@dataclass(frozen=True)
+class ExerciseStatus:
+    """One établissement x exercise x authority with money still owed."""
+
+    finess: str
+    etablissement: str
+    annee: int
+    autorite: str
+    reclame: Decimal
+    etat: Etat
+    decision: int | None
+    texte: str
+    restes: str  # what remains possible ("" while the decision can be contested)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    aujourdhui: date
+    dossier: Dossier
+    montants: AmountsReport
+    decisions: tuple[DecisionAnalysis, ...]
+    documents: tuple[PlannedDocument, ...]
+    exercices: tuple[ExerciseStatus, ...]
+    avertissements: tuple[str, ...]
+    prochaine_echeance: tuple[str, Deadline] | None
+
+    def decision(self, index: int) -> DecisionAnalysis:
+        return self.decisions[index]
+
+    def plan(self, documents: Iterable[str] | None = None) -> list[PlannedDocument]:
+        """The documents of the default plan, or every document of the kinds asked for.
+
+        A decision's own choice (``decisions[].documents``) narrows the default plan.
+        """
+        if documents is None:
+            return [doc for doc in self.documents if doc.par_defaut]
+        wanted = set(documents)
+        return [doc for doc in self.documents if doc.kind in wanted]
+
+    @property
+    def total_reclame(self) -> Decimal:
+        return self.montants.total.reclame
+
+
+def analyse(dossier: Dossier, today: date, ref: Referentiel) -> Analysis:
+    """The legal analysis of a valid dossier on ``today``."""
+    amounts = compute_amounts(dossier)
+    decisions = tuple(
+        _decision(dossier, index, decision, amounts, today, ref)
+        for index, decision in enumerate(dossier.decisions)
+    )
+    used: set[str] = set()
+    gracieux = [_gracieux(dossier, a, decisions, ref, used) for a in dossier.autorites]
+    requetes = [_requete(dossier, d, ref, used) for d in decisions]
+    documents = _default_gracieux_when_nothing_else([*gracieux, *requetes])
+    exercices = _exercises(dossier, amounts, decisions, ref)
+    warnings = [*dossier_warnings(dossier, today), *amounts.avertissements]
+    warnings += [s.texte for s in exercices if s.restes]
+    warnings += remaining_routes(exercices, ref)
+    return Analysis(
+        aujourdhui=today,
+        dossier=dossier,
+        montants=amounts,
+        decisions=decisions,
+        documents=tuple(documents),
+        exercices=exercices,
+        avertissements=tuple(dict.fromkeys(warnings)),
+        prochaine_echeance=_next_deadline(decisions),
+    )
+
+
+# --- decisions ------------------------------------------------------------------------
+
+
+def _decision(
+    dossier: Dossier,
+    index: int,
+    decision: Decision,
+    amounts: AmountsReport,
+    today: date,
+    ref: Referentiel,
+) -> DecisionAnalysis:
+    etabs = tuple(dossier.etablissements_de(decision))
+    pairs = {(e.finess, annee) for e in etabs for annee in decision.exercices}
+    return DecisionAnalysis(
+        index=index,
+        decision=decision,
+        autorite=dossier.autorite(decision.autorite),
+        etablissements=etabs,
+        exercices=tuple(sorted(decision.exercices)),
+        claim=_claim(amounts, decision.autorite, pairs),
+        delais=decision_deadlines(dossier, decision, today),
+        juridiction=competent_court(dossier, decision),
+        avocat=lawyer_rule(dossier, decision),
+        moyens=_grounds(decision, etabs, dossier.autorite(decision.autorite), ref),
+    )
+
+
+def _claim(amounts: AmountsReport, autorite: str, pairs: set[tuple[str, int]]) -> Claim:
+    lignes = [
+        ClaimLine(
+            finess=ligne.finess,
+            etablissement=ligne.etablissement,
+            annee=ligne.annee,
+            formule=ligne.formule,
+            cout=ligne.cout,
+            autorite=part.autorite,
+            pourcentage=part.pourcentage,
+            du=part.du,
+            recu=part.recu,
+            reclame=part.reclame,
+        )
+        for ligne, part in amounts.lignes_de(autorite)
+        if (ligne.finess, ligne.annee) in pairs
+    ]
+    return Claim(tuple(lignes))
+
+
+def _grounds(
+    decision: Decision, etabs: Sequence[Etablissement], autorite: Autorite, ref: Referentiel
+) -> tuple[Ground, ...]:
+    """Grounds called for by the budget regimes and the authority type, with their facts."""
+    keys: list[str] = []
+    for etab in etabs:
+        for key in ref.regimes[etab.regime_budgetaire].moyens:
+            applies = not ref.moyens[key].autorites or autorite.type in ref.moyens[key].autorites
+            if applies and key not in keys:
+                keys.append(key)
+    grounds = []
+    for key in keys:
+        moyen = ref.moyens[key]
+        missing = tuple(
+            f
+            for f in moyen.faits
+            if (answer := decision.faits.get(f)) is None or answer.reponse != "oui"
+        )
+        grounds.append(Ground(key, moyen, not missing, missing))
+    return tuple(grounds)
+
+
+# --- documents ------------------------------------------------------------------------
+
+
+def _unique_stem(stem: str, distinct: str, used: set[str]) -> str:
+    """``stem``, or ``stem_<distinct>`` when a document of the dossier already has that name.
+
+    Slugs are cut at a word boundary, so two long names sharing their beginning give the
+    same slug: without this, the second document would silently replace the first.
+    """
+    candidate = stem if stem not in used else f"{stem}_{slug(distinct, 40)}"
+    counter = 2
+    while candidate in used:
+        candidate = f"{stem}_{counter}"
+        counter += 1
+    used.add(candidate)
+    return candidate
+
+
+def _label(decisions: Iterable[DecisionAnalysis]) -> str:
+    return ", ".join(
+        f"{d.ident} (exercice{'s' if len(d.exercices) > 1 else ''} "
+        f"{', '.join(map(str, d.exercices))})"
+        for d in decisions
+    )
+
+
+def _gracieux(
+    dossier: Dossier,
+    autorite: Autorite,
+    decisions: Sequence[DecisionAnalysis],
+    ref: Referentiel,
+    used: set[str],
+) -> PlannedDocument | None:
+    """The recours gracieux to one authority, against its decisions that can still be contested.
+
+    A decision whose recours gracieux was already sent, or whose deadline has expired, is
+    left out: its letter would not interrupt the contentious deadline (CRPA L.411-2).
+    """
+    own = [d for d in decisions if d.decision.autorite == autorite.id]
+    if not own:
+        return None
+    libelle = f"recours gracieux — {autorite.nom}"
+    pending = [d for d in own if not d.gracieux_envoye]
+    open_ = [d for d in pending if d.gracieux_ouvert]
+    wanted = [d for d in own if _wants(d, GRACIEUX)]
+    covered = open_ or pending or own
+    blockers: list[Blocker] = []
+    warnings: list[str] = []
+    if not pending:
+        sent = min(
+            d.decision.recours_gracieux.date_envoi for d in own if d.decision.recours_gracieux
+        )
+        blockers.append(
+            Blocker(
+                "deja_envoye",
+                ref.message("gracieux_deja_envoye", document=libelle, date_envoi=date_longue(sent))
+                + " "
+                + ref.message("hors_delai_possible"),
+                OPTION_HORS_DELAI,
+            )
+        )
+    elif not open_:
+        limit = max(d.delais.recours_gracieux.date_limite for d in pending)
+        restes = _restes_texte(ref)
+        blockers.append(
+            Blocker(
+                "hors_delai",
+                ref.message("gracieux_expire", document=libelle, date_limite=date_longue(limit))
+                + (" " + restes if restes else "")
+                + " "
+                + ref.message("hors_delai_possible"),
+                OPTION_HORS_DELAI,
+            )
+        )
+    elif len(open_) < len(pending):
+        expired = [d for d in pending if d not in open_]
+        warnings.append(
+            ref.message("gracieux_decisions_expirees", document=libelle, decisions=_label(expired))
+        )
+    claim = Claim(tuple(line for d in covered for line in d.claim.lignes))
+    blockers += _nothing_to_claim(libelle, claim, ref)
+    return PlannedDocument(
+        kind=GRACIEUX,
+        autorite=autorite.id,
+        decisions=tuple(d.index for d in covered),
+        libelle=libelle,
+        stem=_unique_stem(f"recours-gracieux_{slug(autorite.nom)}", autorite.id, used),
+        par_defaut=any(d in wanted for d in open_),
+        claim=claim,
+        bloquants=tuple(blockers),
+        avertissements=tuple(warnings),
+        dans_le_delai=bool(open_),
+        pending_expired=bool(pending) and not open_ and any(d in wanted for d in pending),
+    )
+
+
+def _default_gracieux_when_nothing_else(
+    documents: Sequence[PlannedDocument | None],
+) -> list[PlannedDocument]:
+    """An expired recours gracieux joins the default plan only when nothing else is due for
+    its authority, so that the user is told why, rather than "nothing to generate"."""
+    docs = [doc for doc in documents if doc is not None]
+    busy = {doc.autorite for doc in docs if doc.par_defaut}
+    return [
+        replace(doc, par_defaut=True)
+        if doc.kind == GRACIEUX and doc.autorite not in busy and doc.pending_expired
+        else doc
+        for doc in docs
+    ]
+
+
+def _wants(d: DecisionAnalysis, kind: DocumentKind) -> bool:
+    """Whether the user's choice for the decision (if any) includes this document."""
+    chosen = getattr(d.decision, "documents", None)
+    return chosen is None or kind in chosen
+
+
+def _requete(
+    dossier: Dossier, d: DecisionAnalysis, ref: Referentiel, used: set[str]
+) -> PlannedDocument:
+    """The requête against one decision (and the rejection of its recours gracieux)."""
+    libelle = f"requête — {d.autorite.nom} ({d.ident})"
+    delais = d.delais
+    blockers: list[Blocker] = []
+    warnings: list[str] = []
+    gracieux = d.decision.recours_gracieux
+    awaiting = (
+        gracieux is not None
+        and delais.gracieux_interruptif
+        and d.decision.rejet_explicite is None
+        and delais.rejet_implicite is not None
+        and delais.rejet_implicite > delais.aujourdhui
+    )
+    if awaiting:
+        assert gracieux is not None and delais.rejet_implicite is not None
+        blockers.append(
+            Blocker(
+                "rejet_a_naitre",
+                ref.message(
+                    "requete_sans_rejet",
+                    document=libelle,
+                    date_reception=date_longue(gracieux.date_reception or gracieux.date_envoi),
+                    date_rejet=date_longue(delais.rejet_implicite),
+                    date_limite=date_longue(delais.recours_contentieux.date_limite),
+                ),
+                None,
+            )
+        )
+    elif delais.recours_contentieux.statut == STATUT_EXPIRE:
+        restes = " ".join(delais.possibilites)
+        blockers.append(
+            Blocker(
+                "hors_delai",
+                ref.message(
+                    "requete_expiree",
+                    document=libelle,
+                    date_limite=date_longue(delais.recours_contentieux.date_limite),
+                    restes=restes,
+                )
+                + " "
+                + ref.message("hors_delai_possible"),
+                OPTION_HORS_DELAI,
+            )
+        )
+    explanation = " ".join(d.avocat.explication.split())
+    if d.avocat.obligatoire and dossier.avocat is None:
+        blockers.append(
+            Blocker(
+                "avocat",
+                ref.message("avocat_incertain", document=libelle, explication=explanation),
+                OPTION_SANS_AVOCAT,
+            )
+        )
+    elif dossier.avocat is None:
+        warnings.append(f"{libelle} : {explanation}")
+    nature = ref.natures_decision[d.decision.nature]
+    if nature.competence_a_verifier:
+        warnings.append(
+            ref.message(
+                "refus_competence",
+                document=libelle,
+                explication=" ".join(nature.competence_a_verifier.split()),
+            )
+        )
+    if d.juridiction.avertissement:
+        warnings.append(f"{libelle} : {d.juridiction.avertissement}")
+    blockers += _nothing_to_claim(libelle, d.claim, ref)
+    return PlannedDocument(
+        kind=REQUETE,
+        autorite=d.autorite.id,
+        decisions=(d.index,),
+        libelle=libelle,
+        stem=_unique_stem(
+            f"requete_{slug(d.ident, 40)}_{slug(d.autorite.nom, 40)}",
+            f"decision-{d.index + 1}",
+            used,
+        ),
+        par_defaut=gracieux is not None and _wants(d, REQUETE),
+        claim=d.claim,
+        bloquants=tuple(blockers),
+        avertissements=tuple(warnings),
+        dans_le_delai=d.contentieux_ouvert,
+    )
+
+
+def _nothing_to_claim(libelle: str, claim: Claim, ref: Referentiel) -> list[Blocker]:
+    if claim.reclame > 0:
+        return []
+    exercices = ", ".join(map(str, claim.exercices)) or "les exercices de la décision"
+    return [
+        Blocker(
+            "rien_a_reclamer",
+            ref.message(
+                "rien_a_reclamer",
+                document=libelle,
+                exercices=exercices,
+                du=montant(claim.du),
+                recu=montant(claim.recu),
+            ),
+            None,
+        )
+    ]
+
+
+def _restes_texte(ref: Referentiel) -> str:
+    return " ".join(" ".join(p.texte.split()) for p in ref.apres_expiration)
+
+
+# --- exercises ------------------------------------------------------------------------
+
+
+def _exercises(
+    dossier: Dossier,
+    amounts: AmountsReport,
+    decisions: Sequence[DecisionAnalysis],
+    ref: Referentiel,
+) -> tuple[ExerciseStatus, ...]:
+    """Every établissement x exercise x authority with money owed, and its route."""
+    covering: dict[tuple[str, str, int], DecisionAnalysis] = {}
+    for da in decisions:
+        for etab in da.etablissements:
+            for annee in da.exercices:
+                covering[(da.autorite.id, etab.finess, annee)] = da
+    etabs = {e.finess: e for e in dossier.etablissements}
+    out: list[ExerciseStatus] = []
+    for ligne in amounts.lignes:
+        for part in ligne.parts:
+            if part.reclame <= 0:
+                continue
+            autorite = dossier.autorite(part.autorite)
+            found = covering.get((part.autorite, ligne.finess, ligne.annee))
+            common = {
+                "etablissement": ligne.etablissement,
+                "finess": ligne.finess,
+                "annee": str(ligne.annee),
+                "montant": montant(part.reclame),
+                "autorite": autorite.nom,
+            }
+            d = found
+            etat: Etat
+            if d is None:
+                etat = "sans_decision"
+                texte = ref.message("exercice_sans_decision", **common)
+            else:
+                limit = date_longue(d.delais.recours_contentieux.date_limite)
+                if not d.contentieux_ouvert:
+                    etat = "definitif"
+                    texte = ref.message(
+                        "exercice_definitif", decision=d.ident, date_limite=limit, **common
+                    )
+                else:
+                    sent = d.gracieux_envoye and bool(d.delais.gracieux_interruptif)
+                    etat = "conteste" if sent else "contestable"
+                    code = "exercice_en_cours" if sent else "exercice_contestable"
+                    texte = ref.message(
+                        "exercice_conteste",
+                        decision=d.ident,
+                        etat=ref.message(code, date_limite=limit),
+                        **common,
+                    )
+            final = etat in ("definitif", "sans_decision")
+            restes = _restes(etabs[ligne.finess], ref) if final else ""
+            out.append(
+                ExerciseStatus(
+                    finess=ligne.finess,
+                    etablissement=ligne.etablissement,
+                    annee=ligne.annee,
+                    autorite=part.autorite,
+                    reclame=part.reclame,
+                    etat=etat,
+                    decision=None if d is None else d.index,
+                    texte=texte,
+                    restes=restes,
+                )
+            )
+    return tuple(out)
+
+
+def remaining_routes(exercices: Iterable[ExerciseStatus], ref: Referentiel) -> list[str]:
+    """What remains possible, said once for all the exercises it concerns."""
+    groups: dict[str, list[str]] = {}
+    for status in exercices:
+        if status.restes:
+            groups.setdefault(status.restes, []).append(f"{status.etablissement} {status.annee}")
+    return [
+        ref.message("restes_exercices", exercices=", ".join(dict.fromkeys(names)), restes=restes)
+        for restes, names in groups.items()
+    ]
+
+
+def _restes(etab: Etablissement, ref: Referentiel) -> str:
+    """What remains for an exercise whose decision is final or missing (digest §1.3)."""
+    first = (
+        "reste_reprise_deficit"
+        if etab.regime_budgetaire == "procedure_contradictoire"
+        else "reste_cpom"
+    )
+    return ref.message(first) + " " + ref.message("reste_indemnitaire")
+
+
+# --- next deadline --------------------------------------------------------------------
+
+
+def _next_deadline(decisions: Sequence[DecisionAnalysis]) -> tuple[str, Deadline] | None:
+    """The earliest deadline still open among the dossier's decisions, with what it is for."""
+    best: tuple[str, Deadline] | None = None
+    for d in decisions:
+        found = next_of(d.delais)
+        if found is None:
+            continue
+        what = (
+            "recours gracieux"
+            if found is d.delais.recours_gracieux
+            else "requête au tribunal administratif"
+        )
+        label = f"{what} — {d.autorite.nom} ({d.ident})"
+        if best is None or found.date_limite < best[1].date_limite:
+            best = (label, found)
+    return best
