@@ -98,29 +98,22 @@ def test_verifier_valid_example(
     assert [s.removeprefix("  - ") for s in statuses] == etats
 
 
-def test_verifier_lists_warnings(runner: CliRunner, in_root: Path) -> None:
+def test_verifier_refuses_dates_after_today(runner: CliRunner, in_root: Path) -> None:
+    # Issue 10 §5: a date after today and an exercise after the current year are refused;
+    # today is the CLI's (--aujourdhui), passed down as validation context.
     result = run(
         runner, "verifier", "tests/data/dossier-minimal.yaml", "--aujourdhui", "2024-06-01"
     )
-    assert result.exit_code == 0
-    assert result.stdout == (
-        "tests/data/dossier-minimal.yaml : dossier valide — 1 établissement(s), 1 autorité(s), "
-        "1 décision(s).\n"
-        "Documents à cette étape :\n"
-        f"  - recours gracieux — Département de l'Ain : à générer (8{NNBSP}568,00{NBSP}€)\n"
-        "Exercice par exercice (ce qui reste dû et la voie qui reste) :\n"
-        f"  - [encore contestable] MECS Les Tilleuls (010000000), exercice 2024 : 8{NNBSP}568,00{NBSP}€ "
-        "réclamés (autorité : Département de l'Ain) contre la décision decision-1 (recours "
-        "possible jusqu'au 18 mai 2026).\n"
-        f"  - [aucune décision enregistrée] MECS Les Tilleuls (010000000), exercice 2025 : "
-        f"4{NNBSP}120,50{NBSP}€ restent dus (autorité : Département de l'Ain), mais aucune décision "
-        "fixant le tarif de cet exercice n'est enregistrée dans le dossier. Ajoutez-la (date de "
-        "notification, voies et délais) pour savoir si elle peut encore être contestée ; rien "
-        "n'est réclamé pour cet exercice dans les lettres d'un autre exercice.\n"
-        "Ce qui reste possible :\n"
-        f"  - Pour MECS Les Tilleuls 2025 : {REPRISE_DEFICIT} {INDEMNITAIRE}\n"
-        "1 avertissement(s) :\n"
-        "  - etablissements[0].exercices[1].annee : exercice 2025 futur\n"
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        "Erreur : tests/data/dossier-minimal.yaml : 3 erreur(s)\n"
+        "  - [ligne 40] etablissements[0].exercices[1].annee : exercice 2025 postérieur à "
+        "l'année en cours (2024)\n"
+        "  - [ligne 48] decisions[0].date : date du 10/03/2026 postérieure à la date du jour "
+        "(01/06/2024) : indiquez une date passée\n"
+        "  - [ligne 49] decisions[0].date_notification : date du 15/03/2026 postérieure à la "
+        "date du jour (01/06/2024) : indiquez une date passée\n"
     )
 
 

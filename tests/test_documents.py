@@ -137,7 +137,12 @@ def test_letter_content_multisite(generated: dict[str, list[Path]]) -> None:
     )
     assert "Total | | | | 124 194,24 € | 52 000,00 € | 72 194,24 €" in ars
     assert "2024" not in " ".join(p for p in ars if "|" in p)
-    assert "Madame la Directrice générale, Monsieur le Directeur général" in ars
+    # Address block: the head and the ARS by its region (autorites.csv); appel without it.
+    assert (
+        "Madame la Directrice générale, Monsieur le Directeur général de l'Agence régionale de "
+        "santé Île-de-France" in ars
+    )
+    assert "Madame la Directrice générale, Monsieur le Directeur général," in ars
     assert "Lettre recommandée avec demande d'avis de réception" in ars
     assert "Montreuil, le 20 novembre 2026" in ars
     assert "par délégation de pouvoir du conseil d'administration du 14 mars 2025" in ars
@@ -154,7 +159,9 @@ def test_letter_content_multisite(generated: dict[str, list[Path]]) -> None:
     assert "Crédits délégués aux ARS" not in cd
     assert "12 048,00 €" in cd
     assert "20 604,21 €" not in cd
-    assert "Monsieur le Président du conseil départemental," in cd
+    # Address block names the département (autorites.csv); the appel is the title alone.
+    assert "Monsieur le Président du conseil départemental de la Seine-Saint-Denis" in cd
+    assert "Monsieur le Président," in cd
 
 
 def test_requete_content(generated: dict[str, list[Path]]) -> None:
@@ -398,25 +405,26 @@ def test_bordereau_folder_matches_inventory(tmp_path: Path) -> None:
     result = generate(dossier, sortie=tmp_path, today=TODAY, formats=["pdf"], bordereau=True)
     folder = tmp_path / "telerecours_requete_dgf-2026_prefecture-de-la-region-hauts-de-france"
     names = sorted(p.name for p in folder.iterdir())
+    # CJA R.414-5: each pièce's file name begins with its number in the inventory.
     assert names == [
+        "06_tableau-de-calcul-des-montants-dus-au.pdf",
         "inventaire.pdf",
-        "piece-06_tableau-de-calcul-des-montants-dus-au.pdf",
         "requete.pdf",
     ]
     inventory = squash(pdf_text(folder / "inventaire.pdf"))
     for missing in result.a_fournir:
         assert Path(missing).name in inventory
-    assert "piece-06_tableau-de-calcul-des-montants-dus-au.pdf" in inventory
+    assert "06_tableau-de-calcul-des-montants-dus-au.pdf" in inventory
     assert [Path(p).name for p in result.a_fournir] == [
-        "piece-01_decision-attaquee-arrete-de-tarification.pdf",
-        "piece-02_recours-gracieux-du-3-aout-2026-et.pdf",
-        "piece-03_avis-de-reception-du-recours-gracieux-5.pdf",
-        "piece-04_statuts-de-l-association.pdf",
-        "piece-05_piece-justifiant-de-la-qualite-pour-agir.pdf",
+        "01_decision-attaquee-arrete-de-tarification.pdf",
+        "02_recours-gracieux-du-3-aout-2026-et.pdf",
+        "03_avis-de-reception-du-recours-gracieux-5.pdf",
+        "04_statuts-de-l-association.pdf",
+        "05_piece-justifiant-de-la-qualite-pour-agir.pdf",
     ]
     # No pièce for the budget proposals: the ground they support is not printed, because the
     # dossier does not confirm the other fact it needs (abattement_sans_contradictoire).
-    table = normalise_pdf(pdf_text(folder / "piece-06_tableau-de-calcul-des-montants-dus-au.pdf"))
+    table = normalise_pdf(pdf_text(folder / "06_tableau-de-calcul-des-montants-dus-au.pdf"))
     # The requête against the 2026 DGF claims 2026 only: 4.5 x 238 x 12 x 1.5 = 19 278,00,
     # received 6 000,00 -> remaining 13 278,00 (2024 and 2025 are not folded into it).
     assert "19 278,00 €" in table and "13 278,00 €" in table

@@ -725,3 +725,186 @@ def test_tariff_decision_notified_before_2025_uses_the_one_month_rule(
     # After the reform: two months (CJA R.421-1): 3 March 2025 + 1 day -> 4 March 2025.
     assert report.recours_contentieux.date_limite == date(2025, 3, 4)
     assert not [w for w in report.avertissements if "R.351-15" in w]
+
+
+# ------------------------------------------- issue 10 §4-§5: today, COM, 69D/69M
+
+
+TODAY = date(2026, 3, 20)
+
+
+def problems_today(data: dict[str, Any], today: date = TODAY) -> list[tuple[str, str]]:
+    with pytest.raises(DossierInvalidError) as info:
+        validate_dossier(data, "dossier.yaml", aujourdhui=today)
+    return [(p.chemin, p.message) for p in info.value.problemes]
+
+
+FUTURE = "date du 21/03/2026 postérieure à la date du jour (20/03/2026) : indiquez une date passée"
+
+
+@pytest.mark.parametrize(
+    ("mutations", "expected"),
+    [
+        # Issue 10 §5: a date after today is refused, naming the field.
+        (
+            [
+                _at("decisions.0.date", "2026-03-21"),
+                _at("decisions.0.date_notification", "2026-03-21"),
+            ],
+            [("decisions[0].date", FUTURE), ("decisions[0].date_notification", FUTURE)],
+        ),
+        (
+            [_at("decisions.0.date_notification", "2026-03-21")],
+            [("decisions[0].date_notification", FUTURE)],
+        ),
+        (
+            [_at("decisions.0.recours_gracieux", {"date_envoi": "2026-03-21"})],
+            [("decisions[0].recours_gracieux.date_envoi", FUTURE)],
+        ),
+        (
+            [
+                _at(
+                    "decisions.0.recours_gracieux",
+                    {"date_envoi": "2026-03-18", "date_reception": "2026-03-21"},
+                )
+            ],
+            [("decisions[0].recours_gracieux.date_reception", FUTURE)],
+        ),
+        (
+            [
+                _at("decisions.0.recours_gracieux", {"date_envoi": "2026-03-18"}),
+                _at("decisions.0.rejet_explicite", {"date_notification": "2026-03-21"}),
+            ],
+            [("decisions[0].rejet_explicite.date_notification", FUTURE)],
+        ),
+        # Issue 10 §5: an exercise after the current year is refused.
+        (
+            [_at("etablissements.0.exercices", [{"annee": "2027", "etp": "1"}])],
+            [
+                (
+                    "etablissements[0].exercices[0].annee",
+                    "exercice 2027 postérieur à l'année en cours (2026)",
+                )
+            ],
+        ),
+        (
+            [_at("decisions.0.exercices", ["2027"])],
+            [("decisions[0].exercices[0]", "exercice 2027 postérieur à l'année en cours (2026)")],
+        ),
+    ],
+)
+def test_dates_after_today_refused(
+    dossier_data: dict[str, Any], mutations: list[Mutation], expected: list[tuple[str, str]]
+) -> None:
+    for mutate in mutations:
+        mutate(dossier_data)
+    assert problems_today(dossier_data) == expected
+    # Without today (library use), the models never read the clock: nothing is refused.
+    validate_dossier(dossier_data, "dossier.yaml")
+
+
+def test_today_itself_is_accepted(dossier_data: dict[str, Any]) -> None:
+    dossier_data["decisions"][0]["date_notification"] = "2026-03-20"
+    dossier_data["etablissements"][0]["exercices"] = [{"annee": "2026", "etp": "1"}]
+    validate_dossier(dossier_data, "dossier.yaml", aujourdhui=TODAY)
+
+
+def test_validate_value_uses_today() -> None:
+    from recours.dossier.models import DatePassee
+
+    assert validate_value(DatePassee, "2026-03-20", aujourdhui=TODAY) == date(2026, 3, 20)
+    with pytest.raises(ValueError, match="postérieure à la date du jour"):
+        validate_value(DatePassee, "2026-03-21", aujourdhui=TODAY)
+
+
+HORS_CHAMP = {
+    "986": "Wallis-et-Futuna",
+    "987": "Polynésie française",
+    "988": "Nouvelle-Calédonie",
+}
+
+
+def _hors_champ_message(code: str) -> str:
+    return (
+        f"{HORS_CHAMP[code]} ({code}) : le régime de tarification des établissements et services "
+        "sociaux et médico-sociaux du code de l'action sociale et des familles (art. L.312-1 et "
+        "L.314-1) ne s'y applique pas selon les sources consultées (à vérifier) : recours ne "
+        "génère pas de documents pour ce territoire ; faites examiner la situation par un avocat"
+    )
+
+
+@pytest.mark.parametrize("code", sorted(HORS_CHAMP))
+def test_com_outside_casf_refused(dossier_data: dict[str, Any], code: str) -> None:
+    # autorites.md: "For 986, 987 and 988 the tool should stop" (CASF tariff rules do not apply).
+    dossier_data["autorites"][0]["departement"] = code
+    dossier_data["etablissements"][0]["departement"] = code
+    dossier_data["etablissements"][0]["finess"] = "9A0000011"
+    assert problems_of(dossier_data) == [
+        ("autorites[0].departement", _hors_champ_message(code)),
+        ("etablissements[0].departement", _hors_champ_message(code)),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        # 69D / 69M belong to département 69 only (autorites.md, Reading the table).
+        (
+            {"departement": "72", "collectivite": "69M"},
+            [("autorites[0].collectivite", "69M ne relève pas du département 72")],
+        ),
+        (
+            {"departement": "69", "collectivite": "69X"},
+            [
+                (
+                    "autorites[0].collectivite",
+                    "valeur non autorisée ; valeurs possibles : « 69D » ou « 69M »",
+                )
+            ],
+        ),
+        (
+            {"type": "ars", "departement": "69", "collectivite": "69M"},
+            [
+                (
+                    "autorites[0].collectivite",
+                    "ne s'indique que pour un conseil départemental (type conseil_departemental)",
+                )
+            ],
+        ),
+        # Saint-Pierre-et-Miquelon has no ARS (CASF L.531-5; CSP L.1441-1).
+        (
+            {"type": "ars", "departement": "975"},
+            [
+                (
+                    "autorites[0].type",
+                    "pas d'agence régionale de santé pour Saint-Pierre-et-Miquelon ; ses compétences "
+                    "sont exercées par le représentant de l'État (choisissez un type préfet)",
+                )
+            ],
+        ),
+    ],
+)
+def test_authority_collectivite_refusals(
+    dossier_data: dict[str, Any], changes: dict[str, str], expected: list[tuple[str, str]]
+) -> None:
+    dossier_data["autorites"][0].update(changes)
+    assert [p for p in problems_of(dossier_data) if p[0].startswith("autorites")] == expected
+
+
+def test_collectivite_69m_accepted_and_old_dossiers_stay_valid(
+    dossier_data: dict[str, Any],
+) -> None:
+    auth = dossier_data["autorites"][0]
+    auth.update({"departement": "69", "nom": "Métropole de Lyon", "collectivite": "69M"})
+    assert validate_dossier(dossier_data, "d").autorites[0].collectivite == "69M"
+    del auth["collectivite"]  # a dossier written before the field existed
+    assert validate_dossier(dossier_data, "d").autorites[0].collectivite is None
+
+
+def test_notification_description_states_the_referential_rule() -> None:
+    # voies-de-droit.md §5.5, carried by referentiel.yaml notification.regle.
+    from recours.dossier.models import Decision
+
+    rule = " ".join(load_referentiel().notification.regle.valeur.split())
+    assert Decision.model_fields["date_notification"].description == rule
+    assert "première présentation" in rule and "15 jours" in rule

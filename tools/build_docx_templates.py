@@ -189,7 +189,7 @@ def build_gracieux() -> None:
     b.tag("{%p endif %}")
     b.p("", **left)
     right = {"align": "left", "indent": 8.0, "space_after": 0.0}
-    b.p("{{ autorite.formule_appel }}", **right)
+    b.p("{{ autorite.titre_titulaire }}", **right)
     b.p("{{ autorite.nom }}", **right)
     b.tag("{%p if autorite.service %}")
     b.p("{{ autorite.service }}", **right)
@@ -321,7 +321,7 @@ def build_requete() -> None:
     b.tag("{%p endif %}")
     b.p(
         ("b", "CONTRE : "),
-        "la décision du {{ autorite.titre_autorite }} ({{ autorite.nom }}) notifiée le "
+        "la décision {{ autorite.titre_de }} ({{ autorite.nom }}) notifiée le "
         "{{ decision.date_notification }} — {{ decision.intitule }}"
         "{% if decision.recours_gracieux.envoye %}, ensemble "
         "{% if decision.rejet_explicite %}la décision, notifiée le {{ decision.rejet_explicite }}, "
@@ -348,8 +348,8 @@ def build_requete() -> None:
         "{{ accord.extension }}."
     )
     b.p(
-        "3. Par la décision attaquée, notifiée le {{ decision.date_notification }} (pièce n° 1), le "
-        "{{ autorite.titre_autorite }} n'a pas assuré le financement intégral de cette indemnité."
+        "3. Par la décision attaquée, notifiée le {{ decision.date_notification }} (pièce n° 1), "
+        "{{ autorite.titre }} n'a pas assuré le financement intégral de cette indemnité."
     )
     b.tag("{%p if decision.recours_gracieux.envoye %}")
     b.p(
@@ -423,7 +423,7 @@ def build_requete() -> None:
         "l'accord, soit un financement supplémentaire de {{ montants.total_ecart }} ;"
     )
     b.p(
-        "– à titre subsidiaire, de renvoyer l'association devant le {{ autorite.titre_autorite }} "
+        "– à titre subsidiaire, de renvoyer l'association devant {{ autorite.titre }} "
         "pour qu'il soit procédé à une nouvelle fixation de ce tarif intégrant ce coût ;"
     )
     b.tag("{%p else %}")
@@ -432,17 +432,17 @@ def build_requete() -> None:
         "décision rejetant le recours gracieux{% endif %} ;"
     )
     b.p(
-        "– d'enjoindre au {{ autorite.titre_autorite }} de réexaminer la demande de financement "
+        "– d'enjoindre {{ autorite.titre_a }} de réexaminer la demande de financement "
         "de l'association dans le délai que le tribunal fixera ({{ textes_courts.cja_l911_1 }}) ;"
     )
     b.tag("{%p endif %}")
     b.p(
-        "– de mettre à la charge de {{ autorite.defendeur }}, une somme au titre de "
+        "– de mettre à la charge {{ autorite.defendeur_de }} une somme au titre de "
         "l'{{ textes.cja_l761_1 }}."
     )
     b.p("")
     right = {"align": "left", "indent": 8.0, "space_after": 0.0}
-    b.p("Fait à {{ document.lieu }}, le {{ document.date }}", **right)
+    b.p("Fait {{ document.lieu|a }}, le {{ document.date }}", **right)
     b.tag("{%p if avocat.present %}")
     b.p("{{ avocat.nom }}", **right)
     b.p("Avocat au barreau de {{ avocat.barreau }}", **right)

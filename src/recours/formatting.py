@@ -8,6 +8,7 @@ num2words writes amounts in words; both are imported on first use.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -124,3 +125,86 @@ def montant_en_lettres(value: Decimal) -> str:
         words = num2words(centimes, lang="fr")
         parts.append(f"{words} {'centime' if centimes == 1 else 'centimes'}")
     return " et ".join(parts)
+
+
+# --------------------------------------------------------------------------- names
+# French grammar of place and body names: "de" and "à" contract with "le" and "les"
+# (du, des, au, aux), "de" elides before a vowel or a mute h (d'Eure-et-Loir, de l'Ain),
+# never before an aspirated h (du Haut-Rhin). Rules: shared/domaine/autorites.md,
+# "French grammar of the names" (INSEE TNCC conventions) [C2].
+
+_VOWELS = frozenset("aeiouyàâäéèêëîïôöùûüÿæœ")
+# Initial h that is aspirated (no elision): every "Haut-/Haute(s)-/Hauts-" département and
+# the usual names whose h is aspirated. Any other initial h is taken as mute (de l'Hérault).
+_ASPIRATED_H = ("haut", "hav", "hag", "hazeb", "ham", "hall", "hers", "houd")
+_ARTICLE_RE = re.compile(r"^(?:(les|le|la)\s+|(l['’]))(\S.*)$", re.IGNORECASE | re.DOTALL)
+Article = str  # "le", "la", "les", "l'" or "" (no article: Paris, Maine-et-Loire)
+
+
+def _elides(word: str) -> bool:
+    """Whether an article or "de" elides before this word (vowel or mute h)."""
+    lower = word.lower()
+    if not lower:
+        return False
+    if lower[0] == "h":
+        return not lower.startswith(_ASPIRATED_H)
+    return lower[0] in _VOWELS
+
+
+def _split_article(nom: str, article: Article) -> tuple[str, str, bool]:
+    """(article, rest, proper) of a name: article given, or read from the name itself.
+
+    ``proper`` is true when the article belongs to a proper name and keeps its capital
+    ("La Rochelle", "La Réunion"); "le"/"les" still contract there ("au Mans").
+    """
+    if article:
+        art = article.lower().replace("’", "'")
+        if art in ("le", "la") and _elides(nom):
+            art = "l'"
+        return art, nom, False
+    match = _ARTICLE_RE.match(nom)
+    if match is None:
+        return "", nom, False
+    word, rest = match.group(1) or match.group(2), match.group(3)
+    return word.lower().replace("’", "'"), rest, word[0].isupper()
+
+
+def avec_article(nom: str, article: Article = "") -> str:
+    """The name with its article: 'le Haut-Rhin', "l'Ain", 'la Haute-Garonne', 'Paris'."""
+    art, rest, _proper = _split_article(nom, article)
+    if not art:
+        return nom
+    if article:
+        return f"{art}{rest}" if art == "l'" else f"{art} {rest}"
+    return nom
+
+
+def _preposition(nom: str, article: Article, prep: str) -> str:
+    if not nom:
+        return ""
+    art, rest, proper = _split_article(nom, article)
+    contracted = {"de": {"le": "du", "les": "des"}, "à": {"le": "au", "les": "aux"}}[prep]
+    if art in contracted:
+        return f"{contracted[art]} {rest}"
+    if art in ("la", "l'"):
+        written = art.capitalize() if proper else art
+        sep = "" if art == "l'" else " "
+        return f"{prep} {written}{sep}{rest}"
+    if prep == "de" and _elides(rest):
+        return f"d'{rest}"
+    return f"{prep} {rest}"
+
+
+def de(nom: str, article: Article = "") -> str:
+    """'du Mans', 'de la Métropole de Lyon', "de l'Ain", "d'Eure-et-Loir", 'de Paris'.
+
+    Without ``article``, a leading article of the name is used ("le département…",
+    "Le Mans", "La Réunion"); département names, which carry no article, pass it:
+    ``de("Haut-Rhin", "le")`` -> 'du Haut-Rhin'.
+    """
+    return _preposition(nom, article, "de")
+
+
+def a(nom: str, article: Article = "") -> str:
+    """'au Mans', 'à La Rochelle', 'aux Sables-d'Olonne', 'à la Métropole', 'à Paris'."""
+    return _preposition(nom, article, "à")

@@ -140,9 +140,28 @@ DESCRIPTIONS: dict[str, str] = {
     "autorite.nom": "Nom de l'autorité",
     "autorite.service": "Service destinataire (vide s'il n'y en a pas)",
     **_prefixed("autorite.adresse", {**_ADRESSE, "": "Adresse de l'autorité"}),
-    "autorite.formule_appel": "Formule d'appel (« Madame la Présidente »…)",
-    "autorite.titre_autorite": "Titre de l'autorité dans une phrase (« président du conseil départemental »)",
-    "autorite.defendeur": "Personne morale défenderesse (État, département…)",
+    "autorite.titre_titulaire": "Titre du chef de l'autorité pour l'adresse, selon sa civilité "
+    "(« Madame la Présidente du conseil départemental de la Sarthe », « Madame la Maire de "
+    "Paris »)",
+    "autorite.formule_appel": "Formule d'appel (« Madame la Présidente », « Monsieur le Préfet "
+    "de région »…)",
+    "autorite.titre_autorite": "La fonction, sans article ni genre (« président du conseil "
+    "départemental de la Sarthe »)",
+    "autorite.titre": "Le chef de l'autorité dans une phrase, selon sa civilité (« la présidente "
+    "du conseil départemental de la Sarthe »)",
+    "autorite.titre_de": "Le même, précédé de « de » (« du président du conseil… »)",
+    "autorite.titre_a": "Le même, précédé de « à » (« au président du conseil… »)",
+    "autorite.defendeur": "Défendeur et son représentant (« le département de la Sarthe, "
+    "représenté par… »)",
+    "autorite.defendeur_nom": "Nom du défendeur dans une phrase (« le département de la Sarthe », "
+    "« la Métropole de Lyon », « l'État »)",
+    "autorite.defendeur_de": "Le même, précédé de « de » (« du département de la Sarthe »)",
+    "autorite.defendeur_a": "Le même, précédé de « à » (« au département de la Sarthe »)",
+    "autorite.collectivite": "Collectivité qui exerce les compétences départementales, d'après "
+    "l'annuaire des autorités (vide pour l'État et l'ARS)",
+    "autorite.region": "Région du département de l'autorité (annuaire des autorités)",
+    "autorite.ars": "Agence régionale de santé de cette région (annuaire des autorités)",
+    "autorite.a_verifier": "L'annuaire des autorités marque-t-il cette autorité « à vérifier » ?",
     "autorite.departement": "Département du siège de l'autorité",
     "autorite.collectivite_territoriale": "L'autorité est-elle une collectivité territoriale ?",
     "etablissements": "Établissements et services concernés par le document",
@@ -207,7 +226,10 @@ DESCRIPTIONS: dict[str, str] = {
     "pieces[].numero": "Numéro de la pièce",
     "pieces[].intitule": "Intitulé de la pièce",
     "pieces[].generee": "La pièce est-elle produite par recours (tableau des montants) ?",
-    "pieces[].fichier": "Nom de fichier attendu par Télérecours",
+    "pieces[].fichier": "Nom de fichier pour Télérecours (commence par le numéro de la pièce)",
+    "telerecours": "Règles de dépôt par Télérecours, d'après le référentiel",
+    "telerecours.pieces": "Une pièce par fichier, intitulé commençant par son numéro (CJA R.414-5)",
+    "telerecours.non_obligatoire": "Télérecours non obligatoire pour l'association sans avocat",
     "tribunal": "Le tribunal administratif compétent (requête seulement)",
     "tribunal.nom": "Nom du tribunal",
     "tribunal.regle": "Règle de compétence appliquée",
@@ -486,7 +508,32 @@ def reference_markdown(reference: Reference) -> str:
             f"| `{var.chemin}` | {var.type} | {_cell(var.description)} | {example} | {docs} "
             f"| {champ} |"
         )
+    lines += ["", "## Filtres de grammaire", "", FILTERS_INTRO, ""]
+    lines += ["| Filtre | Effet | Exemples |", "|---|---|---|"]
+    lines += [f"| `{name}` | {effect} | {examples} |" for name, effect, examples in FILTERS]
     return "\n".join(lines) + "\n"
+
+
+FILTERS_INTRO = (
+    "Contraction et élision des noms de lieux et d'autorités : `Fait {{ document.lieu|a }}` "
+    "donne « Fait au Mans », `à la charge {{ autorite.defendeur_nom|de }}` donne « à la charge "
+    "du département de la Sarthe ». L'article est lu en tête du nom (« le département », "
+    "« Le Mans », « La Rochelle ») ; pour un nom de département sans article, donnez-le : "
+    "`{{ 'Haut-Rhin'|de('le') }}` donne « du Haut-Rhin »."
+)
+FILTERS = (
+    (
+        "de",
+        "précède le nom de « de », contracté ou élidé",
+        "« du Mans », « de la Métropole de Lyon », « de l'Ain », « d'Eure-et-Loir », "
+        "« de Paris », « de La Réunion », « des Hautes-Alpes »",
+    ),
+    (
+        "a",
+        "précède le nom de « à », contracté",
+        "« au Mans », « aux Sables-d'Olonne », « à La Rochelle », « à la Métropole de Lyon »",
+    ),
+)
 
 
 def reference_json(reference: Reference) -> str:

@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from recours.batch.columns import AUTHORITY_SLOTS, EXERCISES, LIST_SEPARATOR, by_key, columns
@@ -337,7 +338,9 @@ def _inherit_shared(rows: Sequence[RawRow]) -> list[RawRow]:
     ]
 
 
-def build_group(rows: Sequence[RawRow], source: str) -> GroupOutcome:
+def build_group(
+    rows: Sequence[RawRow], source: str, aujourdhui: date | None = None
+) -> GroupOutcome:
     """Validate each row alone, then the good rows together; drop the rows that fail."""
     problems: list[CellProblem] = []
     good: list[RawRow] = []
@@ -351,7 +354,7 @@ def build_group(rows: Sequence[RawRow], source: str) -> GroupOutcome:
             problems += built.problems
             continue
         try:
-            validate_dossier(built.data, source)
+            validate_dossier(built.data, source, aujourdhui=aujourdhui)
         except DossierInvalidError as exc:
             problems += _cell_problems(exc, built)
             continue
@@ -361,7 +364,7 @@ def build_group(rows: Sequence[RawRow], source: str) -> GroupOutcome:
         found = built.problems
         if not found:
             try:
-                dossier = validate_dossier(built.data, source)
+                dossier = validate_dossier(built.data, source, aujourdhui=aujourdhui)
             except DossierInvalidError as exc:
                 found = _cell_problems(exc, built)
             else:

@@ -315,7 +315,7 @@ def process_group(job: GroupJob, options: LotOptions) -> GroupResult:
         return result
     if job.data is not None or not job.rows:
         try:
-            dossier = validate_dossier(job.data, source, job.lines)
+            dossier = validate_dossier(job.data, source, job.lines, aujourdhui=options.today)
         except DossierInvalidError as exc:
             problems = [_with_source(p, job.source) for p in exc.problemes]
             result.problemes = problems
@@ -323,7 +323,7 @@ def process_group(job: GroupJob, options: LotOptions) -> GroupResult:
             result.lignes_en_erreur = 1
             return result
     else:
-        outcome = build_group(job.rows, source)
+        outcome = build_group(job.rows, source, options.today)
         result.problemes = to_field_problems(outcome.problems, options.sheet, dict(options.letters))
         result.lignes = _error_lines(job, result.problemes)
         bad_rows = sorted({p.row for p in outcome.problems})

@@ -82,9 +82,21 @@ def echo_generation(result: Any, sortie: Path, show_templates: bool) -> None:
                 line += f"  (modèle : {written.modele})"
             click.echo(line)
     if result.a_fournir:
+        from recours.law.referentiel import CONFIANCE_LIBELLES, load_referentiel
+
+        telerecours = load_referentiel().telerecours
         click.echo("Pièces à ajouter au dossier Télérecours (un fichier par pièce) :")
         for path in result.a_fournir:
             click.echo(f"  {path}")
+        click.echo("Télérecours :")
+        for fact in (telerecours.pieces, telerecours.non_obligatoire):
+            source = " ".join(fact.source.split())
+            click.echo(
+                f"  - {' '.join(fact.valeur.split())} (source : {source} ; "
+                f"{CONFIANCE_LIBELLES[fact.confiance]})"
+            )
+            if fact.note:
+                click.echo(f"    {' '.join(fact.note.split())}")
     if result.avertissements:
         click.echo("Avertissements :")
         for warning in result.avertissements:

@@ -193,7 +193,7 @@ def _analyse(dossier: Path, aujourdhui: str | None) -> Analysis:
     from recours.law.referentiel import load_referentiel
 
     reference = parse_date(aujourdhui, "--aujourdhui") or today()
-    return analyse(load_dossier(dossier), reference, load_referentiel())
+    return analyse(load_dossier(dossier, aujourdhui=reference), reference, load_referentiel())
 
 
 # --------------------------------------------------------------------- verifier
@@ -291,11 +291,12 @@ def generer(
 
     wanted = split_list(documents, DOCUMENTS, "--documents") if documents else None
     fmts = split_list(formats, FORMATS, "--formats")
-    loaded = load_dossier(dossier)
+    reference = parse_date(aujourdhui, "--aujourdhui") or today()
+    loaded = load_dossier(dossier, aujourdhui=reference)
     result = generate(
         loaded,
         sortie=sortie,
-        today=parse_date(aujourdhui, "--aujourdhui") or today(),
+        today=reference,
         documents=wanted,
         formats=fmts,
         force=force,

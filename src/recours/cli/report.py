@@ -320,4 +320,41 @@ def referentiel_text(ref: Referentiel) -> str:
         lines.append(
             f"  {row.code:>3} {row.departement} : TA {row.ta_droit_commun} ; tarification : {tarif}{flag}"
         )
-    return "\n".join(lines)
+    return "\n".join(lines + _annuaire_lines(ref))
+
+
+def _annuaire_lines(ref: Referentiel) -> list[str]:
+    """Addressees by département, notification and Télérecours rules (issue 10 §4-§5)."""
+    info = ref.annuaire_autorites
+    lines = ["", "NOTIFICATION ET TÉLÉRECOURS"]
+    facts = (
+        ref.notification.regle,
+        ref.notification.courriel_simple,
+        ref.telerecours.pieces,
+        ref.telerecours.non_obligatoire,
+    )
+    for fact in facts:
+        lines.append(f"  {' '.join(fact.valeur.split())} {_mark(fact.confiance)}")
+        lines.append(f"    source : {' '.join(fact.source.split())}")
+        if fact.note:
+            lines.append(f"    note : {' '.join(fact.note.split())}")
+    for key, cat in ref.categories.items():
+        if cat.hors_accord is not None:
+            lines.append(
+                f"  {key} en principe hors de l'accord : {' '.join(cat.hors_accord.motif.split())} "
+                f"{_mark(cat.hors_accord.confiance)}"
+            )
+    lines += [
+        "",
+        f"AUTORITÉS PAR DÉPARTEMENT ({info.fichier}) {_mark(info.confiance)}",
+        f"  source : {' '.join(info.source.split())}",
+        f"  Hors champ ({', '.join(info.hors_champ.codes)}) : "
+        f"{' '.join(info.hors_champ.source.split())} {_mark(info.hors_champ.confiance)}",
+    ]
+    for row in ref.annuaire.values():
+        ars = f" ; {row.ars}" if not row.ars.startswith("(") else ""
+        lines.append(
+            f"  {row.code:>3} — {row.departement} : {row.collectivite} — {row.titre_chef}{ars} "
+            f"{_mark(row.confiance)}"
+        )
+    return lines

@@ -20,6 +20,7 @@ from recours.dossier.models import Adresse, Autorite, Decision, Dossier, Etablis
 from recours.files import slug
 from recours.law.amounts import METHODES
 from recours.law.analysis import Analysis, Claim, Ground, PlannedDocument
+from recours.law.autorites import destinataire
 from recours.law.deadlines import DeadlineReport
 from recours.law.referentiel import Referentiel, load_referentiel
 
@@ -132,10 +133,7 @@ def organisme_context(dossier: Dossier) -> dict[str, Any]:
 
 def autorite_context(autorite: Autorite, ref: Referentiel) -> dict[str, Any]:
     info = ref.autorites[autorite.type]
-    formules = info.formule_destinataire
-    formule = {"Madame": formules.madame, "Monsieur": formules.monsieur}.get(
-        autorite.civilite_titulaire or "", formules.inconnu
-    )
+    dest = destinataire(autorite, ref)
     return {
         "id": autorite.id,
         "type": autorite.type,
@@ -143,9 +141,20 @@ def autorite_context(autorite: Autorite, ref: Referentiel) -> dict[str, Any]:
         "nom": autorite.nom,
         "service": autorite.service or "",
         "adresse": _adresse(autorite.adresse),
-        "formule_appel": formule,
-        "titre_autorite": info.titre_autorite,
-        "defendeur": info.defendeur,
+        "titre_titulaire": dest.titre_titulaire,
+        "formule_appel": dest.formule_appel,
+        "titre_autorite": dest.titre_autorite,
+        "titre": dest.titre,
+        "titre_de": fmt.de(dest.titre),
+        "titre_a": fmt.a(dest.titre),
+        "defendeur": dest.defendeur,
+        "defendeur_nom": dest.defendeur_nom,
+        "defendeur_de": fmt.de(dest.defendeur_nom),
+        "defendeur_a": fmt.a(dest.defendeur_nom),
+        "collectivite": dest.collectivite,
+        "region": dest.region,
+        "ars": dest.ars,
+        "a_verifier": dest.a_verifier,
         "departement": autorite.departement,
         "collectivite_territoriale": info.collectivite_territoriale,
     }
@@ -329,6 +338,10 @@ def _base(dossier: Dossier, today: date, kind: DocumentKind, doc: PlannedDocumen
         "textes_courts": textes_courts(ref),
         "faits_complementaires": MultiLine(dossier.faits_complementaires or ""),
         "avocat": _avocat(dossier),
+        "telerecours": {
+            "pieces": " ".join(ref.telerecours.pieces.valeur.split()),
+            "non_obligatoire": " ".join(ref.telerecours.non_obligatoire.valeur.split()),
+        },
     }
 
 
@@ -398,7 +411,8 @@ def _common_grounds(decisions: list[Any]) -> list[Ground]:
 
 def _piece(numero: int, intitule: str, generee: bool = False) -> dict[str, Any]:
     # The file name Télérecours expects for this pièce (one file per pièce, named after it).
-    fichier = f"piece-{numero:02d}_{slug(intitule, 40)}.pdf"
+    # CJA R.414-5: the file title begins with the pièce's number in the inventory.
+    fichier = f"{numero:02d}_{slug(intitule, 40)}.pdf"
     return {"numero": str(numero), "intitule": intitule, "generee": generee, "fichier": fichier}
 
 

@@ -20,6 +20,7 @@ from jinja2.runtime import Context as JinjaContext
 from jinja2.runtime import Undefined
 from jinja2.sandbox import MAX_RANGE, ImmutableSandboxedEnvironment, SandboxedEnvironment
 
+from recours import formatting as fmt
 from recours.documents.context import MultiLine
 
 TEMPLATE_FILES = {
@@ -124,13 +125,20 @@ class TemplateSandbox(ImmutableSandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
 
+# French grammar of names for lawyers' templates: `Fait {{ document.lieu|a }}` -> "Fait au
+# Mans", `{{ autorite.defendeur_nom|de }}` -> "du département de la Sarthe".
+GRAMMAR_FILTERS: dict[str, Callable[..., str]] = {"de": fmt.de, "a": fmt.a}
+
+
 def make_env(loader: BaseLoader | None = None) -> SandboxedEnvironment:
-    return TemplateSandbox(
+    env = TemplateSandbox(
         loader=loader,
         autoescape=True,
         undefined=StrictUndefined,
         keep_trailing_newline=True,
     )
+    env.filters.update(GRAMMAR_FILTERS)
+    return env
 
 
 def html_env(search_path: Sequence[Path]) -> SandboxedEnvironment:

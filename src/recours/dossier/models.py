@@ -17,6 +17,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationInfo,
     model_validator,
 )
 
@@ -116,7 +117,21 @@ def _code_postal(value: str) -> str:
     return value
 
 
-def _exercice(value: int) -> int:
+def today_of(info: ValidationInfo) -> dt.date | None:
+    """Today's date, passed by the entry points as validation context {"aujourdhui": date}.
+
+    The models never read the clock: without a context (library use, tests), the checks
+    against today are skipped.
+    """
+    context = info.context
+    if isinstance(context, dict):
+        value = context.get("aujourdhui")
+        if isinstance(value, dt.date):
+            return value
+    return None
+
+
+def _exercice(value: int, info: ValidationInfo) -> int:
     start = load_referentiel().accord.date_effet.valeur
     if value < start.year:
         raise ValueError(
@@ -124,12 +139,27 @@ def _exercice(value: int) -> int:
         )
     if value > 2100:
         raise ValueError(f"exercice {value} invraisemblable")
+    today = today_of(info)
+    if today is not None and value > today.year:
+        raise ValueError(f"exercice {value} postérieur à l'année en cours ({today.year})")
+    return value
+
+
+def _not_future(value: dt.date, info: ValidationInfo) -> dt.date:
+    today = today_of(info)
+    if today is not None and value > today:
+        raise ValueError(
+            f"date du {value:%d/%m/%Y} postérieure à la date du jour ({today:%d/%m/%Y}) : "
+            "indiquez une date passée"
+        )
     return value
 
 
 CodePostal = Annotated[str, BeforeValidator(lambda v: str(v).strip()), AfterValidator(_code_postal)]
 Annee = Annotated[int, AfterValidator(_exercice)]
 Finess = Annotated[str, BeforeValidator(lambda v: str(v)), AfterValidator(identifiers.check_finess)]
+# A date of something that has happened (decision, notification, sending, receipt).
+DatePassee = Annotated[dt.date, AfterValidator(_not_future)]
 Civilite = Literal["Madame", "Monsieur"]
 Methode = Literal["etp", "cout_unitaire", "cout_reel"]
 
@@ -225,6 +255,43 @@ class Autorite(Modele):
     service: Ligne | None = Field(None, description="Service destinataire")
     adresse: Adresse = Field(description="Adresse de l'autorité")
     departement: Departement = Field(description="Département du siège de l'autorité (CJA R.312-1)")
+    collectivite: Literal["69D", "69M"] | None = Field(
+        None,
+        description="Collectivité qui exerce les compétences départementales quand le "
+        "département ne suffit pas à la désigner (conseil départemental, département 69) : "
+        "69D (département du Rhône) ou 69M (Métropole de Lyon), d'après la commune de "
+        "l'établissement",
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> Autorite:
+        problems: list[str] = []
+        ref = load_referentiel()
+        refusal = ref.hors_champ(self.departement)
+        if refusal:
+            problems.append(f"departement : {refusal}")
+        if self.collectivite is not None:
+            row = ref.annuaire.get(self.collectivite)
+            if self.type != "conseil_departemental":
+                problems.append(
+                    "collectivite : ne s'indique que pour un conseil départemental "
+                    "(type conseil_departemental)"
+                )
+            elif row is None or row.code_departement != self.departement:
+                problems.append(
+                    f"collectivite : {self.collectivite} ne relève pas du département "
+                    f"{self.departement}"
+                )
+        row = ref.autorite_locale(self.departement)
+        if self.type == "ars" and row is not None and row.ars.startswith("(aucune"):
+            problems.append(
+                f"type : pas d'agence régionale de santé pour {row.departement} ; "
+                "ses compétences sont exercées par le représentant de l'État (choisissez un type "
+                "préfet)"
+            )
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
 
 
 class PartFinancement(Modele):
@@ -268,6 +335,9 @@ class Etablissement(Modele):
         # Collect every problem: the user fixes them all in one pass (see Dossier).
         problems: list[str] = []
         ref = load_referentiel()
+        refusal = ref.hors_champ(self.departement)
+        if refusal:
+            problems.append(f"departement : {refusal}")
         if self.categorie not in ref.categories:
             problems.append(
                 f"categorie : catégorie inconnue « {self.categorie} » ; valeurs possibles : "
@@ -310,8 +380,8 @@ class Etablissement(Modele):
 
 
 class RecoursGracieuxEnvoye(Modele):
-    date_envoi: dt.date = Field(description="Date d'envoi (cachet de la poste)")
-    date_reception: dt.date | None = Field(None, description="Date de réception par l'autorité")
+    date_envoi: DatePassee = Field(description="Date d'envoi (cachet de la poste)")
+    date_reception: DatePassee | None = Field(None, description="Date de réception par l'autorité")
     accuse_reception_conforme: OuiNon | None = Field(
         None,
         description="L'accusé de réception comportait-il les mentions de l'article R.112-5 du "
@@ -326,7 +396,7 @@ class RecoursGracieuxEnvoye(Modele):
 
 
 class RejetExplicite(Modele):
-    date_notification: dt.date = Field(description="Date de notification du rejet explicite")
+    date_notification: DatePassee = Field(description="Date de notification du rejet explicite")
 
 
 class ReponseFait(Modele):
@@ -345,8 +415,11 @@ class Decision(Modele):
     autorite: Identifiant = Field(description="Autorité qui a pris la décision (autorites[].id)")
     nature: NatureDecision = Field(description="Nature de la décision")
     numero: Ligne | None = Field(None, description="Numéro de la décision")
-    date: dt.date = Field(description="Date de la décision")
-    date_notification: dt.date = Field(description="Date de notification (réception)")
+    date: DatePassee = Field(description="Date de la décision")
+    # The rule is worded once, in the referential (notification.regle, with its source).
+    date_notification: DatePassee = Field(
+        description=" ".join(load_referentiel().notification.regle.valeur.split())
+    )
     objet: Ligne | None = Field(
         None, description="Objet", examples=["fixant la dotation globale de financement 2025"]
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -261,37 +262,52 @@ def read_dossier_file(path: Path) -> tuple[Any, dict[Loc, int]]:
     return data, lines
 
 
-def validate_dossier(data: Any, source: str, lines: Mapping[Loc, int] | None = None) -> Dossier:
+def context_for(aujourdhui: date | None) -> dict[str, Any] | None:
+    """The pydantic validation context: today's date, read by the CLI and passed down.
+
+    With it, dates after today and exercises after the current year are refused.
+    """
+    return {"aujourdhui": aujourdhui} if aujourdhui is not None else None
+
+
+def validate_dossier(
+    data: Any,
+    source: str,
+    lines: Mapping[Loc, int] | None = None,
+    aujourdhui: date | None = None,
+) -> Dossier:
     """Validate raw data as a dossier; raise DossierInvalidError with every problem."""
     if not isinstance(data, dict):
         raise DossierInvalidError(
             source, [FieldProblem("", "le dossier doit être un ensemble de champs (clé : valeur)")]
         )
     try:
-        return Dossier.model_validate(data)
+        return Dossier.model_validate(data, context=context_for(aujourdhui))
     except ValidationError as exc:
         raise DossierInvalidError(source, problems_from(exc, lines)) from None
 
 
-def load_dossier(path: Path) -> Dossier:
+def load_dossier(path: Path, aujourdhui: date | None = None) -> Dossier:
     data, lines = read_dossier_file(path)
-    return validate_dossier(data, str(path), lines)
+    return validate_dossier(data, str(path), lines, aujourdhui=aujourdhui)
 
 
-def validate_value(annotation: Any, value: Any) -> Any:
+def validate_value(annotation: Any, value: Any, aujourdhui: date | None = None) -> Any:
     """Validate one answer against a field type; raise ValueError with a French message.
 
     The questionnaire uses this so that typed answers and files share one source of truth.
     """
     try:
-        return TypeAdapter(annotation).validate_python(value)
+        return TypeAdapter(annotation).validate_python(value, context=context_for(aujourdhui))
     except ValidationError as exc:
         raise ValueError("; ".join(p.message for p in problems_from(exc))) from None
 
 
-def validate_model(model: type[M], data: Any, source: str, prefix: Loc = ()) -> M:
+def validate_model(
+    model: type[M], data: Any, source: str, prefix: Loc = (), aujourdhui: date | None = None
+) -> M:
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context=context_for(aujourdhui))
     except ValidationError as exc:
         raise DossierInvalidError(source, problems_from(exc, prefix=prefix)) from None
 

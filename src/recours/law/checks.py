@@ -6,6 +6,8 @@ from datetime import date
 
 from recours.dossier.models import Dossier
 from recours.formatting import duree_mois
+from recours.law.autorites import autorite_warnings
+from recours.law.categories import category_warnings
 from recours.law.referentiel import load_referentiel
 
 
@@ -14,6 +16,9 @@ def dossier_warnings(dossier: Dossier, today: date) -> list[str]:
     ref = load_referentiel()
     delay = duree_mois(ref.delais.recours_mois)
     warnings: list[str] = []
+    for i, autorite in enumerate(dossier.autorites):
+        dates = [d.date for d in dossier.decisions if d.autorite == autorite.id]
+        warnings += [f"autorites[{i}].{w}" for w in autorite_warnings(autorite, ref, dates)]
     for i, etab in enumerate(dossier.etablissements):
         cat = ref.categories[etab.categorie]
         types = {dossier.autorite(f.autorite).type for f in etab.financeurs}
@@ -29,6 +34,7 @@ def dossier_warnings(dossier: Dossier, today: date) -> list[str]:
                 f"etablissements[{i}].financeurs : {etab.nom} ({cat.libelle}) est en principe "
                 "cofinancé ; un seul financeur est indiqué"
             )
+        warnings += [f"etablissements[{i}].categorie : {w}" for w in category_warnings(etab, ref)]
         if not cat.verifie:
             warnings.append(
                 f"etablissements[{i}].categorie : l'autorité de tarification des « {cat.libelle} » "

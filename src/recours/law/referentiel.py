@@ -9,12 +9,20 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
+import re
 from decimal import Decimal
 from importlib import resources
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from recours.errors import ReferentielError
 
@@ -96,8 +104,18 @@ class TypeAutoriteInfo(_Strict):
     titre_autorite: str
     formule_destinataire: FormuleDestinataire
     defendeur: str
+    # The defendant's name and who represents it, apart, so that the annuaire can name the
+    # body ("le département de la Sarthe") and its head.
+    defendeur_nom: str
+    represente_par: str
     collectivite_territoriale: bool
     source_destinataire: str
+
+
+class HorsAccord(Sourced):
+    """Why a category is outside the accord in principle (a warning, never a refusal)."""
+
+    motif: str
 
 
 class Categorie(Sourced):
@@ -106,6 +124,7 @@ class Categorie(Sourced):
     autorites: list[TypeAutorite] = Field(min_length=1)
     cofinance: bool
     fondement: str
+    hors_accord: HorsAccord | None = None
 
 
 class Regime(Sourced):
@@ -182,6 +201,95 @@ class Possibilite(_Strict):
     references: list[str]
 
 
+class HorsChamp(Sourced):
+    codes: list[str]
+    message: str
+
+
+class Changement(Sourced):
+    """A body renamed on a date: decisions before it were taken by the former head."""
+
+    depuis: dt.date
+    avant: str
+
+
+class AnnuaireInfo(_Strict):
+    fichier: str
+    source: str
+    confiance: Confiance
+    hors_champ: HorsChamp
+    changements: dict[str, Changement] = Field(default_factory=dict)
+    collectivites_multiples: dict[str, list[str]]
+    source_collectivites_multiples: str
+    confiance_collectivites_multiples: Confiance
+
+
+class Notification(_Strict):
+    regle: FaitTexte
+    courriel_simple: FaitTexte
+
+
+class Telerecours(_Strict):
+    pieces: FaitTexte
+    non_obligatoire: FaitTexte
+
+
+# "le Président / la Présidente du conseil départemental de l'Ain": masculine and feminine
+# heads, then the shared complement.
+_TITRE_RE = re.compile(r"^(le \S+) / (la \S+) (\S.*)$")
+# 69D / 69M: INSEE CTCD codes of the bodies sharing département 69.
+_CTCD_RE = re.compile(r"^(\d{2})[A-Z]$")
+
+
+class AutoriteLocale(Sourced):
+    """One row of autorites.csv: the body holding departmental powers and the State services.
+
+    ``titre_chef`` is neutral ("le Président / la Présidente du conseil…"); the letter picks
+    the form from the authority's ``civilite_titulaire``.
+    """
+
+    code: str
+    departement: str
+    collectivite: str
+    titre_chef: str
+    genre_variable: bool
+    article_defendeur: str
+    region: str
+    ars: str
+    ars_siege: str
+    remarque: str
+
+    @field_validator("confiance", mode="before")
+    @classmethod
+    def _strip_brackets(cls, value: object) -> object:
+        return value.strip("[] ") if isinstance(value, str) else value
+
+    @property
+    def code_departement(self) -> str:
+        """The département code of tribunaux.csv (69D and 69M join 69)."""
+        match = _CTCD_RE.match(self.code)
+        return match.group(1) if match else self.code
+
+    @property
+    def titres(self) -> tuple[str, str, str] | None:
+        """(masculine head, feminine head, complement), or None when not determined."""
+        match = _TITRE_RE.match(self.titre_chef)
+        return (match.group(1), match.group(2), match.group(3)) if match else None
+
+    def titre(self, civilite: str | None) -> str:
+        """'le Président du conseil départemental de l'Ain', 'la Maire de Paris'.
+
+        Without a known civilité, the masculine form, which is the one the texts use for
+        the office.
+        """
+        parts = self.titres
+        if parts is None:
+            raise ReferentielError(f"titre non déterminé pour {self.departement} ({self.code})")
+        masculin, feminin, complement = parts
+        head = feminin if civilite == "Madame" and self.genre_variable else masculin
+        return f"{head} {complement}"
+
+
 class Tribunal(_Strict):
     """One row of tribunaux.csv."""
 
@@ -210,7 +318,11 @@ class Referentiel(_Strict):
     apres_expiration: list[Possibilite]
     faits: dict[str, FaitDossier]
     messages: dict[str, Message]
+    annuaire_autorites: AnnuaireInfo
+    notification: Notification
+    telerecours: Telerecours
     departements: dict[str, Tribunal] = Field(default_factory=dict)
+    annuaire: dict[str, AutoriteLocale] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _check_references(self) -> Referentiel:
@@ -253,6 +365,25 @@ class Referentiel(_Strict):
         # Only the template's own layout is folded: the values keep their no-break spaces.
         return " ".join(template.split()).format_map({**citations, **params})
 
+    def autorite_locale(
+        self, departement: str, collectivite: str | None = None
+    ) -> AutoriteLocale | None:
+        """The annuaire row for a département (or its 69D/69M body); None if ambiguous."""
+        if collectivite:
+            return self.annuaire.get(collectivite)
+        if departement in self.annuaire_autorites.collectivites_multiples:
+            return None
+        return self.annuaire.get(departement)
+
+    def hors_champ(self, departement: str) -> str | None:
+        """The French refusal for a collectivité outside the CASF tariff rules, else None."""
+        info = self.annuaire_autorites.hors_champ
+        if departement not in info.codes:
+            return None
+        row = self.annuaire.get(departement)
+        name = row.departement if row else departement
+        return " ".join(info.message.format(departement=name, code=departement).split())
+
     def tribunal(self, departement: str) -> Tribunal:
         try:
             return self.departements[departement]
@@ -273,6 +404,47 @@ def _read_tribunaux(text: str) -> dict[str, Tribunal]:
     return rows
 
 
+def _read_annuaire(text: str) -> dict[str, AutoriteLocale]:
+    rows: dict[str, AutoriteLocale] = {}
+    for line, row in enumerate(csv.DictReader(text.splitlines()), start=2):
+        try:
+            rows[row["code"]] = AutoriteLocale.model_validate(
+                {**row, "genre_variable": row["genre_variable"] == "oui"}
+            )
+        except ValidationError as exc:
+            raise ReferentielError(f"autorites.csv, ligne {line} : {exc}") from exc
+    return rows
+
+
+def _check_annuaire(ref: Referentiel) -> None:
+    """Cross-check autorites.csv against tribunaux.csv and the referential."""
+    problems: list[str] = []
+    info = ref.annuaire_autorites
+    for code, row in ref.annuaire.items():
+        tribunal = ref.departements.get(row.code_departement)
+        if tribunal is None:
+            problems.append(f"{code} : département absent de tribunaux.csv")
+        elif row.code == row.code_departement and tribunal.departement != row.departement:
+            problems.append(
+                f"{code} : « {row.departement} » ici, « {tribunal.departement} » dans tribunaux.csv"
+            )
+        if code not in info.hors_champ.codes and row.titres is None:
+            problems.append(f"{code} : titre_chef illisible « {row.titre_chef} »")
+    for code in info.hors_champ.codes:
+        if code not in ref.annuaire:
+            problems.append(f"hors_champ : {code} absent de autorites.csv")
+    for code, bodies in info.collectivites_multiples.items():
+        problems += [
+            f"collectivites_multiples : {b} absent de autorites.csv ou ne relève pas de {code}"
+            for b in bodies
+            if b not in ref.annuaire or ref.annuaire[b].code_departement != code
+        ]
+        if code in ref.annuaire:
+            problems.append(f"collectivites_multiples : {code} ne doit pas avoir de ligne propre")
+    if problems:
+        raise ReferentielError("annuaire des autorités invalide : " + " ; ".join(problems))
+
+
 @functools.cache
 def load_referentiel() -> Referentiel:
     """Load and validate the bundled referential (once per process)."""
@@ -282,9 +454,17 @@ def load_referentiel() -> Referentiel:
     try:
         ref = Referentiel.model_validate(raw)
         csv_text = (data_dir / ref.tribunaux.fichier).read_text(encoding="utf-8")
-        return ref.model_copy(update={"departements": _read_tribunaux(csv_text)})
+        annuaire_text = (data_dir / ref.annuaire_autorites.fichier).read_text(encoding="utf-8")
     except (ValidationError, OSError) as exc:
         raise ReferentielError(f"référentiel juridique invalide : {exc}") from exc
+    ref = ref.model_copy(
+        update={
+            "departements": _read_tribunaux(csv_text),
+            "annuaire": _read_annuaire(annuaire_text),
+        }
+    )
+    _check_annuaire(ref)
+    return ref
 
 
 def article_label(key: str) -> str:

@@ -48,7 +48,7 @@ from recours.dossier.models import (
     RejetExplicite,
     Signataire,
 )
-from recours.dossier.validation import problems_from, validate_dossier
+from recours.dossier.validation import context_for, problems_from, validate_dossier
 from recours.errors import DossierInvalidError
 from recours.files import atomic_write_text
 from recours.law.referentiel import load_referentiel
@@ -128,16 +128,28 @@ def _messages(exc: ValidationError, keep: Callable[[str], bool] = lambda _: True
     return list(dict.fromkeys(p.message for p in problems_from(exc) if keep(p.chemin)))
 
 
-def check_field(model: type[BaseModel], name: str, value: Any) -> Any:
-    """Validate one answer as ``model.name``; raise AnswerError with the French message."""
+def check_field(
+    model: type[BaseModel], name: str, value: Any, aujourdhui: date | None = None
+) -> Any:
+    """Validate one answer as ``model.name``; raise AnswerError with the French message.
+
+    ``aujourdhui``: the CLI's today, for the fields that refuse a date after it.
+    """
     try:
-        return field_adapter(model, name).validate_python(value)
+        return field_adapter(model, name).validate_python(value, context=context_for(aujourdhui))
     except ValidationError as exc:
         raise AnswerError(" ; ".join(_messages(exc))) from None
 
 
-def field(model: type[BaseModel], name: str) -> Check:
-    return functools.partial(check_field, model, name)
+def field(model: type[BaseModel], name: str, aujourdhui: date | None = None) -> Check:
+    return functools.partial(check_field, model, name, aujourdhui=aujourdhui)
+
+
+def notification_help() -> str:
+    """The notification-date rule, from the referential (with the uncertain e-mail case)."""
+    rule = load_referentiel().notification
+    text = " ".join(rule.regle.valeur.split())
+    return f"{text} {' '.join(rule.courriel_simple.valeur.split())}"
 
 
 _ADRESSE: Data = {"voie": "1 rue de l'Exemple", "code_postal": "75001", "commune": "Paris"}
@@ -920,6 +932,17 @@ class Questionnaire:
             f"{libelle} : département de son siège",
             default=departement_from_code_postal(str(adresse.get("code_postal", ""))) or dep,
         )
+        # Département 69: the Métropole de Lyon or the département du Rhône (autorites.csv).
+        bodies = ref.annuaire_autorites.collectivites_multiples.get(str(aut["departement"]))
+        if type_ == "conseil_departemental" and bodies:
+            self._select(
+                aut,
+                "collectivite",
+                field(Autorite, "collectivite"),
+                f"{p}.collectivite",
+                f"{libelle} : collectivité compétente (d'après la commune de l'établissement)",
+                [Choice(code, ref.annuaire[code].collectivite) for code in bodies],
+            )
 
     def _parts(self, etab: Data, p: str) -> None:
         financeurs: list[Data] = etab["financeurs"]
@@ -992,7 +1015,7 @@ class Questionnaire:
         self._text(
             ex,
             "annee",
-            field(Exercice, "annee"),
+            field(Exercice, "annee", self.today),
             f"{p}.annee",
             "Exercice (année)",
             default=max(others) + 1 if others else first,
@@ -1125,7 +1148,7 @@ class Questionnaire:
         self._text(
             dec,
             "date",
-            field(Decision, "date"),
+            field(Decision, "date", self.today),
             f"{p}.date",
             "Date de la décision (AAAA-MM-JJ)",
             default=self.today,
@@ -1133,11 +1156,12 @@ class Questionnaire:
         self._text(
             dec,
             "date_notification",
-            field(Decision, "date_notification"),
+            field(Decision, "date_notification", self.today),
             f"{p}.date_notification",
             "Date à laquelle elle vous a été notifiée (réception, AAAA-MM-JJ)",
             default=dec["date"],
             cross=lambda: cross_problems(Decision, dec, under("date_notification")),
+            instruction=notification_help(),
         )
         self._text(
             dec,
@@ -1170,7 +1194,7 @@ class Questionnaire:
             self._subset(
                 dec,
                 "exercices",
-                field(Decision, "exercices"),
+                field(Decision, "exercices", self.today),
                 f"{p}.exercices",
                 "Exercice(s) dont la décision fixe le tarif (en principe un seul)",
                 [Choice(str(y), str(y)) for y in years],
@@ -1201,7 +1225,7 @@ class Questionnaire:
         self._text(
             gracieux,
             "date_envoi",
-            field(RecoursGracieuxEnvoye, "date_envoi"),
+            field(RecoursGracieuxEnvoye, "date_envoi", self.today),
             f"{q}.date_envoi",
             "Date d'envoi du recours gracieux (cachet de la poste, AAAA-MM-JJ)",
             default=self.today,
@@ -1210,7 +1234,7 @@ class Questionnaire:
         self._text(
             gracieux,
             "date_reception",
-            field(RecoursGracieuxEnvoye, "date_reception"),
+            field(RecoursGracieuxEnvoye, "date_reception", self.today),
             f"{q}.date_reception",
             "Date de réception par l'autorité (avis de réception, AAAA-MM-JJ)",
             optional=True,
@@ -1236,7 +1260,7 @@ class Questionnaire:
             self._text(
                 rejet,
                 "date_notification",
-                field(RejetExplicite, "date_notification"),
+                field(RejetExplicite, "date_notification", self.today),
                 f"{p}.rejet_explicite.date_notification",
                 "Date de réception de ce rejet (AAAA-MM-JJ)",
                 default=self.today,
@@ -1292,7 +1316,9 @@ class Questionnaire:
 
         self.prompter.say("\n— Étape de la procédure et délais —")
         try:
-            dossier = validate_dossier(without_nulls(self._before_etape()), str(self.store.path))
+            dossier = validate_dossier(
+                without_nulls(self._before_etape()), str(self.store.path), aujourdhui=self.today
+            )
         except DossierInvalidError as exc:
             self.prompter.error("Délais non calculables tant que le dossier est incomplet :")
             for problem in exc.problemes:
@@ -1565,7 +1591,7 @@ class Questionnaire:
         """Ask what is missing, then the review; return "generer" or "quitter"."""
         complete = False
         try:
-            validate_dossier(without_nulls(self.data), "reprise")
+            validate_dossier(without_nulls(self.data), "reprise", aujourdhui=self.today)
             complete = not self.in_progress
         except DossierInvalidError:
             pass
@@ -1613,12 +1639,15 @@ class Questionnaire:
         from recours.cli.report import deadline_status
         from recours.formatting import date_avec_jour, date_longue, pourcentage
         from recours.law.amounts import compute_amounts
+        from recours.law.categories import category_warnings
         from recours.law.deadlines import next_deadline
         from recours.law.procedure import decision_deadlines
 
         lines = ["", "════ Récapitulatif du dossier ════"]
         try:
-            dossier = validate_dossier(without_nulls(self.data), str(self.store.path))
+            dossier = validate_dossier(
+                without_nulls(self.data), str(self.store.path), aujourdhui=self.today
+            )
         except DossierInvalidError as exc:
             lines.append("Le dossier est incomplet ou contient des erreurs, à corriger :")
             lines += [f"  - {p}" for p in exc.problemes]
@@ -1646,6 +1675,7 @@ class Questionnaire:
                 f"département {etab.departement}) — {ref.regimes[etab.regime_budgetaire].libelle} — "
                 f"financeurs : {fins} — méthode : {METHODE_TITRES[etab.methode]} — exercices : {years}"
             )
+            lines += [f"  ! {w}" for w in category_warnings(etab, ref)]
         amounts = compute_amounts(dossier)
         lines.append("Montants par autorité :")
         for aid, tot in amounts.par_autorite.items():
@@ -1786,7 +1816,9 @@ def run(
                 f"{resume_hint(store.path)}"
             )
             return Outcome("enregistre")
-        dossier = validate_dossier(without_nulls(questionnaire.data), str(store.path))
+        dossier = validate_dossier(
+            without_nulls(questionnaire.data), str(store.path), aujourdhui=today
+        )
         store.save(questionnaire.data, final=True)
         prompter.say(f"Dossier enregistré : {store.path}")
         if not questionnaire.documents:
