@@ -51,7 +51,17 @@ def with_events(runner: CliRunner, folder: Path) -> None:
     noter(runner, mecs, "envoi", "--date", "2026-11-26", "--numero-lrar", "1A 234 567 8901 2")
     noter(runner, mecs, "accuse", "--date", "2026-11-28", "--non-conforme")
     chrs = folder / "chrs-prefet-region.yaml"
-    noter(runner, chrs, "requete", "--date", "2026-12-01", "--numero", "2601234")
+    noter(
+        runner,
+        chrs,
+        "requete",
+        "--decision",
+        "dgf-2026",
+        "--date",
+        "2026-12-01",
+        "--numero",
+        "2601234",
+    )
 
 
 # ------------------------------------------------------------------ noter
@@ -63,9 +73,11 @@ def test_noter_writes_the_dossier_fields_and_the_journal(tmp_path: Path, runner:
     result = noter(
         runner, path, "envoi", "--date", "2026-11-26", "--numero-lrar", "1A 234 567 8901 2"
     )
+    # One recours gracieux to the authority covers both its decisions (2026 and 2025).
     assert result.stdout == (
         f"Noté dans {path} :\n"
         "  decisions[0].recours_gracieux.date_envoi = 2026-11-26\n"
+        "  decisions[1].recours_gracieux.date_envoi = 2026-11-26\n"
         "  journal[0] : envoi\n"
     )
     noter(runner, path, "accuse", "--date", "2026-11-28", "--non-conforme")
@@ -114,8 +126,8 @@ def test_noter_writes_the_dossier_fields_and_the_journal(tmp_path: Path, runner:
     [
         (
             ["accuse", "--date", "2026-11-28"],
-            "Erreur : aucun recours gracieux noté pour : prix-de-journee-2026 ; notez d'abord "
-            "l'envoi (recours suivi noter DOSSIER envoi …)\n",
+            "Erreur : aucun recours gracieux noté pour : prix-de-journee-2026, "
+            "prix-de-journee-2025 ; notez d'abord l'envoi (recours suivi noter DOSSIER envoi …)\n",
         ),
         (
             ["envoi", "--date", "2026-11-26", "--sens", "favorable"],
@@ -133,7 +145,7 @@ def test_noter_writes_the_dossier_fields_and_the_journal(tmp_path: Path, runner:
         (
             ["requete", "--date", "2026-11-26", "--decision", "autre"],
             "Erreur : --decision : décision inconnue « autre » ; décisions : "
-            "prix-de-journee-2026\n",
+            "prix-de-journee-2026, prix-de-journee-2025\n",
         ),
         (
             ["envoi", "--date", "2026-09-01"],
@@ -181,12 +193,22 @@ def test_journal_is_validated_like_every_input(dossier_data: dict[str, Any]) -> 
 
 
 EXPECTED_TEXT = """\
-Suivi au 12 décembre 2026 : 3 dossier(s), 4 étape(s) ouverte(s).
+Suivi au 12 décembre 2026 : 3 dossier(s), 6 étape(s) ouverte(s).
+
+En retard (2) :
+  12/05/2025 (il y a 579 jour(s)) · Association Les Coquelicots du Maine · Département de la Sarthe
+    Établissement(s) : Maison d'enfants Les Coquelicots (720000011)
+    Délai de la requête au tribunal expiré le 12 mai 2025.
+    Dossier : {d}/mecs-conseil-departemental.yaml
+  15/07/2025 (il y a 515 jour(s)) · Association Le Relais du Nord · Préfecture de la région Hauts-de-France
+    Établissement(s) : CHRS Le Relais (590000013)
+    Délai du recours gracieux expiré le 15 juillet 2025. Si la notification de la décision ne mentionnait pas les voies et délais de recours, elle peut encore être contestée dans un délai raisonnable, en principe d'un an (CE, Ass., 13 juillet 2016, Czabaj) : vérifiez la lettre de notification.
+    Dossier : {d}/chrs-prefet-region.yaml
 
 À échéance dans les 30 jours (2) :
-  28/12/2026 (dans 16 jour(s)) · Association Horizons Partagés · Agence régionale de santé d'Île-de-France
+  15/12/2026 (dans 3 jour(s)) · Association Horizons Partagés · Agence régionale de santé d'Île-de-France
     Établissement(s) : IME Les Platanes (930000018), SESSAD Horizons (930000026), FAM Le Belvédère (930000034)
-    Envoyer le recours gracieux (cachet de la poste au plus tard le 28 décembre 2026).
+    Envoyer le recours gracieux (cachet de la poste au plus tard le 15 décembre 2026).
     → recours generer {d}/multisite-ars-cpom.yaml --documents gracieux
     Dossier : {d}/multisite-ars-cpom.yaml
   31/12/2026 (dans 19 jour(s)) · Association Horizons Partagés · Département de la Seine-Saint-Denis
@@ -217,12 +239,15 @@ def test_follow_up_of_a_folder_with_events_exact_output(folder: Path, runner: Cl
 def test_follow_up_overdue_and_horizon(folder: Path, runner: CliRunner) -> None:
     result = invoke(runner, "suivi", str(folder), "--aujourdhui", "2026-11-25", "--jours", "10")
     lines = result.stdout.splitlines()
-    assert lines[0] == "Suivi au 25 novembre 2026 : 3 dossier(s), 4 étape(s) ouverte(s)."
+    assert lines[0] == "Suivi au 25 novembre 2026 : 3 dossier(s), 5 étape(s) ouverte(s)."
     assert "4 autre(s) échéance(s) au-delà de 10 jours (--tout pour les afficher)." in lines
     late = invoke(runner, "suivi", str(folder), "--aujourdhui", "2027-03-01", "--json")
     data = json.loads(late.stdout)
     overdue = [(s["etat"], s["etape"], s["date"], s["commande"]) for s in data["etapes"]]
-    assert overdue[0] == ("en_retard", "requete", "2026-12-07", None)
+    assert overdue[:2] == [
+        ("en_retard", "gracieux", "2025-07-15", None),
+        ("en_retard", "requete", "2026-12-07", None),
+    ]
     assert {s[0] for s in overdue} == {"en_retard"}
 
 
@@ -238,12 +263,14 @@ def test_follow_up_json(folder: Path, runner: CliRunner) -> None:
         [],
     )
     assert [(s["etat"], s["date"], s["autorite_id"], s["etape"]) for s in data["etapes"]] == [
-        ("a_echeance", "2026-12-28", "ars-idf", "gracieux"),
+        ("en_retard", "2025-05-12", "cd-72", "requete"),
+        ("en_retard", "2025-07-15", "prefet-hdf", "gracieux"),
+        ("a_echeance", "2026-12-15", "ars-idf", "gracieux"),
         ("a_echeance", "2026-12-31", "cd-93", "gracieux"),
         ("en_attente", "2026-12-01", "prefet-hdf", "jugement"),
         ("en_attente", "2027-01-28", "cd-72", "reponse"),
     ]
-    first = data["etapes"][0]
+    first = data["etapes"][2]
     assert (
         first["commande"]
         == f"recours generer {folder}/multisite-ars-cpom.yaml --documents gracieux"
@@ -253,7 +280,7 @@ def test_follow_up_json(folder: Path, runner: CliRunner) -> None:
         "SESSAD Horizons (930000026)",
         "FAM Le Belvédère (930000034)",
     ]
-    assert first["jours"] == 16
+    assert first["jours"] == 3
 
 
 def _calendar(path: Path) -> dict[str, tuple[str, str, str]]:
@@ -276,14 +303,14 @@ def test_ics_for_all_dossiers_with_stable_uids(folder: Path, runner: CliRunner) 
             "Préfecture de la région Hauts-de-France",
         ),
         (
+            "2026-12-15",
+            "Dernier jour pour envoyer le recours gracieux — Association Horizons Partagés — "
+            "Agence régionale de santé d'Île-de-France",
+        ),
+        (
             "2026-12-21",
             "Dernier jour pour envoyer le recours gracieux — Association Les Coquelicots du "
             "Maine — Département de la Sarthe",
-        ),
-        (
-            "2026-12-28",
-            "Dernier jour pour envoyer le recours gracieux — Association Horizons Partagés — "
-            "Agence régionale de santé d'Île-de-France",
         ),
         (
             "2026-12-31",
@@ -291,7 +318,7 @@ def test_ics_for_all_dossiers_with_stable_uids(folder: Path, runner: CliRunner) 
             "Département de la Seine-Saint-Denis",
         ),
     ]
-    description = next(d for day, _, d in events.values() if day == "2026-12-28")
+    description = next(d for day, _, d in events.values() if day == "2026-12-15")
     assert "Établissement(s) : IME Les Platanes (930000018), SESSAD Horizons (930000026)" in (
         description
     )
