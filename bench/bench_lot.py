@@ -175,6 +175,8 @@ def main() -> None:
                     **json.loads(proc.stdout.strip().splitlines()[-1]),
                 }
             lot, rendu = measures["lot"], measures["rendu"]
+            if not lot["documents"] or not rendu["documents"]:
+                sys.exit(f"aucun document écrit (N={n}, jobs={jobs}) : le classeur est-il valide ?")
             row = {
                 "n": n,
                 "jobs": jobs,
