@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import date, timedelta
 
 import holidays
@@ -976,3 +977,163 @@ def test_tariff_decisions_before_the_2025_reform(
     assert report.gracieux_interruptif is interruptive
     assert report.recours_contentieux.date_limite == contentieux_limit
     assert any("R.351-15" in w for w in report.avertissements)
+
+
+# --- recours hiérarchique (CRPA L.411-2 al. 2, L.411-7; voies-de-droit.md §5.1) --------
+
+GRACIEUX_SENT = {"envoi_gracieux": D(2026, 4, 10), "reception_gracieux": D(2026, 4, 13)}
+HIER_SENT = {"envoi_hierarchique": D(2026, 4, 20), "reception_hierarchique": D(2026, 4, 22)}
+
+HIERARCHICAL_CASES = [
+    # (id, input, contentieux last day, start, counted, interruptive, warning substring)
+    # L.411-2 al. 2 + L.411-7: gracieux -> implicit 13 Jun (limit 14 Aug, §3 ex. 11);
+    # hiérarchique received 22 Apr -> implicit Mon 22 Jun -> 22 Aug (Sat) + 1 = Sun 23 ->
+    # Mon 24 Aug 2026: the delay restarts only once both are rejected.
+    ("ars-both-implicit",
+     DeadlineInput(N15, **GRACIEUX_SENT, **HIER_SENT, type_autorite="ars"),
+     D(2026, 8, 24), D(2026, 6, 22), True, True, "ne recommence à courir qu'après le rejet des deux"),
+    # Same; the gracieux explicitly rejected on 2 Jun (limit 3 Aug, §3 ex. 12): the later
+    # hiérarchique rejection still governs -> 24 Aug.
+    ("ars-gracieux-explicit",
+     DeadlineInput(N15, **GRACIEUX_SENT, rejet_explicite=D(2026, 6, 2), **HIER_SENT,
+                   type_autorite="ars"),
+     D(2026, 8, 24), D(2026, 6, 22), True, True, "le 22 juin 2026"),
+    # Hiérarchique rejected expressly Tue 5 May (-> Mon 6 Jul): the gracieux, rejected later
+    # (implicit 13 Jun -> 14 Aug), governs.
+    ("ars-hier-explicit-first",
+     DeadlineInput(N15, **GRACIEUX_SENT, **HIER_SENT, rejet_explicite_hierarchique=D(2026, 5, 5),
+                   type_autorite="ars"),
+     D(2026, 8, 14), D(2026, 6, 13), True, True, "dernier jour : 14 août 2026"),
+    # L.411-2 al. 1: a hiérarchique alone, within the delay, interrupts like a gracieux.
+    ("ars-hier-alone", DeadlineInput(N15, **HIER_SENT, type_autorite="ars"),
+     D(2026, 8, 24), D(2026, 6, 22), True, True, "pouvoir hiérarchique"),
+    # Posted Tue 19 May, after the initial delay (Mon 18 May): interrupts nothing.
+    ("ars-hier-late",
+     DeadlineInput(N15, **GRACIEUX_SENT, envoi_hierarchique=D(2026, 5, 19),
+                   reception_hierarchique=D(2026, 5, 21), type_autorite="ars"),
+     D(2026, 8, 14), D(2026, 6, 13), False, False, "après le délai initial"),
+    # §5.1 [U]: a PCD has no hierarchical superior -> not counted, warned.
+    ("pcd",
+     DeadlineInput(N15, **GRACIEUX_SENT, **HIER_SENT, type_autorite="conseil_departemental"),
+     D(2026, 8, 14), D(2026, 6, 13), False, False, "n'a pas de supérieur hiérarchique"),
+    # §5.1 [U]: préfet -> minister uncertain: the earlier date is kept, the later one shown.
+    ("prefet",
+     DeadlineInput(N15, **GRACIEUX_SENT, **HIER_SENT, type_autorite="prefet_region"),
+     D(2026, 8, 14), D(2026, 6, 13), False, True, "le dernier jour serait le 24 août 2026"),
+    # Authority type unknown: treated like the uncertain case.
+    ("unknown-authority", DeadlineInput(N15, **GRACIEUX_SENT, **HIER_SENT),
+     D(2026, 8, 14), D(2026, 6, 13), False, True, "d'une autorité non précisée"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("inp", "limit", "start", "counted", "interruptive", "warning"),
+    [case[1:] for case in HIERARCHICAL_CASES],
+    ids=[case[0] for case in HIERARCHICAL_CASES],
+)
+def test_recours_hierarchique(
+    inp: DeadlineInput,
+    limit: date,
+    start: date,
+    counted: bool,
+    interruptive: bool,
+    warning: str,
+) -> None:
+    report = compute_deadlines(inp, D(2026, 7, 1))
+    assert report.recours_contentieux.date_limite == limit
+    assert report.recours_contentieux.point_de_depart == start
+    state = report.recours_hierarchique
+    assert state is not None
+    assert (state.retenu, state.interruptif) == (counted, interruptive)
+    assert _has(report.avertissements, warning)
+    assert not _has(report.avertissements, "recours gracieux par l'autorité inconnue")
+    data = json.loads(json.dumps(report.to_json()))
+    assert data["recours_hierarchique"]["retenu"] is counted
+    assert data["entree"]["envoi_hierarchique"] == "2026-04-20" or inp.envoi_hierarchique != D(
+        2026, 4, 20
+    )
+
+
+def test_recours_hierarchique_grounds() -> None:
+    report = compute_deadlines(
+        DeadlineInput(N15, **GRACIEUX_SENT, **HIER_SENT, type_autorite="ars"), D(2026, 7, 1)
+    )
+    assert report.recours_contentieux.fondements[:2] == ("crpa-l411-2-al2", "crpa-l411-7")
+    assert report.recours_contentieux.evenement == "rejet_implicite_hierarchique"
+    state = report.recours_hierarchique
+    assert state is not None
+    assert (state.rejet_implicite, state.date_limite_si_retenu) == (D(2026, 6, 22), D(2026, 8, 24))
+
+
+def test_recours_hierarchique_prefet_sentence() -> None:
+    report = compute_deadlines(
+        DeadlineInput(N15, **GRACIEUX_SENT, **HIER_SENT, type_autorite="prefet_departement"),
+        D(2026, 7, 1),
+    )
+    assert (
+        "Recours hiérarchique contre une décision du préfet de département : son destinataire"
+        " (le ministre compétent) n'est pas établi avec certitude (à vérifier). Par prudence, la"
+        " date limite retenue ne tient pas compte de ce recours : 14 août 2026. S'il est bien un"
+        " recours hiérarchique, le délai ne recommencerait à courir qu'après le rejet de chaque"
+        " recours formé dans le délai initial, et le dernier jour serait le 24 août 2026 (CRPA,"
+        " art. L.411-2, al. 2)." in report.avertissements
+    )
+
+
+def test_without_hierarchique_nothing_changes() -> None:
+    report = compute_deadlines(DeadlineInput(N15, **GRACIEUX_SENT), D(2026, 7, 1))
+    assert report.recours_hierarchique is None
+    assert report.to_json()["recours_hierarchique"] is None
+
+
+@pytest.mark.parametrize(
+    ("inp", "chemin"),
+    [
+        (
+            DeadlineInput(
+                N15, envoi_hierarchique=D(2026, 4, 20), reception_hierarchique=D(2026, 4, 1)
+            ),
+            "reception_hierarchique",
+        ),
+        (
+            DeadlineInput(N15, rejet_explicite_hierarchique=D(2026, 5, 1)),
+            "rejet_explicite_hierarchique",
+        ),
+        (
+            DeadlineInput(
+                N15, envoi_hierarchique=D(2026, 4, 20), rejet_explicite_hierarchique=D(2026, 4, 1)
+            ),
+            "rejet_explicite_hierarchique",
+        ),
+    ],
+)
+def test_impossible_hierarchical_dates(inp: DeadlineInput, chemin: str) -> None:
+    with pytest.raises(DossierInvalidError) as excinfo:
+        compute_deadlines(inp, D(2026, 6, 1))
+    assert [p.chemin for p in excinfo.value.problemes] == [chemin]
+
+
+@given(timely_gracieux(), st.integers(0, 60), st.integers(0, 20), st.booleans())
+def test_timely_hierarchique_never_shortens(
+    case: tuple[DeadlineInput, date], offset: int, transit: int, compliant: bool
+) -> None:
+    # L.411-2 al. 2: beside a timely gracieux, a timely hiérarchique (DG ARS) restarts the
+    # delay from the later rejection; with an uncertain superior the retained date is unchanged.
+    inp, today = case
+    initial = compute_deadlines(DeadlineInput(inp.notification), today).recours_gracieux.date_limite
+    envoi = min(inp.notification + timedelta(days=offset), initial)
+    extra = {
+        "envoi_hierarchique": envoi,
+        "reception_hierarchique": envoi + timedelta(days=transit),
+        "accuse_hierarchique_conforme": compliant,
+    }
+    base = compute_deadlines(inp, today)
+    ars = compute_deadlines(replace(inp, **extra, type_autorite="ars"), today)
+    prefet = compute_deadlines(replace(inp, **extra, type_autorite="prefet_region"), today)
+    if inp.accuse_reception_conforme and compliant:
+        # Both two-month delays: the later rejection gives the later date. (Otherwise the
+        # later rejection may carry a two-month delay where the earlier had a year.)
+        assert ars.recours_contentieux.date_limite >= base.recours_contentieux.date_limite
+    assert ars.recours_contentieux.point_de_depart >= base.recours_contentieux.point_de_depart
+    assert prefet.recours_contentieux.date_limite == base.recours_contentieux.date_limite
+    _check_consistency(ars)

@@ -216,3 +216,13 @@ def test_cli_referentiel_json(runner: CliRunner) -> None:
         "ta_tarification": None,
         "verifie": False,
     }
+
+
+def test_the_referential_has_no_duplicate_key() -> None:
+    # A key written twice in YAML silently keeps the last one: refused like in a dossier.
+    from importlib import resources
+
+    from recours.dossier.validation import load_yaml
+
+    text = (resources.files("recours") / "data" / "referentiel.yaml").read_text(encoding="utf-8")
+    assert isinstance(load_yaml(text), dict)

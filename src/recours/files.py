@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tempfile
@@ -11,14 +12,16 @@ from pathlib import Path
 from recours.errors import FileExistsRefusedError, RecoursError
 
 
-def _default_mode() -> int:
-    # mkstemp creates 0600 files; generated documents get the usual mode under the umask.
+@functools.cache
+def default_mode() -> int:
+    """The mode a new file gets under the process umask (mkstemp creates 0600 files).
+
+    Read once, on the first write: reading the umask means setting it, which is not done
+    at import time.
+    """
     mask = os.umask(0)
     os.umask(mask)
     return 0o666 & ~mask
-
-
-_MODE = _default_mode()
 
 
 def slug(text: str, max_length: int = 60) -> str:
@@ -58,7 +61,7 @@ class AtomicFile:
         try:
             with self.path.open("rb+") as handle:
                 os.fsync(handle.fileno())
-            os.chmod(self.path, _MODE)
+            os.chmod(self.path, default_mode())
             if force:
                 os.replace(self.path, self.target)
             else:

@@ -117,6 +117,10 @@ _SKIPPED: dict[type[BaseModel], set[str]] = {
         "decisions",
         "avocat",
         "journal",
+        # Lists of records (issue 11): not in the workbook yet.
+        "demandes_indemnitaires",
+        "mises_en_demeure",
+        "financements_notifies",
     },
     models.Etablissement: {"financeurs", "exercices"},
     models.Exercice: {"annee", "financement_recu"},

@@ -15,7 +15,14 @@ import click
 from recours.cli import fr as cli_fr
 from recours.errors import RecoursError, UsageError
 
-cli_fr.install()
+
+class FrenchGroup(click.Group):
+    """The command group; Click's own texts are translated when it runs, not on import."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        cli_fr.install()
+        return super().main(*args, **kwargs)
+
 
 F = TypeVar("F", bound=Callable[..., Any])
 SUBCOMMAND_METAVAR = "COMMANDE [ARGUMENTS]..."

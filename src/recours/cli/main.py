@@ -7,6 +7,7 @@ need them, so that ``recours --help`` and the prompts start fast.
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,7 @@ from recours.cli.common import (
     MODELES_OPTION,
     SANS_AVOCAT_OPTION,
     SUBCOMMAND_METAVAR,
+    FrenchGroup,
     echo_generation,
     echo_json,
     handle_errors,
@@ -34,10 +36,18 @@ from recours.errors import UsageError
 
 if TYPE_CHECKING:
     from recours.law.analysis import Analysis
+    from recours.law.deadlines import DeadlineReport
+    from recours.law.indemnity import IndemnityReport
 
 
-@click.group(context_settings=CONTEXT, subcommand_metavar=SUBCOMMAND_METAVAR)
-@click.version_option(__version__, "--version", prog_name="recours")
+@click.group(cls=FrenchGroup, context_settings=CONTEXT, subcommand_metavar=SUBCOMMAND_METAVAR)
+@click.version_option(
+    __version__,
+    "--version",
+    prog_name="recours",
+    message="%(prog)s, version %(version)s",
+    help="Afficher la version et quitter.",
+)
 def main() -> None:
     """Recours gracieux et requêtes contre le sous-financement de l'accord
     « Ségur pour tous » (BASS, 4 juin 2024).
@@ -53,9 +63,9 @@ def main() -> None:
 @main.command(context_settings=CONTEXT)
 @click.option(
     "--notification",
-    required=True,
     metavar="AAAA-MM-JJ",
-    help="Date de notification de la décision.",
+    help="Date de notification de la décision (sauf calcul de la seule demande indemnitaire "
+    "ou de la prescription).",
 )
 @click.option(
     "--envoi-gracieux",
@@ -93,6 +103,74 @@ def main() -> None:
     metavar="CODE",
     help="Département de l'établissement (jours fériés locaux, outre-mer).",
 )
+@click.option(
+    "--type-autorite",
+    type=click.Choice(["ars", "conseil_departemental", "prefet_departement", "prefet_region"]),
+    help="Autorité qui a pris la décision (recours hiérarchique, avocat, prescription).",
+)
+@click.option(
+    "--envoi-hierarchique",
+    metavar="AAAA-MM-JJ",
+    help="Date d'envoi du recours hiérarchique (cachet de la poste).",
+)
+@click.option(
+    "--reception-hierarchique",
+    metavar="AAAA-MM-JJ",
+    help="Date de réception du recours hiérarchique.",
+)
+@click.option(
+    "--rejet-hierarchique",
+    metavar="AAAA-MM-JJ",
+    help="Date de notification d'un rejet explicite du recours hiérarchique.",
+)
+@click.option(
+    "--accuse-hierarchique-non-conforme",
+    is_flag=True,
+    help="L'accusé de réception du recours hiérarchique n'avait pas les mentions de l'article R.112-5 du CRPA.",
+)
+@click.option(
+    "--demande-indemnitaire",
+    metavar="AAAA-MM-JJ",
+    help="Date d'envoi de la demande indemnitaire préalable (cachet de la poste).",
+)
+@click.option(
+    "--reception-demande",
+    metavar="AAAA-MM-JJ",
+    help="Date de réception de la demande indemnitaire par l'autorité.",
+)
+@click.option(
+    "--ar-conforme",
+    type=click.Choice(["oui", "non"]),
+    help="L'accusé de réception de la demande avait-il les mentions de l'article R.112-5 du "
+    "CRPA ? (sans réponse : le délai le plus court est retenu)",
+)
+@click.option(
+    "--rejet-demande",
+    metavar="AAAA-MM-JJ",
+    help="Date de notification d'un rejet explicite de la demande indemnitaire.",
+)
+@click.option(
+    "--rejet-demande-sans-voies-et-delais",
+    is_flag=True,
+    help="Le rejet explicite de la demande ne mentionnait pas les voies et délais de recours.",
+)
+@click.option(
+    "--rejet-anterieur",
+    metavar="AAAA-MM-JJ",
+    help="Date du rejet, non contesté, d'une demande identique envoyée auparavant.",
+)
+@click.option(
+    "--mise-en-demeure",
+    metavar="AAAA-MM-JJ",
+    help="Date de réception d'une mise en demeure de payer (interrompt la prescription).",
+)
+@click.option(
+    "--exercice",
+    "exercices",
+    multiple=True,
+    metavar="AAAA",
+    help="Exercice dont calculer la prescription quadriennale (option répétable).",
+)
 @AUJOURDHUI_OPTION
 @click.option(
     "--json", "as_json", is_flag=True, help="Sortie JSON (interface stable pour les scripts)."
@@ -114,21 +192,187 @@ def delais(
     accuse_non_conforme: bool,
     decision_tarifaire: bool,
     departement: str | None,
+    type_autorite: str | None,
+    envoi_hierarchique: str | None,
+    reception_hierarchique: str | None,
+    rejet_hierarchique: str | None,
+    accuse_hierarchique_non_conforme: bool,
+    demande_indemnitaire: str | None,
+    reception_demande: str | None,
+    ar_conforme: str | None,
+    rejet_demande: str | None,
+    rejet_demande_sans_voies_et_delais: bool,
+    rejet_anterieur: str | None,
+    mise_en_demeure: str | None,
+    exercices: tuple[str, ...],
     aujourdhui: str | None,
     as_json: bool,
     ics_path: Path | None,
     force: bool,
 ) -> None:
-    """Calculer les délais de recours gracieux et contentieux."""
-    from recours.cli.report import deadlines_text
+    """Calculer les délais de recours gracieux et contentieux.
+
+    Avec --demande-indemnitaire ou --exercice (sans --notification si besoin) : délai de la
+    requête indemnitaire et prescription quadriennale de chaque exercice.
+    """
+    from recours.cli.report import deadlines_text, indemnity_report_text
     from recours.dossier.identifiers import check_departement
-    from recours.law.deadlines import DeadlineInput, compute_deadlines
 
     if departement is not None:
         try:
             departement = check_departement(departement)
         except ValueError as exc:
             raise UsageError(f"--departement : {exc}") from None
+    day = parse_date(aujourdhui, "--aujourdhui") or today()
+    indemnity = _indemnity_report(
+        day,
+        departement,
+        type_autorite,
+        demande_indemnitaire,
+        reception_demande,
+        ar_conforme,
+        rejet_demande,
+        rejet_demande_sans_voies_et_delais,
+        rejet_anterieur,
+        mise_en_demeure,
+        exercices,
+    )
+    if notification is None:
+        if indemnity is None:
+            raise UsageError("Option manquante '--notification'.")
+        if ics_path is not None:
+            raise UsageError("--ics suppose --notification")
+        for option, value in (
+            ("--envoi-gracieux", envoi_gracieux),
+            ("--envoi-hierarchique", envoi_hierarchique),
+        ):
+            if value is not None:
+                raise UsageError(f"{option} suppose --notification")
+        if as_json:
+            echo_json({"aujourdhui": day.isoformat(), **_indemnity_json(indemnity)})
+        else:
+            click.echo(indemnity_report_text(indemnity))
+        return
+    report = _decision_report(
+        day,
+        notification,
+        envoi_gracieux,
+        reception_gracieux,
+        rejet_explicite,
+        sans_voies_et_delais,
+        accuse_non_conforme,
+        decision_tarifaire,
+        departement,
+        type_autorite,
+        (envoi_hierarchique, reception_hierarchique, rejet_hierarchique),
+        accuse_hierarchique_non_conforme,
+    )
+    if ics_path is not None:
+        from recours.documents.calendar_export import deadlines_to_ics
+        from recours.files import atomic_write_bytes
+
+        atomic_write_bytes(ics_path, deadlines_to_ics(report), force=force)
+    if as_json:
+        data = report.to_json()
+        if indemnity is not None:
+            data.update(_indemnity_json(indemnity))
+        echo_json(data)
+    else:
+        click.echo(deadlines_text(report))
+        if indemnity is not None:
+            click.echo("")
+            click.echo(indemnity_report_text(indemnity, header=False))
+        if ics_path is not None:
+            click.echo(f"\nCalendrier écrit : {ics_path}")
+
+
+def _indemnity_json(indemnity: IndemnityReport) -> dict[str, object]:
+    return {
+        "demande_indemnitaire": (
+            None if indemnity.demande is None else indemnity.demande.to_json()
+        ),
+        "prescription": [p.to_json() for p in indemnity.prescriptions],
+        "avertissements_indemnitaires": [w.to_json() for w in indemnity.avertissements],
+    }
+
+
+def _indemnity_report(
+    day: date,
+    departement: str | None,
+    type_autorite: str | None,
+    demande_indemnitaire: str | None,
+    reception_demande: str | None,
+    ar_conforme: str | None,
+    rejet_demande: str | None,
+    rejet_sans_mentions: bool,
+    rejet_anterieur: str | None,
+    mise_en_demeure: str | None,
+    exercices: tuple[str, ...],
+) -> IndemnityReport | None:
+    """The indemnity part of `recours delais`, or None when none of its options is given."""
+    from recours.law.indemnity import (
+        ACTE_MISE_EN_DEMEURE,
+        DemandeIndemnitaireInput,
+        Reclamation,
+        compute_indemnity_report,
+    )
+
+    envoi = parse_date(demande_indemnitaire, "--demande-indemnitaire")
+    reception = parse_date(reception_demande, "--reception-demande")
+    rejet = parse_date(rejet_demande, "--rejet-demande")
+    anterieur = parse_date(rejet_anterieur, "--rejet-anterieur")
+    relance = parse_date(mise_en_demeure, "--mise-en-demeure")
+    dependent = (reception, rejet, anterieur, ar_conforme, rejet_sans_mentions or None)
+    if envoi is None and any(value is not None for value in dependent):
+        raise UsageError(
+            "--reception-demande, --ar-conforme, --rejet-demande et --rejet-anterieur "
+            "supposent --demande-indemnitaire"
+        )
+    for label, value in (("--reception-demande", reception), ("--rejet-demande", rejet)):
+        if value is not None and envoi is not None and value < envoi:
+            raise UsageError(f"{label} : date antérieure à l'envoi de la demande")
+    years: list[int] = []
+    for text in exercices:
+        if not (text.isdigit() and len(text) == 4 and 2000 <= int(text) <= 2100):
+            raise UsageError(f"--exercice : année invalide « {text} », format attendu AAAA")
+        years.append(int(text))
+    if relance is not None and not years:
+        raise UsageError("--mise-en-demeure suppose --exercice (elle interrompt la prescription)")
+    if envoi is None and not years:
+        return None
+    demande = None
+    if envoi is not None:
+        demande = DemandeIndemnitaireInput(
+            envoi=envoi,
+            reception=reception,
+            accuse_reception_conforme=None if ar_conforme is None else ar_conforme == "oui",
+            rejet_explicite=rejet,
+            rejet_voies_et_delais=not rejet_sans_mentions,
+            departement=departement,
+            type_autorite=type_autorite,
+            rejet_anterieur=anterieur,
+        )
+    claims = [] if relance is None else [Reclamation(ACTE_MISE_EN_DEMEURE, None, relance)]
+    return compute_indemnity_report(day, demande, years, claims, type_autorite=type_autorite)
+
+
+def _decision_report(
+    day: date,
+    notification: str,
+    envoi_gracieux: str | None,
+    reception_gracieux: str | None,
+    rejet_explicite: str | None,
+    sans_voies_et_delais: bool,
+    accuse_non_conforme: bool,
+    decision_tarifaire: bool,
+    departement: str | None,
+    type_autorite: str | None,
+    hierarchique: tuple[str | None, str | None, str | None],
+    accuse_hierarchique_non_conforme: bool,
+) -> DeadlineReport:
+    """The deadlines of one decision (the original `recours delais`)."""
+    from recours.law.deadlines import DeadlineInput, compute_deadlines
+
     notif = parse_date(notification, "--notification")
     assert notif is not None
     envoi = parse_date(envoi_gracieux, "--envoi-gracieux")
@@ -141,7 +385,19 @@ def delais(
             raise UsageError(f"{label} : date antérieure à la notification")
     if reception is not None and envoi is not None and reception < envoi:
         raise UsageError("--reception-gracieux : date antérieure à l'envoi")
-    report = compute_deadlines(
+    envoi_h = parse_date(hierarchique[0], "--envoi-hierarchique")
+    reception_h = parse_date(hierarchique[1], "--reception-hierarchique")
+    rejet_h = parse_date(hierarchique[2], "--rejet-hierarchique")
+    if (reception_h or rejet_h) and envoi_h is None:
+        raise UsageError(
+            "--reception-hierarchique et --rejet-hierarchique supposent --envoi-hierarchique"
+        )
+    for label, value in (("--envoi-hierarchique", envoi_h), ("--rejet-hierarchique", rejet_h)):
+        if value is not None and value < notif:
+            raise UsageError(f"{label} : date antérieure à la notification")
+    if reception_h is not None and envoi_h is not None and reception_h < envoi_h:
+        raise UsageError("--reception-hierarchique : date antérieure à l'envoi")
+    return compute_deadlines(
         DeadlineInput(
             notification=notif,
             envoi_gracieux=envoi,
@@ -151,20 +407,14 @@ def delais(
             voies_et_delais_mentionnes=not sans_voies_et_delais,
             departement=departement,
             decision_tarifaire=decision_tarifaire,
+            envoi_hierarchique=envoi_h,
+            reception_hierarchique=reception_h,
+            accuse_hierarchique_conforme=not accuse_hierarchique_non_conforme,
+            rejet_explicite_hierarchique=rejet_h,
+            type_autorite=type_autorite,
         ),
-        today=parse_date(aujourdhui, "--aujourdhui") or today(),
+        today=day,
     )
-    if ics_path is not None:
-        from recours.documents.calendar_export import deadlines_to_ics
-        from recours.files import atomic_write_bytes
-
-        atomic_write_bytes(ics_path, deadlines_to_ics(report), force=force)
-    if as_json:
-        echo_json(report.to_json())
-    else:
-        click.echo(deadlines_text(report))
-        if ics_path is not None:
-            click.echo(f"\nCalendrier écrit : {ics_path}")
 
 
 # --------------------------------------------------------------------- calculer
@@ -320,10 +570,6 @@ def diagnostic() -> None:
     from recours.documents.diagnostics import diagnostic_text
 
     click.echo(diagnostic_text())
-
-
-def run() -> None:
-    main()
 
 
 from recours.cli.nouveau import nouveau  # noqa: E402

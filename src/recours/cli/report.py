@@ -9,6 +9,7 @@ from recours.formatting import date_avec_jour, date_longue, montant, nombre, pou
 from recours.law.amounts import METHODES, REGLE_ARRONDI
 from recours.law.analysis import Analysis
 from recours.law.deadlines import Deadline, DeadlineReport
+from recours.law.indemnity import IndemnityChain, IndemnityReport, Prescription
 from recours.law.referentiel import CONFIANCE_LIBELLES, Referentiel, article_label
 
 STATUTS = {
@@ -24,13 +25,17 @@ def _cite(keys: tuple[str, ...]) -> str:
 
 
 def deadline_status(deadline: Deadline) -> str:
-    if deadline.statut == "ouvert":
-        return f"ouvert, {deadline.jours_restants} jour(s) restant(s)"
-    if deadline.statut == "dernier_jour":
+    return _status_words(deadline.statut, deadline.jours_restants)
+
+
+def _status_words(statut: str, jours_restants: int) -> str:
+    if statut == "ouvert":
+        return f"ouvert, {jours_restants} jour(s) restant(s)"
+    if statut == "dernier_jour":
         return "DERNIER JOUR aujourd'hui"
-    if deadline.statut == "expire":
-        return f"EXPIRÉ depuis {-deadline.jours_restants} jour(s)"
-    return STATUTS.get(deadline.statut, deadline.statut)
+    if statut == "expire":
+        return f"EXPIRÉ depuis {-jours_restants} jour(s)"
+    return STATUTS.get(statut, statut)
 
 
 def deadlines_text(report: DeadlineReport) -> str:
@@ -58,11 +63,28 @@ def deadlines_text(report: DeadlineReport) -> str:
             f"Rejet implicite du recours gracieux : {date_avec_jour(report.rejet_implicite)}"
         )
         lines.append("")
+    hierarchique = report.recours_hierarchique
+    if hierarchique is not None and hierarchique.date_envoi is not None:
+        if not hierarchique.interruptif:
+            etat = "non interruptif"
+        elif hierarchique.retenu:
+            etat = "interruptif"
+        else:
+            etat = "non retenu dans le calcul (destinataire incertain)"
+        lines += [
+            "Recours hiérarchique",
+            f"  envoyé le {date_avec_jour(hierarchique.date_envoi)} : {etat}",
+        ]
+        if hierarchique.rejet_implicite is not None:
+            lines.append(f"  rejet implicite : {date_avec_jour(hierarchique.rejet_implicite)}")
+        lines.append("")
     contentieux = report.recours_contentieux
     evenements = {
         "notification": "notification de la décision",
         "rejet_implicite": "rejet implicite du recours gracieux",
         "rejet_explicite": "rejet explicite du recours gracieux",
+        "rejet_implicite_hierarchique": "rejet implicite du recours hiérarchique",
+        "rejet_explicite_hierarchique": "rejet explicite du recours hiérarchique",
     }
     lines += [
         "Recours contentieux (requête au tribunal administratif)",
@@ -80,6 +102,80 @@ def deadlines_text(report: DeadlineReport) -> str:
         lines += ["", "Ce qui reste possible :"]
         lines += [f"  - {p}" for p in report.possibilites]
     return "\n".join(lines)
+
+
+# Status labels only: what they mean in law is said by the warnings (referential).
+CHAIN_STATUS = {
+    "en_attente": "en attente de la décision de l'autorité (voir les avertissements)",
+    "sans_delai": "pas de date limite calculée (voir les avertissements)",
+}
+
+PRESCRIPTION_STATUS = {
+    "ouvert": "ouvert",
+    "bientot_prescrit": "BIENTÔT PRESCRIT",
+    "prescrit": "PRESCRIT",
+    "action_en_cours": "interrompue par une requête (voir les avertissements)",
+}
+
+
+def indemnity_text(chain: IndemnityChain) -> list[str]:
+    """The lines of `recours delais` for a demande indemnitaire préalable."""
+    inp = chain.entree
+    sent = f"  envoyée le {date_avec_jour(inp.envoi)}"
+    if inp.reception is not None:
+        sent += f", reçue le {date_avec_jour(inp.reception)}"
+    lines = ["Demande indemnitaire préalable", sent]
+    if chain.rejet_implicite is not None:
+        lines.append(f"  rejet implicite : {date_avec_jour(chain.rejet_implicite)}")
+    if inp.rejet_explicite is not None:
+        lines.append(f"  rejet explicite notifié le {date_avec_jour(inp.rejet_explicite)}")
+    lines.append("Requête indemnitaire (tribunal administratif)")
+    if chain.date_limite is not None:
+        lines.append(
+            f"  date limite d'enregistrement au greffe : {date_avec_jour(chain.date_limite)}"
+        )
+    if chain.statut in CHAIN_STATUS:
+        lines.append(f"  état : {CHAIN_STATUS[chain.statut]}")
+    else:
+        assert chain.jours_restants is not None
+        lines.append(f"  état : {_status_words(chain.statut, chain.jours_restants)}")
+    if chain.avocat_obligatoire is not None:
+        lines.append(
+            f"  avocat : {'obligatoire' if chain.avocat_obligatoire else 'non obligatoire'}"
+        )
+    lines.append(f"  fondements : {_cite(chain.fondements)}")
+    return lines
+
+
+def prescription_text(prescriptions: list[Prescription]) -> list[str]:
+    """The lines of `recours delais` for the prescription quadriennale of each exercise."""
+    lines = ["Prescription quadriennale (par exercice)"]
+    for item in prescriptions:
+        statut = PRESCRIPTION_STATUS.get(item.statut, item.statut)
+        if item.date_limite is None:
+            lines.append(f"  {item.annee} : {statut}")
+            continue
+        if item.statut in ("ouvert", "bientot_prescrit"):
+            statut += f", {item.jours_restants} jour(s) restant(s)"
+        lines.append(
+            f"  {item.annee} : du {date_longue(item.debut)} au"
+            f" {date_avec_jour(item.date_limite)} — {statut}"
+        )
+    return lines
+
+
+def indemnity_report_text(report: IndemnityReport, header: bool = True) -> str:
+    """Text of `recours delais` for the demande indemnitaire and the prescription."""
+    lines = [f"Date de référence : {date_avec_jour(report.aujourdhui)}", ""] if header else []
+    if report.demande is not None:
+        lines += [*indemnity_text(report.demande), ""]
+    if report.prescriptions:
+        lines += [*prescription_text(list(report.prescriptions)), ""]
+    warnings = report.avertissements
+    if warnings:
+        lines.append("Avertissements (demande indemnitaire, prescription) :")
+        lines += [f"  - {w.texte}" for w in warnings]
+    return "\n".join(lines).rstrip("\n")
 
 
 def _money(value: Decimal) -> str:
@@ -306,6 +402,7 @@ def referentiel_text(ref: Referentiel) -> str:
         lines.append(f"    source : {art.source}")
         if art.note:
             lines.append(f"    note : {art.note}")
+    lines += _routes_text(ref)
     lines += [
         "",
         "TRIBUNAUX",
@@ -357,4 +454,38 @@ def _annuaire_lines(ref: Referentiel) -> list[str]:
             f"  {row.code:>3} — {row.departement} : {row.collectivite} — {row.titre_chef}{ars} "
             f"{_mark(row.confiance)}"
         )
+    return lines
+
+
+def _routes_text(ref: Referentiel) -> list[str]:
+    """The prescription, the recours hiérarchique and the route table, each with its mark."""
+    presc = ref.prescription
+    lines = [
+        "",
+        "PRESCRIPTION QUADRIENNALE",
+        f"  durée : {presc.duree_annees} ans ; {_cite(tuple(presc.references))}"
+        f" {_mark(presc.confiance)}",
+        f"    source : {presc.source}",
+    ]
+    if presc.note:
+        lines.append(f"    note : {' '.join(presc.note.split())}")
+    lines += ["", "RECOURS HIÉRARCHIQUE"]
+    for type_key, sup in ref.recours_hierarchique.items():
+        target = sup.superieur if sup.possible and sup.superieur else "aucun supérieur hiérarchique"
+        lines.append(f"  {ref.autorites[type_key].libelle} : {target} {_mark(sup.confiance)}")
+        lines.append(f"    source : {sup.source}")
+    lines += ["", "VOIES DE DROIT"]
+    for key, voie in ref.voies.items():
+        drafted = "rédigé par recours" if voie.redige else "expliqué, non rédigé"
+        if not voie.par_defaut:
+            drafted += ", option d'expert"
+        lines.append(f"  {voie.libelle} ({key}, {drafted}) {_mark(voie.confiance)}")
+        lines.append(f"    quand : {voie.quand}")
+        lines.append(f"    délai : {voie.delai}")
+        lines.append(f"    avocat : {voie.avocat}")
+        if voie.references:
+            lines.append(f"    fondements : {_cite(tuple(voie.references))}")
+        lines.append(f"    source : {voie.source}")
+        if voie.note:
+            lines.append(f"    note : {voie.note}")
     return lines

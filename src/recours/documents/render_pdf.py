@@ -8,11 +8,12 @@ same bytes.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes.util
 import hashlib
 import logging
 import mimetypes
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -67,6 +68,20 @@ def _html_lines(text: MultiLine) -> Markup:
     return Markup("<br>").join(escape(line) for line in str(text).split("\n"))
 
 
+@contextlib.contextmanager
+def _quiet_weasyprint() -> Iterator[None]:
+    """WeasyPrint logs missing resources as warnings; keep them out of the user's terminal
+    while we render (`recours diagnostic` reports the environment instead), and leave the
+    logging configuration of the process as it was."""
+    logger = logging.getLogger("weasyprint")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def harfbuzz_subset_available() -> bool:
     """WeasyPrint subsets fonts 2.4x faster with Debian's libharfbuzz-subset0."""
     return ctypes.util.find_library("harfbuzz-subset") is not None
@@ -92,9 +107,6 @@ class PdfRenderer:
             font_config=self.font_config,
             url_fetcher=self.fetcher,
         )
-        # WeasyPrint logs missing resources as warnings; keep them out of the user's terminal
-        # unless asked (`recours diagnostic` reports the environment instead).
-        logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
     def html(self, template_name: str, context: Context) -> str:
         try:
@@ -117,9 +129,10 @@ class PdfRenderer:
 
     def render(self, template_name: str, context: Context, meta: Metadonnees) -> bytes:
         html = self.html(template_name, context)
-        document = HTML(
-            string=html, base_url=self.css_dir.as_uri() + "/", url_fetcher=self.fetcher
-        ).render(stylesheets=[self.stylesheet], font_config=self.font_config)
+        with _quiet_weasyprint():
+            document = HTML(
+                string=html, base_url=self.css_dir.as_uri() + "/", url_fetcher=self.fetcher
+            ).render(stylesheets=[self.stylesheet], font_config=self.font_config)
         document.metadata.title = meta.titre
         document.metadata.authors = [meta.auteur]
         document.metadata.description = meta.sujet

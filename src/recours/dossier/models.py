@@ -588,6 +588,91 @@ class Evenement(Modele):
         return self
 
 
+# --- voies de droit au-delà du recours tarifaire (demande indemnitaire, mise en demeure,
+# financement notifié non versé) ----------------------------------------------------------
+
+
+class RejetDemande(Modele):
+    date_notification: dt.date = Field(description="Date de notification du rejet explicite")
+    voies_et_delais_mentionnes: OuiNon | None = Field(
+        None,
+        description="Le rejet mentionnait-il les voies et délais de recours ? "
+        "(inconnu : le délai le plus court est retenu)",
+    )
+
+
+class DemandeIndemnitaire(Modele):
+    autorite: Identifiant = Field(description="Autorité à qui la demande a été adressée")
+    exercices: list[Annee] = Field(
+        default_factory=list, description="Exercices réclamés (vide : tous)"
+    )
+    date_envoi: dt.date = Field(description="Date d'envoi (cachet de la poste)")
+    date_reception: dt.date | None = Field(None, description="Date de réception par l'autorité")
+    accuse_reception_conforme: OuiNon | None = Field(
+        None,
+        description="L'accusé de réception comportait-il les mentions de l'article R.112-5 du "
+        "CRPA ? (inconnu : le délai le plus court est retenu)",
+    )
+    rejet_explicite: RejetDemande | None = Field(None, description="Rejet explicite de la demande")
+
+    @model_validator(mode="after")
+    def _check(self) -> DemandeIndemnitaire:
+        problems: list[str] = []
+        if self.date_reception is not None and self.date_reception < self.date_envoi:
+            problems.append("date_reception : antérieure à la date d'envoi")
+        if self.rejet_explicite and self.rejet_explicite.date_notification < self.date_envoi:
+            problems.append("rejet_explicite.date_notification : antérieure à l'envoi")
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+
+class MiseEnDemeure(Modele):
+    autorite: Identifiant = Field(description="Autorité de tarification concernée")
+    payeur: Ligne = Field(
+        description="Organisme payeur destinataire (caisse, paierie départementale, service "
+        "de l'État)",
+        examples=["Caisse primaire d'assurance maladie de la Seine-Saint-Denis"],
+    )
+    exercices: list[Annee] = Field(
+        default_factory=list, description="Exercices concernés (vide : tous)"
+    )
+    date_envoi: dt.date = Field(description="Date d'envoi (cachet de la poste)")
+    date_reception: dt.date | None = Field(None, description="Date de réception par le payeur")
+
+    @model_validator(mode="after")
+    def _check(self) -> MiseEnDemeure:
+        if self.date_reception is not None and self.date_reception < self.date_envoi:
+            raise ValueError("date_reception : antérieure à la date d'envoi")
+        return self
+
+
+class Versement(Modele):
+    date: dt.date = Field(description="Date du versement")
+    montant: Montant = Field(description="Montant versé, en euros")
+
+
+class FinancementNotifie(Modele):
+    autorite: Identifiant = Field(description="Autorité qui a notifié le financement")
+    etablissement: Finess | None = Field(
+        None, description="FINESS de l'établissement (vide : tous ceux de l'autorité)"
+    )
+    exercice: Annee = Field(description="Exercice du financement notifié")
+    date_notification: dt.date = Field(description="Date de notification du financement")
+    montant_notifie: Montant = Field(description="Montant notifié pour la mesure, en euros")
+    versements: list[Versement] = Field(
+        default_factory=list, description="Versements reçus au titre de ce financement"
+    )
+
+    @property
+    def montant_verse(self) -> Decimal:
+        return sum((v.montant for v in self.versements), Decimal(0))
+
+    @property
+    def reste_du(self) -> Decimal:
+        return max(self.montant_notifie - self.montant_verse, Decimal(0))
+
+
 class Dossier(Modele):
     schema_: str | None = Field(
         None, alias="$schema", description="Schéma JSON (pour les éditeurs)"
@@ -614,6 +699,16 @@ class Dossier(Modele):
         default_factory=list,
         description="Suivi : événements datés (envoi, réponse, requête déposée, jugement, "
         "paiement), écrits par « recours suivi noter »",
+    )
+    demandes_indemnitaires: list[DemandeIndemnitaire] = Field(
+        default_factory=list, description="Demandes indemnitaires préalables déjà envoyées"
+    )
+    mises_en_demeure: list[MiseEnDemeure] = Field(
+        default_factory=list, description="Mises en demeure de payer déjà envoyées"
+    )
+    financements_notifies: list[FinancementNotifie] = Field(
+        default_factory=list,
+        description="Financements de la mesure notifiés par une autorité (versés ou non)",
     )
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_default=True)
@@ -672,6 +767,7 @@ class Dossier(Modele):
                         )
                     else:
                         seen[key] = i
+        problems += self._check_claims(auth_ids, finess)
         if problems:
             raise ValueError("\n".join(problems))
         return self
@@ -701,6 +797,30 @@ class Dossier(Modele):
         if problems:
             raise ValueError("\n".join(problems))
         return self
+
+    def _check_claims(self, auth_ids: list[str], finess: list[str]) -> list[str]:
+        """Claims, mises en demeure and notified funding name known authorities and FINESS."""
+        problems: list[str] = []
+        named = [
+            *(
+                ("demandes_indemnitaires", i, d.autorite)
+                for i, d in enumerate(self.demandes_indemnitaires)
+            ),
+            *(("mises_en_demeure", i, m.autorite) for i, m in enumerate(self.mises_en_demeure)),
+            *(
+                ("financements_notifies", i, f.autorite)
+                for i, f in enumerate(self.financements_notifies)
+            ),
+        ]
+        for where, i, autorite in named:
+            if autorite not in auth_ids:
+                problems.append(f"{where}[{i}].autorite : autorité inconnue « {autorite} »")
+        for i, fin in enumerate(self.financements_notifies):
+            if fin.etablissement is not None and fin.etablissement not in finess:
+                problems.append(
+                    f"financements_notifies[{i}].etablissement : FINESS inconnu {fin.etablissement}"
+                )
+        return problems
 
     def autorite(self, autorite_id: str) -> Autorite:
         return next(a for a in self.autorites if a.id == autorite_id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import functools
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from types import MappingProxyType
 from typing import Final
@@ -18,7 +18,7 @@ from typing import Final
 from recours.errors import DossierInvalidError, FieldProblem
 from recours.formatting import avec_de, duree_ans, duree_mois
 from recours.formatting import date_longue as _fr
-from recours.law.referentiel import article_label, load_referentiel
+from recours.law.referentiel import article_label, load_referentiel, texte_voie
 
 STATUT_OUVERT: Final = "ouvert"
 STATUT_DERNIER_JOUR: Final = "dernier_jour"
@@ -29,6 +29,13 @@ STATUTS_OUVERTS: Final = frozenset({STATUT_OUVERT, STATUT_DERNIER_JOUR})
 EVENEMENT_NOTIFICATION: Final = "notification"
 EVENEMENT_REJET_IMPLICITE: Final = "rejet_implicite"
 EVENEMENT_REJET_EXPLICITE: Final = "rejet_explicite"
+# When the later rejection of a recours hiérarchique starts the delay (CRPA L.411-2 al. 2).
+EVENEMENT_REJET_IMPLICITE_HIERARCHIQUE: Final = "rejet_implicite_hierarchique"
+EVENEMENT_REJET_EXPLICITE_HIERARCHIQUE: Final = "rejet_explicite_hierarchique"
+
+EVENEMENTS_HIERARCHIQUES: Final = frozenset(
+    {EVENEMENT_REJET_IMPLICITE_HIERARCHIQUE, EVENEMENT_REJET_EXPLICITE_HIERARCHIQUE}
+)
 
 _ONE_DAY: Final = timedelta(days=1)
 
@@ -64,6 +71,34 @@ class DeadlineInput:
     voies_et_delais_mentionnes: bool = True  # in the notification of the decision
     departement: str | None = None  # département of the établissement ("75", "2A", "971"...)
     decision_tarifaire: bool = False  # the decision sets a tariff (pre-2025 one-month rule)
+    # Recours hiérarchique (CRPA L.411-2 al. 2, L.411-7), beside or instead of the gracieux.
+    envoi_hierarchique: date | None = None  # postmark
+    reception_hierarchique: date | None = None  # receipt by the superior
+    accuse_hierarchique_conforme: bool = True  # acknowledgment had the R.112-5 mentions
+    rejet_explicite_hierarchique: date | None = None  # notification of its express rejection
+    type_autorite: str | None = None  # author of the decision: who the superior is
+
+
+@dataclass(frozen=True)
+class HierarchicalState:
+    """What a recours hiérarchique does to the contentious delay (CRPA L.411-2 al. 2)."""
+
+    date_envoi: date | None
+    date_reception: date | None
+    interruptif: bool  # posted within the initial delay, to an authority that has a superior
+    retenu: bool  # counted in the retained deadline (False when its addressee is uncertain)
+    rejet_implicite: date | None
+    date_limite_si_retenu: date | None  # the requête deadline if it is counted
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "date_envoi": _iso(self.date_envoi),
+            "date_reception": _iso(self.date_reception),
+            "interruptif": self.interruptif,
+            "retenu": self.retenu,
+            "rejet_implicite": _iso(self.rejet_implicite),
+            "date_limite_si_retenu": _iso(self.date_limite_si_retenu),
+        }
 
 
 @dataclass(frozen=True)
@@ -103,6 +138,7 @@ class DeadlineReport:
     recours_contentieux: Deadline
     avertissements: tuple[str, ...]
     possibilites: tuple[str, ...]
+    recours_hierarchique: HierarchicalState | None = None
 
     def to_json(self) -> dict[str, object]:
         """JSON-ready dict (ISO dates); a stable interface for federation scripts."""
@@ -123,12 +159,20 @@ class DeadlineReport:
                 "rejet_explicite": _iso(entree.rejet_explicite),
                 "voies_et_delais_mentionnes": entree.voies_et_delais_mentionnes,
                 "departement": entree.departement,
+                "envoi_hierarchique": _iso(entree.envoi_hierarchique),
+                "reception_hierarchique": _iso(entree.reception_hierarchique),
+                "accuse_hierarchique_conforme": entree.accuse_hierarchique_conforme,
+                "rejet_explicite_hierarchique": _iso(entree.rejet_explicite_hierarchique),
+                "type_autorite": entree.type_autorite,
             },
             "recours_gracieux": gracieux,
             "rejet_implicite": _iso(self.rejet_implicite),
             "recours_contentieux": self.recours_contentieux.to_json(),
             "avertissements": list(self.avertissements),
             "possibilites": list(self.possibilites),
+            "recours_hierarchique": (
+                None if self.recours_hierarchique is None else self.recours_hierarchique.to_json()
+            ),
         }
 
 
@@ -318,6 +362,11 @@ def _status(limit: date, today: date) -> tuple[str, int]:
     return STATUT_EXPIRE, remaining
 
 
+def status_on(limit: date, today: date) -> tuple[str, int]:
+    """Status of a last day on ``today`` ("ouvert", "dernier_jour", "expire") and days left."""
+    return _status(limit, today)
+
+
 @dataclass(frozen=True)
 class _Leg:
     """A deadline before its status against today is known."""
@@ -365,8 +414,39 @@ def _validate(inp: DeadlineInput) -> None:
             problems.append(
                 FieldProblem("rejet_explicite", "antérieur à l'envoi du recours gracieux")
             )
+    problems += _validate_hierarchical(inp)
     if problems:
         raise DossierInvalidError("dates du recours", problems)
+
+
+def _validate_hierarchical(inp: DeadlineInput) -> list[FieldProblem]:
+    problems: list[FieldProblem] = []
+    sent = inp.envoi_hierarchique or inp.reception_hierarchique
+    if (
+        inp.envoi_hierarchique is not None
+        and inp.reception_hierarchique is not None
+        and inp.reception_hierarchique < inp.envoi_hierarchique
+    ):
+        problems.append(
+            FieldProblem(
+                "reception_hierarchique", "antérieure à la date d'envoi du recours hiérarchique"
+            )
+        )
+    if inp.rejet_explicite_hierarchique is not None:
+        if sent is None:
+            problems.append(
+                FieldProblem(
+                    "rejet_explicite_hierarchique",
+                    "indiquez aussi la date d'envoi du recours hiérarchique auquel ce rejet répond",
+                )
+            )
+        elif inp.rejet_explicite_hierarchique < sent:
+            problems.append(
+                FieldProblem(
+                    "rejet_explicite_hierarchique", "antérieur à l'envoi du recours hiérarchique"
+                )
+            )
+    return problems
 
 
 def _months(inp: DeadlineInput, start: date) -> int:
@@ -537,6 +617,100 @@ def _possibilities(inp: DeadlineInput) -> tuple[str, ...]:
     return tuple(texts)
 
 
+def _with_hierarchical(
+    inp: DeadlineInput,
+    departement: str | None,
+    today: date,
+    initial_limit: date,
+    current: _Leg,
+    gracieux_interrupted: bool,
+) -> tuple[_Leg, HierarchicalState, list[str]]:
+    """The contentious deadline once a recours hiérarchique is recorded.
+
+    CRPA L.411-2: a recours hiérarchique posted within the initial delay interrupts it; when
+    a recours gracieux was also posted within that delay, the delay restarts only once both
+    are rejected (al. 2), silence for two months being a rejection (L.411-7). Offered against
+    a DG ARS (the ministers, one source) and a préfet (superior uncertain: not counted, the
+    later date is only shown); a président du conseil départemental has no superior.
+    """
+    postmark = inp.envoi_hierarchique or inp.reception_hierarchique
+    assert postmark is not None
+    warnings: list[str] = []
+    superiors = load_referentiel().recours_hierarchique
+    superior = superiors.get(inp.type_autorite) if inp.type_autorite else None  # type: ignore[call-overload]
+
+    def state(
+        interruptif: bool, retenu: bool, implicit: date | None, limit: date | None
+    ) -> HierarchicalState:
+        return HierarchicalState(
+            inp.envoi_hierarchique, inp.reception_hierarchique, interruptif, retenu, implicit, limit
+        )
+
+    if superior is not None and not superior.possible:
+        warnings.append(texte_voie("hierarchique_pcd"))
+        return current, state(False, False, None, None), warnings
+    if postmark > initial_limit:
+        warnings.append(
+            texte_voie("hierarchique_tardif", date=_fr(postmark), date_limite=_fr(initial_limit))
+        )
+        return current, state(False, False, None, None), warnings
+
+    as_gracieux = replace(
+        inp,
+        envoi_gracieux=inp.envoi_hierarchique,
+        reception_gracieux=inp.reception_hierarchique,
+        accuse_reception_conforme=inp.accuse_hierarchique_conforme,
+        rejet_explicite=inp.rejet_explicite_hierarchique,
+    )
+    leg, implicit, chain_warnings = _after_gracieux(as_gracieux, postmark, departement, today)
+    # Its own sentences name the recours gracieux: keep only the calendar ones.
+    warnings += [w for w in chain_warnings if "recours gracieux" not in w]
+    if inp.reception_hierarchique is None:
+        warnings.append(texte_voie("hierarchique_reception_inconnue", envoi=_fr(postmark)))
+    if not inp.accuse_hierarchique_conforme and leg.evenement == EVENEMENT_REJET_IMPLICITE:
+        warnings.append(texte_voie("hierarchique_ar_non_conforme"))
+    own = replace(
+        leg,
+        evenement=(
+            EVENEMENT_REJET_IMPLICITE_HIERARCHIQUE
+            if leg.evenement == EVENEMENT_REJET_IMPLICITE
+            else EVENEMENT_REJET_EXPLICITE_HIERARCHIQUE
+        ),
+    )
+    if gracieux_interrupted:
+        # Both within the initial delay: the later rejection starts the delay (al. 2).
+        later = max((current, own), key=lambda x: (x.point_de_depart, x.date_limite))
+        leg = replace(later, fondements=("crpa-l411-2-al2", "crpa-l411-7", *later.fondements))
+    else:
+        leg = replace(own, fondements=("crpa-l411-7", *own.fondements))
+    if superior is None or superior.confiance == "U":
+        titre = (
+            f"du {load_referentiel().autorites[inp.type_autorite].titre_autorite}"  # type: ignore[index]
+            if superior is not None
+            else "d'une autorité non précisée"
+        )
+        warnings.append(
+            texte_voie(
+                "hierarchique_incertain",
+                autorite=titre,
+                superieur=(superior.superieur if superior is not None else None) or "inconnu",
+                date_limite=_fr(current.date_limite),
+                date_double=_fr(leg.date_limite),
+            )
+        )
+        return current, state(True, False, implicit, leg.date_limite), warnings
+    warnings.append(texte_voie("hierarchique_ars"))
+    if gracieux_interrupted:
+        warnings.append(
+            texte_voie(
+                "hierarchique_double",
+                date_depart=_fr(leg.point_de_depart),
+                date_limite=_fr(leg.date_limite),
+            )
+        )
+    return leg, state(True, True, implicit, leg.date_limite), warnings
+
+
 def _unique(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
@@ -560,6 +734,7 @@ def compute_deadlines(inp: DeadlineInput, today: date) -> DeadlineReport:
         ("crpa-l411-2", "crpa-l112-1", *notification_leg.fondements),
     )
     contentieux_leg = notification_leg
+    gracieux_chain: list[str] = []
     rejet_implicite: date | None = None
     interruptif: bool | None = None
 
@@ -574,10 +749,9 @@ def compute_deadlines(inp: DeadlineInput, today: date) -> DeadlineReport:
             warnings.append(_msg("delai_envoi_inconnu", date_reception=_fr(postmark)))
         interruptif = postmark <= gracieux_leg.date_limite
         if interruptif:
-            contentieux_leg, rejet_implicite, chain_warnings = _after_gracieux(
+            contentieux_leg, rejet_implicite, gracieux_chain = _after_gracieux(
                 inp, postmark, departement, today
             )
-            warnings += chain_warnings
         else:
             warnings.append(
                 _msg(
@@ -589,6 +763,18 @@ def compute_deadlines(inp: DeadlineInput, today: date) -> DeadlineReport:
             if inp.rejet_explicite is not None:
                 warnings.append(_msg("delai_rejet_de_tardif", date_rejet=_fr(inp.rejet_explicite)))
 
+    hierarchical: HierarchicalState | None = None
+    if inp.envoi_hierarchique is not None or inp.reception_hierarchique is not None:
+        gracieux_limit = contentieux_leg.date_limite
+        contentieux_leg, hierarchical, h_warnings = _with_hierarchical(
+            inp, departement, today, gracieux_leg.date_limite, contentieux_leg, bool(interruptif)
+        )
+        if contentieux_leg.evenement in EVENEMENTS_HIERARCHIQUES:
+            # The gracieux's own running date no longer matters: drop its hints.
+            gracieux_chain = [w for w in gracieux_chain if _fr(gracieux_limit) not in w]
+        warnings += gracieux_chain + h_warnings
+    else:
+        warnings += gracieux_chain
     warnings += _overseas_warning(departement)
     contentieux = contentieux_leg.on(today)
     return DeadlineReport(
@@ -600,6 +786,7 @@ def compute_deadlines(inp: DeadlineInput, today: date) -> DeadlineReport:
         recours_contentieux=contentieux,
         avertissements=_unique(warnings),
         possibilites=_possibilities(inp) if contentieux.statut == STATUT_EXPIRE else (),
+        recours_hierarchique=hierarchical,
     )
 
 

@@ -290,6 +290,44 @@ class AutoriteLocale(Sourced):
         return f"{head} {complement}"
 
 
+class ReglesPrescription(Sourced):
+    """Prescription quadriennale (loi n° 68-1250): its length and its articles."""
+
+    duree_annees: int = Field(gt=0)
+    references: list[str]
+
+
+class SuperieurHierarchique(Sourced):
+    """To whom a recours hiérarchique goes, for one authority type."""
+
+    possible: bool
+    superieur: str | None
+
+
+class TexteJuridique(Sourced):
+    """A legal sentence printed by an engine; ``{champ}`` placeholders are filled in code."""
+
+    texte: str
+    references: list[str]
+
+    def rendre(self, **champs: object) -> str:
+        return self.texte.format(**champs)
+
+
+class Voie(Sourced):
+    """One route of the route table (voies-de-droit.md §8)."""
+
+    libelle: str
+    quand: str
+    donnees: str
+    document: str
+    delai: str
+    avocat: str
+    redige: bool
+    par_defaut: bool = True
+    references: list[str]
+
+
 class Tribunal(_Strict):
     """One row of tribunaux.csv."""
 
@@ -321,6 +359,10 @@ class Referentiel(_Strict):
     annuaire_autorites: AnnuaireInfo
     notification: Notification
     telerecours: Telerecours
+    prescription: ReglesPrescription
+    recours_hierarchique: dict[TypeAutorite, SuperieurHierarchique]
+    textes_voies: dict[str, TexteJuridique]
+    voies: dict[str, Voie]
     departements: dict[str, Tribunal] = Field(default_factory=dict)
     annuaire: dict[str, AutoriteLocale] = Field(default_factory=dict)
 
@@ -339,6 +381,11 @@ class Referentiel(_Strict):
             missing += [f"moyens.{key}.faits: {f}" for f in moyen.faits if f not in self.faits]
         for i, poss in enumerate(self.apres_expiration):
             refs += [(f"apres_expiration[{i}]", r) for r in poss.references]
+        refs += [("prescription", r) for r in self.prescription.references]
+        for key, texte in self.textes_voies.items():
+            refs += [(f"textes_voies.{key}", r) for r in texte.references]
+        for key, voie in self.voies.items():
+            refs += [(f"voies.{key}", r) for r in voie.references]
         refs += [("accord.agrement", self.accord.agrement.fondement)]
         refs += [("accord.extension", self.accord.extension.fondement)]
         missing += [f"{where}: {ref}" for where, ref in refs if ref not in self.articles]
@@ -470,3 +517,12 @@ def load_referentiel() -> Referentiel:
 def article_label(key: str) -> str:
     """Short citation of a referential article, e.g. ``CRPA, art. L.411-2``."""
     return load_referentiel().article(key).court
+
+
+def texte_voie(key: str, **champs: object) -> str:
+    """A sentence of ``textes_voies`` with its placeholders filled (dates already in French)."""
+    try:
+        texte = load_referentiel().textes_voies[key]
+    except KeyError:
+        raise ReferentielError(f"texte inconnu du référentiel : {key}") from None
+    return texte.rendre(**champs)
