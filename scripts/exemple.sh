@@ -4,6 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
 exemple="${1:-examples/chrs-prefet-region.yaml}"
-.venv/bin/recours verifier "$exemple"
-.venv/bin/recours calculer "$exemple"
-.venv/bin/recours generer "$exemple" --sortie documents-exemple --bordereau --force
+# Les exemples sont datés du 20 novembre 2026 (date_document) : leurs délais sont calculés à
+# cette date.
+.venv/bin/recours verifier "$exemple" --aujourdhui 2026-11-20
+.venv/bin/recours calculer "$exemple" --aujourdhui 2026-11-20
+.venv/bin/recours generer "$exemple" --sortie documents-exemple --bordereau --force --aujourdhui 2026-11-20
