@@ -1,5 +1,8 @@
 """Benchmark of `recours lot`: wall time, documents per second, peak memory (parent and
-workers) for N établissements, 1 job versus 2 jobs in the same run.
+workers) for N établissements, 1 job versus 2 jobs in the same run, and for each number of
+jobs the render-only throughput of the same dossiers (the same letters written by
+`documents.generate` in a pool of as many processes, without reading the workbook,
+grouping, manifests, report or synthesis): the batch should keep at least 90 % of it.
 
     python bench/bench_lot.py --n 1000 --jobs 1 2 --formats docx,pdf
     python bench/bench_lot.py --n 1000 11000 --formats docx
@@ -56,16 +59,96 @@ def one_run(workbook: Path, jobs: int, formats: str) -> dict[str, object]:
     }
 
 
+def _dossiers(workbook: Path) -> list[str]:
+    """The validated dossiers of the workbook, as JSON (built once, outside the timing)."""
+    from recours.batch.input import open_table
+    from recours.batch.rows import build_group
+    from recours.batch.runner import _table_jobs
+
+    _, jobs = _table_jobs(open_table(workbook))
+    out = []
+    for job in jobs:
+        outcome = build_group(job.rows, workbook.name)
+        if outcome.dossier is not None and not outcome.problems:
+            out.append(outcome.dossier.model_dump_json(by_alias=True))
+    return out
+
+
+_RENDER_FORMATS: tuple[str, ...] = ()
+
+
+def _render_init(formats: tuple[str, ...]) -> None:
+    from recours.batch.runner import LotOptions, warm_up
+
+    global _RENDER_FORMATS
+    _RENDER_FORMATS = formats
+    warm_up(LotOptions(sortie=Path("."), today=TODAY, formats=formats))
+
+
+def _render_chunk(args: tuple[str, list[tuple[int, str]]]) -> int:
+    import gc
+
+    from recours.documents.generate import generate
+    from recours.dossier.models import Dossier
+
+    root, items = args
+    written = 0
+    for index, data in items:
+        result = generate(
+            Dossier.model_validate_json(data),
+            sortie=Path(root) / str(index),
+            today=TODAY,
+            formats=_RENDER_FORMATS,
+        )
+        written += len(result.fichiers)
+        gc.collect()
+    return written
+
+
+def render_only(workbook: Path, jobs: int, formats: str) -> dict[str, object]:
+    """The same letters rendered and written with no batch machinery around them."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    dossiers = list(enumerate(_dossiers(workbook)))
+    fmts = tuple(formats.split(","))
+    root = Path(tempfile.mkdtemp(prefix="bench-rendu-"))
+    try:
+        start = time.perf_counter()
+        if jobs <= 1:
+            _render_init(fmts)
+            documents = _render_chunk((str(root), dossiers))
+        else:
+            chunks = [dossiers[i :: jobs * 8] for i in range(jobs * 8)]
+            with ProcessPoolExecutor(
+                jobs,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_render_init,
+                initargs=(fmts,),
+            ) as pool:
+                documents = sum(pool.map(_render_chunk, [(str(root), c) for c in chunks]))
+        wall = time.perf_counter() - start
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    return {
+        "documents": documents,
+        "secondes": round(wall, 2),
+        "documents_par_seconde": round(documents / wall, 2),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, nargs="+", default=[1000])
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--formats", default="docx,pdf")
     parser.add_argument("--une-mesure", nargs=3, metavar=("CLASSEUR", "JOBS", "FORMATS"))
+    parser.add_argument("--rendu-seul", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.une_mesure:
         workbook, jobs, formats = args.une_mesure
-        print(json.dumps(one_run(Path(workbook), int(jobs), formats)))
+        measure = render_only if args.rendu_seul else one_run
+        print(json.dumps(measure(Path(workbook), int(jobs), formats)))
         return
 
     sys.path.insert(0, str(HERE))
@@ -79,24 +162,40 @@ def main() -> None:
         if not workbook.exists():
             write_workbook(workbook, n)
         for jobs in args.jobs:
-            load = os.getloadavg()[0]
-            proc = subprocess.run(
-                [sys.executable, __file__, "--une-mesure", str(workbook), str(jobs), args.formats],
-                capture_output=True,
-                text=True,
-            )
-            if proc.returncode != 0:
-                sys.exit(f"échec de la mesure N={n}, jobs={jobs} :\n{proc.stderr}")
+            measures = {}
+            for kind in ("lot", "rendu"):
+                load = os.getloadavg()[0]
+                command = [sys.executable, __file__, "--une-mesure", str(workbook), str(jobs)]
+                command += [args.formats, *(["--rendu-seul"] if kind == "rendu" else [])]
+                proc = subprocess.run(command, capture_output=True, text=True)
+                if proc.returncode != 0:
+                    sys.exit(f"échec de la mesure {kind} N={n}, jobs={jobs} :\n{proc.stderr}")
+                measures[kind] = {
+                    "charge_avant": round(load, 2),
+                    **json.loads(proc.stdout.strip().splitlines()[-1]),
+                }
+            lot, rendu = measures["lot"], measures["rendu"]
+            if not lot["documents"] or not rendu["documents"]:
+                sys.exit(f"aucun document écrit (N={n}, jobs={jobs}) : le classeur est-il valide ?")
             row = {
                 "n": n,
                 "jobs": jobs,
                 "formats": args.formats,
-                "charge_avant": round(load, 2),
-                **json.loads(proc.stdout.strip().splitlines()[-1]),
+                **lot,
+                "rendu_seul": rendu,
+                "lot_sur_rendu": round(
+                    float(lot["documents_par_seconde"]) / float(rendu["documents_par_seconde"]), 3
+                ),
             }
             results.append(row)
             results_path.write_text(json.dumps(results, indent=1, ensure_ascii=False))
             print(json.dumps(row, ensure_ascii=False), flush=True)
+            print(
+                f"N={n} jobs={jobs} {args.formats} : lot {lot['documents_par_seconde']} doc/s, "
+                f"rendu seul {rendu['documents_par_seconde']} doc/s, "
+                f"rapport {row['lot_sur_rendu']:.1%} (objectif ≥ 90 %)",
+                flush=True,
+            )
         same = [r for r in results[-len(args.jobs) :] if r["n"] == n]
         if len(same) == 2:
             print(

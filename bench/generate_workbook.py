@@ -133,6 +133,7 @@ def rows(total: int, seed: int = 7) -> Iterator[dict[str, Any]]:
                     f"decision{slot}.numero": f"{auth['type'][:3].upper()}-2026-{org:05d}",
                     f"decision{slot}.date": "15/10/2026",
                     f"decision{slot}.date_notification": "20/10/2026",
+                    f"decision{slot}.exercices": "2024 ; 2025",
                     f"decision{slot}.voies_et_delais_mentionnes": "oui",
                 }
                 if share:

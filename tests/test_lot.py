@@ -32,6 +32,13 @@ def lot_rows() -> list[dict[str, str]]:
     return rows
 
 
+def clean_rows() -> list[dict[str, str]]:
+    """The test batch without the two bad rows of organismes A and B (rows 4 and 6): what
+    remains in error is the row without organisme, which holds back nothing."""
+    rows = lot_rows()
+    return [rows[0], rows[1], rows[3], rows[5]]
+
+
 def write_xlsx(path: Path, rows: list[dict[str, Any]]) -> Path:
     workbook = Workbook()
     sheet = workbook.active
@@ -113,6 +120,7 @@ EXPECTED_ERRORS = [
         "indiquez le SIREN ou le SIRET de l'organisme",
     ),
 ]
+CLEAN_ERRORS = [("Établissements", "5", *EXPECTED_ERRORS[3][2:])]
 
 EXPECTED_LETTERS = [
     (
@@ -128,9 +136,9 @@ EXPECTED_LETTERS = [
 
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """The test batch as .xlsx, generated once (Word only) for the read-only tests."""
+    """The clean test batch as .xlsx, generated once (Word only) for the read-only tests."""
     folder = tmp_path_factory.mktemp("lot")
-    source = write_xlsx(folder / "lot.xlsx", lot_rows())
+    source = write_xlsx(folder / "lot.xlsx", clean_rows())
     run(source, folder / "sortie")
     return source, folder / "sortie"
 
@@ -138,24 +146,104 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 # ------------------------------------------------------------------ errors and report
 
 
-def test_bad_rows_are_reported_with_sheet_row_column_and_others_generated(
+def test_letters_of_a_clean_batch_with_amounts_deadlines_and_files(
     batch: tuple[Path, Path],
 ) -> None:
     _, sortie = batch
     lines = report(sortie)
-    assert errors(lines) == EXPECTED_ERRORS
+    assert errors(lines) == CLEAN_ERRORS
     assert letters(lines) == EXPECTED_LETTERS
+    assert [r["Statut"] for r in lines if r["Statut"] != "erreur"] == [STATUT_GENERE] * 3
     ars = next(r for r in lines if r["Autorité"].startswith("Agence"))
+    assert ars["Type d'autorité"] == "Agence régionale de santé"
     assert ars["Montant dû (€)"] == "56595,07"
     assert ars["Montant reçu (€)"] == "14000,00"
     assert ars["Écart (€)"] == "42595,07"
     assert ars["Échéance du recours gracieux"] == "21/12/2026"
     assert ars["Délai du recours gracieux"] == "ouvert, 26 jour(s) restant(s)"
-    assert ars["Statut"] == STATUT_GENERE
     assert ars["Fichiers"] == (
         f"{ORG_A}/recours-gracieux_agence-regionale-de-sante-auvergne-rhone-alpes.docx"
     )
     assert (sortie / ars["Fichiers"]).is_file()
+
+
+HELD = (
+    "retenu : ligne(s) {rows} de cet organisme en erreur. Aucun courrier de l'organisme n'est "
+    "généré tant qu'elles ne sont pas corrigées : un courrier incomplet réclamerait moins que le "
+    "dû, et un second recours gracieux n'interromprait pas le délai."
+)
+
+
+def test_a_bad_row_holds_back_exactly_its_organisme_letters(tmp_path: Path) -> None:
+    rows = lot_rows()
+    rows[4]["decision1.date_notification"] = "08/10/2026"  # organisme B is now clean
+    sortie = tmp_path / "s"
+    summary = run(write_xlsx(tmp_path / "lot.xlsx", rows), sortie)
+    assert not summary.ok
+    assert (summary.generes, summary.retenus, summary.lignes_en_erreur) == (1, 2, 2)
+    lines = report(sortie)
+    assert errors(lines) == [EXPECTED_ERRORS[0], EXPECTED_ERRORS[1], EXPECTED_ERRORS[3]]
+    held = [
+        (r["Autorité"], r["Statut"], r["Message"], r["Fichiers"], r["Montant dû (€)"])
+        for r in lines
+        if r["SIREN"] == "778899112" and r["Statut"] != "erreur"
+    ]
+    assert held == [
+        ("Agence régionale de santé Auvergne-Rhône-Alpes", "retenu", HELD.format(rows=4), "", ""),
+        ("Département de l'Ain", "retenu", HELD.format(rows=4), "", ""),
+    ]
+    assert not (sortie / ORG_A).exists()  # nothing written for the held organisme
+    sarthe = [r for r in lines if r["SIREN"] == "443322110"]
+    assert [r["Statut"] for r in sarthe] == [STATUT_GENERE]
+    assert sarthe[0]["Établissements"] == (
+        "MECS Les Prés (720000011) ; Foyer de l'enfance Les Haies (720000029)"
+    )
+
+
+def test_fix_and_rerun_regenerates_only_what_changed_and_keeps_versions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = lot_rows()
+    rows[4]["decision1.date_notification"] = "08/10/2026"
+    sortie = tmp_path / "s"
+    run(write_xlsx(tmp_path / "lot.xlsx", rows), sortie)
+    sarthe = sortie / ORG_B / "recours-gracieux_departement-de-la-sarthe.docx"
+    os.utime(sarthe, (1_000_000_000, 1_000_000_000))
+
+    # Row 4 fixed: organisme A is generated, B is untouched; no --force needed.
+    rows[2]["etablissement.finess"] = "010000026"
+    rows[2]["exercice2024.etp"] = "1"
+    calls = _counting_generate(monkeypatch)
+    summary = run(write_xlsx(tmp_path / "lot.xlsx", rows), sortie)
+    assert calls == ["Association Les Éclaireurs de l'Ain"]
+    assert (summary.generes, summary.a_jour, summary.retenus) == (2, 1, 0)
+    assert summary.lignes_en_erreur == 1  # the row without organisme
+    assert sarthe.stat().st_mtime == 1_000_000_000
+    ars_name = "recours-gracieux_agence-regionale-de-sante-auvergne-rhone-alpes"
+    cd_name = "recours-gracieux_departement-de-l-ain"
+    ars = sortie / ORG_A / f"{ars_name}.docx"
+    assert "SESSAD Les Ruisseaux" in docx_text(ars)
+    cd_before = (sortie / ORG_A / f"{cd_name}.docx").stat().st_mtime_ns
+
+    # The SESSAD's ETP changes: only the ARS letter (which claims for it) is redone, and
+    # the letter generated from the former data is kept under a versioned name.
+    old = docx_text(ars)
+    rows[2]["exercice2024.etp"] = "2"
+    calls = _counting_generate(monkeypatch)
+    summary = run(write_xlsx(tmp_path / "lot.xlsx", rows), sortie)
+    assert (summary.generes, summary.a_jour) == (1, 2)
+    assert summary.versions == [f"{ORG_A}/{ars_name}_version-1"]
+    assert docx_text(sortie / ORG_A / f"{ars_name}_version-1.docx") == old
+    assert docx_text(ars) != old
+    assert (sortie / ORG_A / f"{cd_name}.docx").stat().st_mtime_ns == cd_before
+    line = next(r for r in report(sortie) if r["Autorité"].startswith("Agence"))
+    assert line["Statut"] == STATUT_GENERE
+    assert line["Message"].startswith(
+        f"données modifiées : régénéré ; la version précédente est conservée sous {ars_name}_version-1."
+    )
+    # Run again unchanged: everything is up to date, nothing rewritten.
+    summary = run(write_xlsx(tmp_path / "lot.xlsx", rows), sortie)
+    assert (summary.generes, summary.a_jour, summary.versions) == (0, 3, [])
 
 
 def test_cli_exit_code_and_error_lines(tmp_path: Path, runner: CliRunner) -> None:
@@ -165,16 +253,65 @@ def test_cli_exit_code_and_error_lines(tmp_path: Path, runner: CliRunner) -> Non
     assert result.exit_code == 1, result.output
     assert result.stdout.splitlines()[:2] == [
         "Lot lot.xlsx : 6 ligne(s), 3 organisme(s) ou groupe(s).",
-        "Courriers : 3 généré(s), 0 déjà à jour, 0 refusé(s).",
+        "Courriers : 0 généré(s), 0 déjà à jour, 0 refusé(s), 3 retenu(s).",
     ]
     assert result.stderr.splitlines()[:4] == [
         f"Erreur : [feuille « {sheet} », ligne {row}, colonne {col}] {field} : {message}"
         for sheet, row, col, field, message in EXPECTED_ERRORS
     ]
+    assert (
+        "3 courrier(s) retenu(s) : une autre ligne de leur organisme est en erreur ; "
+        "corrigez-la puis relancez la même commande." in result.stderr.splitlines()
+    )
     good = write_xlsx(tmp_path / "bon.xlsx", lot_rows()[:2])
     args[2:5] = [str(good), "--sortie", str(tmp_path / "t")]
     again = runner.invoke(main, [*args, "--jobs", "1", "--aujourdhui", "2026-11-25"])
     assert again.exit_code == 0, again.output
+    too_many = runner.invoke(main, [*args, "--jobs", "1000"])
+    assert too_many.exit_code == 2
+    cores = os.cpu_count() or 1
+    assert too_many.stderr == (
+        f"Erreur : --jobs : entre 1 et {2 * cores} processus sur cette machine "
+        f"(2 par cœur, {cores} cœur(s)) ; reçu 1000\n"
+    )
+
+
+def test_force_overwrites_and_hors_delai_generates_out_of_time(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    source = write_xlsx(tmp_path / "lot.xlsx", lot_rows()[3:4])
+    sortie = tmp_path / "s"
+    base = ["lot", "generer", str(source), "--sortie", str(sortie), "--formats", "docx", "-j", "1"]
+    late = [*base, "--aujourdhui", "2027-02-01"]  # the recours gracieux expired in December
+    letter = sortie / ORG_B / "recours-gracieux_departement-de-la-sarthe.docx"
+    forced = runner.invoke(main, [*late, "--force"])
+    assert forced.exit_code == 1
+    assert not letter.exists()
+    assert forced.stderr.splitlines()[:3] == [
+        "Courriers hors délai :",
+        "  Association Le Relais Sarthois — recours gracieux — Département de la Sarthe "
+        "(non généré)",
+        "  Ils ne sont pas générés : un recours gracieux hors délai n'est pas recevable. "
+        "--hors-delai les génère quand même.",
+    ]
+    (line,) = [r for r in report(sortie) if r["Statut"] != "erreur"]
+    assert line["Statut"] == "refusé"
+    assert "utilisez --hors-delai" in line["Message"]
+
+    out_of_time = runner.invoke(main, [*late, "--hors-delai"])
+    assert out_of_time.exit_code == 0, out_of_time.output
+    assert letter.is_file()
+    assert out_of_time.stderr.splitlines()[:2] == [
+        "Courriers hors délai :",
+        "  Association Le Relais Sarthois — recours gracieux — Département de la Sarthe "
+        "(généré avec --hors-delai)",
+    ]
+    # --force alone, in time: replaces the letter in place, no version kept.
+    letter.write_bytes(b"PK abime")
+    in_time = runner.invoke(main, [*base, "--aujourdhui", "2026-11-25", "--force"])
+    assert in_time.exit_code == 0, in_time.output
+    assert letter.read_bytes() != b"PK abime"
+    assert not list((sortie / ORG_B).glob("*_version-*"))
 
 
 def test_report_xlsx_has_the_same_lines_and_the_synthesis(batch: tuple[Path, Path]) -> None:
@@ -184,8 +321,9 @@ def test_report_xlsx_has_the_same_lines_and_the_synthesis(batch: tuple[Path, Pat
     rows = list(workbook["Rapport"].iter_rows(values_only=True))
     assert len(rows) == 1 + len(report(sortie))
     ars = next(r for r in rows if r[2] and str(r[2]).startswith("Agence"))
-    assert float(ars[8]) == pytest.approx(42595.07)
-    assert ars[9] == dt.datetime(2026, 12, 21)
+    assert ars[3] == "Agence régionale de santé"
+    assert float(ars[9]) == pytest.approx(42595.07)
+    assert ars[10] == dt.datetime(2026, 12, 21)
     by_authority = list(workbook["Par autorité"].iter_rows(values_only=True))
     assert by_authority[1][:2] == (
         "Agence régionale de santé Auvergne-Rhône-Alpes",
@@ -193,16 +331,27 @@ def test_report_xlsx_has_the_same_lines_and_the_synthesis(batch: tuple[Path, Pat
     )
     assert by_authority[1][5:] == (2, 1)
     departements = list(workbook["Par département"].iter_rows(values_only=True))
-    assert [(r[0], r[5], r[6]) for r in departements[1:]] == [("01", 2, 1), ("72", 1, 1)]
+    assert departements[0][:2] == ("Département", "Nom du département")
+    assert [(r[0], r[1], r[5], r[6]) for r in departements[1:]] == [
+        ("01", "Ain", 2, 1),
+        ("72", "Sarthe", 1, 1),
+    ]
 
 
 def test_synthesis_html_has_the_bar_chart(batch: tuple[Path, Path]) -> None:
     _, sortie = batch
     html = (sortie / "synthese.html").read_text("utf-8")
-    assert "<svg" in html and html.count("<rect") == 3
+    assert "<svg" in html and html.count('fill="#c0392b"></rect>') == 1 + 3  # legend + bars
     assert "Agence régionale de santé Auvergne-Rhône-Alpes" in html
+    assert "lot.xlsx" not in html  # no internal file name in what leaves the federation
+    svg = (sortie / "synthese-graphique.svg").read_text("utf-8")
+    assert svg.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns=')
+    assert "42\u202f595\u00a0€" in svg  # rounded to the euro
+    import xml.etree.ElementTree as ET
+
+    ET.fromstring(svg.split("\n", 1)[1])  # well-formed: pasteable as is
     assert "Département de la Sarthe" in html
-    assert "3 ligne(s) en erreur ne sont pas comptée(s)" in html
+    assert "1 établissement(s) en erreur ou retenu(s) ne sont pas compté(s)" in html
     assert "01 — Ain" in html
     assert not (sortie / "synthese.pdf").exists()  # Word only: no WeasyPrint
 
@@ -253,7 +402,7 @@ def test_yaml_list_of_dossiers(tmp_path: Path, dossier_data: dict[str, Any]) -> 
 def test_csv_dialects_and_encodings(
     tmp_path: Path, batch: tuple[Path, Path], delimiter: str, encoding: str
 ) -> None:
-    source = write_csv(tmp_path / "lot.csv", lot_rows(), delimiter, encoding)
+    source = write_csv(tmp_path / "lot.csv", clean_rows(), delimiter, encoding)
     table = open_table(source)
     assert (table.delimiter, table.encoding) == (  # type: ignore[attr-defined]
         delimiter,
@@ -263,7 +412,7 @@ def test_csv_dialects_and_encodings(
     lines = report(tmp_path / "s")
     assert letters(lines) == EXPECTED_LETTERS
     # CSV has no sheet; rows and columns are those a spreadsheet shows.
-    assert errors(lines) == [("", *e[1:]) for e in EXPECTED_ERRORS]
+    assert errors(lines) == [("", *e[1:]) for e in CLEAN_ERRORS]
     assert lines[0]["Organisme"] == "Association Les Éclaireurs de l'Ain"
     assert docx_text(
         tmp_path / "s" / ORG_A / "recours-gracieux_departement-de-l-ain.docx"
@@ -346,7 +495,7 @@ def _counting_generate(monkeypatch: pytest.MonkeyPatch, fail_at: int | None = No
 def test_resume_after_interruption_skips_complete_dossiers(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    source = write_xlsx(tmp_path / "lot.xlsx", lot_rows())
+    source = write_xlsx(tmp_path / "lot.xlsx", clean_rows())
     sortie = tmp_path / "s"
     _counting_generate(monkeypatch, fail_at=2)
     with pytest.raises(KeyboardInterrupt):
@@ -375,31 +524,6 @@ def test_resume_after_interruption_skips_complete_dossiers(
     assert calls == ["Association Le Relais Sarthois"]
     assert (sortie / ORG_B / "recours-gracieux_departement-de-la-sarthe.docx").is_file()
     assert done.stat().st_mtime == 1_000_000_000
-
-
-def test_nothing_overwritten_without_force(tmp_path: Path) -> None:
-    rows = lot_rows()
-    sortie = tmp_path / "s"
-    run(write_xlsx(tmp_path / "lot.xlsx", rows), sortie)
-    target = sortie / ORG_B / "recours-gracieux_departement-de-la-sarthe.docx"
-    before = target.read_bytes()
-    rows[3]["exercice2024.etp"] = "3"
-    changed = write_xlsx(tmp_path / "lot2.xlsx", rows)
-    summary = run(changed, sortie)
-    assert summary.erreurs_organisme == 1 and not summary.ok
-    assert target.read_bytes() == before
-    line = next(
-        r
-        for r in report(sortie)
-        if r["SIREN"] == "443322110" and r["Statut"] == "erreur" and not r["Ligne"]
-    )
-    assert line["Message"] == (
-        "les données ou les modèles ont changé depuis la dernière génération de ce dossier : "
-        "rien n'a été remplacé (utilisez --force pour régénérer)"
-    )
-    summary = run(changed, sortie, force=True)
-    assert summary.erreurs_organisme == 0 and summary.generes == 3
-    assert target.read_bytes() != before
 
 
 def test_foreign_files_and_reports_are_not_overwritten(tmp_path: Path) -> None:
@@ -473,17 +597,37 @@ def test_modele_workbook_headers_validations_text_formats(
         ref = validations[letter[key]].split("!")[1].replace("$", "")
         return [c.value for row in lists[ref] for c in row]
 
-    assert choices("etablissement.categorie")[:3] == ["ime", "iem", "itep"]
-    assert choices("autorite1.type") == [
-        "ars",
-        "conseil_departemental",
-        "prefet_departement",
-        "prefet_region",
+    assert choices("etablissement.categorie")[:3] == [
+        "Institut médico-éducatif (IME)",
+        "Institut d'éducation motrice (IEM)",
+        "Institut thérapeutique, éducatif et pédagogique (ITEP / DITEP)",
     ]
-    assert choices("etablissement.regime_budgetaire") == ["procedure_contradictoire", "cpom_eprd"]
-    assert choices("etablissement.methode") == ["etp", "cout_unitaire", "cout_reel"]
-    assert "arrete_tarification" in choices("decision2.nature")
+    assert choices("autorite1.type") == [
+        "Agence régionale de santé",
+        "Conseil départemental",
+        "Préfet de département",
+        "Préfet de région",
+    ]
+    assert choices("etablissement.regime_budgetaire") == [
+        "Procédure budgétaire contradictoire (budget prévisionnel et compte administratif)",
+        "CPOM et état des prévisions de recettes et de dépenses (EPRD)",
+    ]
+    assert choices("etablissement.methode") == [
+        "ETP × coefficient de charges saisi",
+        "Coût unitaire DGCS",
+        "Coût réel (paie)",
+    ]
+    assert "Arrêté de tarification" in choices("decision2.nature")
     assert choices("decision1.voies_et_delais_mentionnes") == ["oui", "non"]
+    assert sheet[f"{letter['decision1.date']}2"].number_format == "DD/MM/YYYY"
+    finess_help = next(
+        r
+        for r in workbook["Instructions"].iter_rows(values_only=True)
+        if r[1] == "Établissement — FINESS"
+    )
+    assert finess_help[4] == (
+        "L'établissement de la ligne : Numéro FINESS (9 caractères ; seul le format est contrôlé)."
+    )
     instructions = [c.value for c in workbook["Instructions"]["B"] if c.value]
     assert "Établissement — FINESS" in instructions
 
@@ -495,6 +639,35 @@ def test_modele_workbook_headers_validations_text_formats(
     workbook.save(path)
     summary = run(path, tmp_path / "s")
     assert summary.ok and summary.generes == 1
+
+
+def test_choice_labels_are_read_back_as_keys_and_both_date_forms_accepted(
+    tmp_path: Path,
+) -> None:
+    labelled = {
+        **lot_rows()[3],
+        "etablissement.categorie": "Maison d'enfants à caractère social (MECS)",
+        "etablissement.regime_budgetaire": "procédure budgétaire contradictoire (budget "
+        "prévisionnel et compte administratif)",
+        "etablissement.methode": "ETP × coefficient de charges saisi",
+        "autorite1.type": "Conseil départemental",
+        "decision1.nature": "Arrêté de tarification",
+        "decision1.date": "2026-10-02",  # ISO as well as JJ/MM/AAAA
+    }
+    keyed = lot_rows()[3]
+    a = run(write_xlsx(tmp_path / "a.xlsx", [labelled]), tmp_path / "a")
+    b = run(write_xlsx(tmp_path / "b.xlsx", [keyed]), tmp_path / "b")
+    assert a.ok and b.ok
+    name = f"{ORG_B}/recours-gracieux_departement-de-la-sarthe.docx"
+    assert docx_text(tmp_path / "a" / name) == docx_text(tmp_path / "b" / name)
+    wrong = {**keyed, "autorite1.type": "Mairie"}
+    run(write_xlsx(tmp_path / "c.xlsx", [wrong]), tmp_path / "c")
+    (error,) = errors(report(tmp_path / "c"))
+    assert error[3:] == (
+        "Autorité 1 — type",
+        "valeur non autorisée « Mairie » ; valeurs possibles : « Agence régionale de santé », "
+        "« Conseil départemental », « Préfet de département », « Préfet de région »",
+    )
 
 
 # ------------------------------------------------------------------ PDF and zip
@@ -509,6 +682,7 @@ def test_pdf_synthesis_and_zip(tmp_path: Path) -> None:
     assert summary.ok
     text = PdfReader(tmp_path / "s" / "synthese.pdf").pages[0].extract_text()
     assert "Département de la Sarthe" in text
+    assert "Reste à financer" in text and "lot.xlsx" not in text
     import zipfile
 
     names = zipfile.ZipFile(tmp_path / "s" / "lot.zip").namelist()
@@ -522,3 +696,230 @@ def test_exercise_columns_start_with_the_accord() -> None:
 
     assert EXERCISES[0] == load_referentiel().accord.date_effet.valeur.year
     assert tuple(range(EXERCISES[0], EXERCISES[-1] + 1)) == EXERCISES
+
+
+# ------------------------------------------------------------------ hostile outputs (issue 15)
+
+
+def test_zip_never_follows_a_symlink(tmp_path: Path) -> None:
+    import zipfile
+
+    source = write_xlsx(tmp_path / "lot.xlsx", lot_rows()[3:4])
+    sortie = tmp_path / "s"
+    run(source, sortie)
+    (sortie / "motdepasse").symlink_to("/etc/passwd")
+    outside = tmp_path / "ailleurs"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("secret", "utf-8")
+    (sortie / "lien-dossier").symlink_to(outside, target_is_directory=True)
+    opts = LotOptions(sortie=sortie, today=TODAY, formats=("docx",))
+    run_lot(source, opts, jobs=1, zip_output=True)
+    names = zipfile.ZipFile(sortie / "lot.zip").namelist()
+    assert f"{ORG_B}/recours-gracieux_departement-de-la-sarthe.docx" in names
+    assert not [n for n in names if "motdepasse" in n or "secret" in n or "lien" in n]
+
+
+def test_a_symlinked_organisme_folder_is_not_written_through(tmp_path: Path) -> None:
+    source = write_xlsx(tmp_path / "lot.xlsx", lot_rows()[3:4])
+    sortie = tmp_path / "s"
+    sortie.mkdir()
+    elsewhere = tmp_path / "ailleurs"
+    elsewhere.mkdir()
+    (sortie / ORG_B).symlink_to(elsewhere, target_is_directory=True)
+    summary = run(source, sortie)
+    assert not summary.ok and summary.erreurs_organisme == 1
+    assert list(elsewhere.iterdir()) == []
+    (line,) = [r for r in report(sortie) if r["Statut"] == "erreur"]
+    assert line["Message"].startswith(f"{ORG_B} est un lien symbolique ou un fichier")
+
+
+def test_the_same_organisme_twice_in_a_list_gets_two_folders(
+    tmp_path: Path, dossier_data: dict[str, Any]
+) -> None:
+    dossier_data["decisions"][0] |= {"date": "2026-10-10", "date_notification": "2026-10-15"}
+    other = yaml.safe_load(yaml.safe_dump(dossier_data))
+    other["etablissements"][0]["exercices"][0]["etp"] = "9"
+    source = tmp_path / "dossiers.yaml"
+    source.write_text(yaml.safe_dump([dossier_data, other], allow_unicode=True), "utf-8")
+    for jobs in (1, 2):
+        sortie = tmp_path / f"s{jobs}"
+        summary = run(source, sortie, jobs=jobs)
+        assert summary.ok and summary.generes == 2, report(sortie)
+        folders = sorted(p.name for p in sortie.iterdir() if p.is_dir())
+        assert len(folders) == 2 and folders[1] == folders[0] + "_2"
+        # Re-run: both up to date, no false « données modifiées ».
+        again = run(source, sortie, jobs=jobs)
+        assert (again.generes, again.a_jour, again.versions) == (0, 2, [])
+
+
+def test_a_folder_of_dossier_files(tmp_path: Path, dossier_data: dict[str, Any]) -> None:
+    dossier_data["decisions"][0] |= {"date": "2026-10-10", "date_notification": "2026-10-15"}
+    folder = tmp_path / "dossiers"
+    folder.mkdir()
+    (folder / "a.yaml").write_text(yaml.safe_dump(dossier_data, allow_unicode=True), "utf-8")
+    (folder / "b.yaml").write_text("organisme: [\n", "utf-8")
+    (folder / "notes.txt").write_text("ignoré", "utf-8")
+    summary = run(folder, tmp_path / "s")
+    assert (summary.dossiers, summary.generes, summary.lignes_en_erreur) == (2, 1, 1)
+    (error,) = errors(report(tmp_path / "s"))
+    assert error[0] == "b.yaml" and error[4].startswith("YAML invalide")
+
+
+def test_disk_full_while_writing_the_report_is_a_french_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from recours.batch import report as report_module
+    from recours.errors import RecoursError
+
+    def full(self: Any, synthesis: Any) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(report_module.ReportWriter, "close", full)
+    sortie = tmp_path / "s"
+    with pytest.raises(RecoursError, match="écriture du rapport impossible") as info:
+        run(write_xlsx(tmp_path / "lot.xlsx", lot_rows()[3:4]), sortie)
+    assert os.strerror(errno.ENOSPC) in str(info.value)
+    assert [p.name for p in sortie.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_stale_report_temporaries_of_a_killed_run_are_removed(tmp_path: Path) -> None:
+    source = write_xlsx(tmp_path / "lot.xlsx", lot_rows()[3:4])
+    sortie = tmp_path / "s"
+    run(source, sortie)
+    stale = sortie / ".rapport.csv.abc123.tmp"
+    stale.write_text("reste d'un kill -9", "utf-8")
+    (sortie / ORG_B / ".recours-gracieux_x.docx.zz.tmp").write_bytes(b"")
+    run(source, sortie)
+    assert not stale.exists()
+
+
+def test_workers_exit_when_the_parent_is_killed(tmp_path: Path) -> None:
+    """kill -9 of the parent: the workers notice it and end (they used to wait forever)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import multiprocessing, os, time\n"
+        "from concurrent.futures import ProcessPoolExecutor\n"
+        "from recours.batch import runner\n"
+        "if __name__ == '__main__':\n"
+        "    context = multiprocessing.get_context('spawn')\n"
+        "    pool = ProcessPoolExecutor(2, mp_context=context, initializer=runner._exit_with_parent)\n"
+        "    pids = {pool.submit(os.getpid).result() for _ in range(4)}\n"
+        "    print(' '.join(str(p) for p in pids), flush=True)\n"
+        "    time.sleep(60)\n",
+        "utf-8",
+    )
+    parent = subprocess.Popen(
+        [sys.executable, str(script), str(tmp_path)], stdout=subprocess.PIPE, text=True
+    )
+    assert parent.stdout is not None
+    workers = [int(p) for p in parent.stdout.readline().split()]
+    assert workers
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 10
+    alive = workers
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.1)
+        alive = [p for p in alive if _alive(p)]
+    assert alive == []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie (killed, not yet reaped by init) counts as gone.
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except OSError:
+        return False
+
+
+# ------------------------------------------------------------------ the example of the README
+
+
+def _example_script() -> Any:
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "tools" / "generate_example_workbook.py"
+    spec = importlib.util.spec_from_file_location("generate_example_workbook", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_example_workbook_and_csv_generate_the_same_letters(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    outputs = {}
+    for name in ("lot-federation.xlsx", "lot-federation.csv"):
+        sortie = tmp_path / name
+        args = ["lot", "generer", str(examples / name), "--sortie", str(sortie)]
+        result = runner.invoke(
+            main, [*args, "--formats", "docx", "-j", "1", "--aujourdhui", "2026-11-25"]
+        )
+        assert result.exit_code == 0, result.output
+        assert result.stdout.splitlines()[:2] == [
+            f"Lot {name} : 7 ligne(s), 4 organisme(s) ou groupe(s).",
+            "Courriers : 5 généré(s), 0 déjà à jour, 0 refusé(s), 0 retenu(s).",
+        ]
+        outputs[name] = [
+            (
+                r["Organisme"],
+                r["Autorité"],
+                r["Type d'autorité"],
+                r["Montant dû (€)"],
+                r["Écart (€)"],
+            )
+            for r in report(sortie)
+        ]
+    assert outputs["lot-federation.xlsx"] == outputs["lot-federation.csv"]
+    assert ("Association L'Escale Nordique", "Préfecture de la région Hauts-de-France") in [
+        row[:2] for row in outputs["lot-federation.csv"]
+    ]
+
+
+def test_example_files_are_what_the_script_writes(tmp_path: Path) -> None:
+    script = _example_script()
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    script.write_csv(tmp_path / "lot.csv")
+    assert (tmp_path / "lot.csv").read_bytes() == (examples / "lot-federation.csv").read_bytes()
+    script.write_xlsx(tmp_path / "lot.xlsx")
+
+    def cells(path: Path) -> list[tuple[Any, ...]]:
+        sheet = load_workbook(path, read_only=True)[DATA_SHEET]
+        return [row for row in sheet.iter_rows(values_only=True) if any(v is not None for v in row)]
+
+    assert cells(tmp_path / "lot.xlsx") == cells(examples / "lot-federation.xlsx")
+
+
+def test_ctrl_c_says_how_to_resume(
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from recours.batch import runner as runner_module
+
+    def interrupted(*args: Any, **kwargs: Any) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(runner_module, "run_lot", interrupted)
+    source = write_xlsx(tmp_path / "lot.xlsx", lot_rows()[3:4])
+    args = ["lot", "generer", str(source), "--sortie", str(tmp_path / "mon lot"), "-j", "1"]
+    monkeypatch.setattr(sys, "argv", ["recours", *args])
+    result = runner.invoke(main, args)
+    assert result.exit_code == 130
+    assert result.stderr == (
+        "\nInterrompu. Les organismes terminés sont conservés ; pour reprendre, relancez la "
+        f"même commande : recours lot generer {source} --sortie '{tmp_path / 'mon lot'}' -j 1\n"
+    )

@@ -66,38 +66,65 @@ def check_writable(path: Path, force: bool) -> None:
         raise FileExistsRefusedError(f"{path} existe déjà : utilisez --force pour le remplacer")
 
 
+class AtomicFile:
+    """A temporary file next to `target`, written freely, then published over it at once.
+
+    `commit` renames it into place (never over an existing file without `force`);
+    `discard` removes it. A crash leaves the old file or the new one, never half a file.
+    """
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        except OSError as exc:
+            raise RecoursError(f"{target} : écriture impossible ({os_reason(exc)})") from None
+        os.close(fd)
+        self.path = Path(name)
+
+    def commit(self, force: bool = False) -> None:
+        try:
+            with self.path.open("rb+") as handle:
+                os.fsync(handle.fileno())
+            os.chmod(self.path, default_mode())
+            if force:
+                os.replace(self.path, self.target)
+            else:
+                _publish_no_clobber(str(self.path), self.target)
+        except BaseException as exc:
+            self.discard()
+            if isinstance(exc, FileExistsError):
+                # Someone created the file between the check and the write: still no overwrite.
+                raise FileExistsRefusedError(
+                    f"{self.target} existe déjà : utilisez --force pour le remplacer"
+                ) from None
+            if isinstance(exc, OSError):
+                raise RecoursError(
+                    f"{self.target} : écriture impossible ({os_reason(exc)})"
+                ) from None
+            raise
+
+    def discard(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+
 def atomic_write_bytes(path: Path, data: bytes, force: bool = False) -> None:
     """Write through a temporary file in the same folder, then rename.
 
     A crash or Ctrl-C leaves either the old file or the new one, never half a file.
     """
     check_writable(path, force)
+    tmp = AtomicFile(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise RecoursError(f"{path} : écriture impossible ({os_reason(exc)})") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, default_mode())
-        if force:
-            os.replace(tmp_name, path)
-        else:
-            _publish_no_clobber(tmp_name, path)
+        tmp.path.write_bytes(data)
     except BaseException as exc:
-        Path(tmp_name).unlink(missing_ok=True)
-        if isinstance(exc, FileExistsError):
-            # Someone created the file between the check and the write: still no overwrite.
-            raise FileExistsRefusedError(
-                f"{path} existe déjà : utilisez --force pour le remplacer"
-            ) from None
+        tmp.discard()
         if isinstance(exc, OSError):
             # Disk full, a folder where the file should be...: a French message, no traceback.
             raise RecoursError(f"{path} : écriture impossible ({os_reason(exc)})") from None
         raise
+    tmp.commit(force)
 
 
 def _publish_no_clobber(tmp_name: str, path: Path) -> None:

@@ -84,6 +84,12 @@ def montant_arrondi(value: Decimal) -> str:
     return montant(value)
 
 
+def montant_euros(value: Decimal) -> str:
+    """'342 633 €': rounded to the euro (half up), for headline figures and charts."""
+    rounded = value.quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+    return f"{nombre(rounded, 0)}{NBSP}€"
+
+
 def nombre(value: Decimal, decimales_max: int = 4) -> str:
     """'2,5', '1 234' — for ETP, coefficients, percentages."""
     from babel.numbers import format_decimal

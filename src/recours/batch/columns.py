@@ -116,6 +116,7 @@ _SKIPPED: dict[type[BaseModel], set[str]] = {
         "etablissements",
         "decisions",
         "avocat",
+        "journal",
         # Lists of records (issue 11): not in the workbook yet.
         "demandes_indemnitaires",
         "mises_en_demeure",
@@ -140,11 +141,29 @@ class Column:
     description: str
     required: bool = False
     choices: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()  # French labels of the choices, in the same order
     width: int | None = None  # identifiers: restore leading zeros up to this width
+    example: str | None = None
 
     @property
     def path(self) -> tuple[str, ...]:
         return tuple(self.key.split("."))
+
+    @property
+    def shown_choices(self) -> tuple[str, ...]:
+        """What the workbook's choice list offers: the French labels (else the keys)."""
+        return self.labels or self.choices
+
+    def choice_key(self, text: str) -> str | None:
+        """The key of a typed choice: a key itself, or a label whatever its case and
+        spacing; None if it is neither."""
+        if text in self.choices:
+            return text
+        wanted = normalize_header(text)
+        for key, label in zip(self.choices, self.labels, strict=False):
+            if normalize_header(label) == wanted or normalize_header(key) == wanted:
+                return key
+        return None
 
     @property
     def text_format(self) -> bool:
@@ -222,6 +241,7 @@ def _walk(
                 required=sub_required,
                 choices=choices,
                 width=ID_WIDTHS.get(name) if kind == "identifiant" else None,
+                example=str(info.examples[0]) if info.examples else None,
             )
         )
     return columns
@@ -231,6 +251,41 @@ def _categorie_choices() -> tuple[str, ...]:
     from recours.law.referentiel import load_referentiel
 
     return tuple(load_referentiel().categories)
+
+
+METHOD_LABELS = {
+    "etp": "ETP × coefficient de charges saisi",
+    "cout_unitaire": "Coût unitaire DGCS",
+    "cout_reel": "Coût réel (paie)",
+}
+
+
+def _capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _labels(col: Column) -> Column:
+    """French labels for the choice lists (the referential's, so a lawyer edits them once)."""
+    from recours.law.referentiel import load_referentiel
+
+    if col.kind != "choix":
+        return col
+    ref = load_referentiel()
+    field_name = col.key.rsplit(".", 1)[-1]
+    by_field: dict[str, dict[str, str]] = {
+        "categorie": {k: v.libelle for k, v in ref.categories.items()},
+        "type": {str(k): v.libelle for k, v in ref.autorites.items()},
+        "regime_budgetaire": {str(k): v.libelle for k, v in ref.regimes.items()},
+        "nature": {str(k): _capitalized(v.libelle) for k, v in ref.natures_decision.items()},
+        "methode": METHOD_LABELS,
+    }
+    known = by_field.get(field_name)
+    if known is None:
+        return col
+    labels = [known.get(key, key) for key in col.choices]
+    if len(set(labels)) != len(labels):  # pragma: no cover - the referential's labels differ
+        labels = [f"{label} ({key})" for label, key in zip(labels, col.choices, strict=True)]
+    return replace(col, labels=tuple(labels))
 
 
 @functools.cache
@@ -257,6 +312,7 @@ def columns() -> tuple[Column, ...]:
             cols.append(col)
         cols += _walk(models.PartFinancement, f"autorite{slot}", head, False, {"autorite"})
         cols += _walk(models.Decision, f"decision{slot}", f"{head} — décision", required)
+    cols = [_labels(c) for c in cols]
     for year in EXERCISES:
         cols += _walk(models.Exercice, f"exercice{year}", f"Exercice {year}", False)
         for slot in AUTHORITY_SLOTS:

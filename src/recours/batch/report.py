@@ -12,7 +12,6 @@ import contextlib
 import csv
 import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, fields
@@ -21,19 +20,23 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
-from recours.files import atomic_write_text
+from recours.files import AtomicFile, atomic_write_text
+from recours.formatting import date_courte
 
 REPORT_CSV = "rapport.csv"
 REPORT_XLSX = "rapport.xlsx"
 SYNTHESIS_HTML = "synthese.html"
 SYNTHESIS_PDF = "synthese.pdf"
+SYNTHESIS_SVG = "synthese-graphique.svg"
 ZIP_NAME = "lot.zip"
-OUTPUT_FILES = (REPORT_CSV, REPORT_XLSX, SYNTHESIS_HTML, SYNTHESIS_PDF, ZIP_NAME)
+OUTPUT_FILES = (REPORT_CSV, REPORT_XLSX, SYNTHESIS_HTML, SYNTHESIS_PDF, SYNTHESIS_SVG, ZIP_NAME)
 
 STATUT_GENERE = "généré"
 STATUT_A_JOUR = "déjà à jour"
 STATUT_REFUSE = "refusé"
 STATUT_ERREUR = "erreur"
+STATUT_RETENU = "retenu"
+"""A letter not written because another row of its organisme is in error."""
 
 CHART_MAX_BARS = 25
 
@@ -45,6 +48,7 @@ class ReportLine:
     organisme: str = ""
     siren: str = ""
     autorite: str = ""
+    type_autorite: str = ""
     document: str = ""
     etablissements: str = ""
     nb_etablissements: int | None = None
@@ -88,6 +92,7 @@ REPORT_HEADERS: dict[str, str] = {
     "organisme": "Organisme",
     "siren": "SIREN",
     "autorite": "Autorité",
+    "type_autorite": "Type d'autorité",
     "document": "Document",
     "etablissements": "Établissements",
     "nb_etablissements": "Nombre d'établissements",
@@ -141,6 +146,7 @@ class Synthesis:
     departements: dict[str, Totals] = field(default_factory=dict)
     total: Totals = field(default_factory=Totals)
     etablissements_en_erreur: int = 0
+    etablissements_retenus: int = 0
 
     def add(self, contribution: Contribution) -> None:
         for nom, libelle_type, du, recu, etabs in contribution.autorites:
@@ -167,10 +173,6 @@ def _fr_decimal(value: Decimal | None) -> str:
     return "" if value is None else f"{value:.2f}".replace(".", ",")
 
 
-def _fr_date(value: date | None) -> str:
-    return "" if value is None else value.strftime("%d/%m/%Y")
-
-
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 # Characters an .xlsx (XML 1.0) cannot hold; a report shows them as U+FFFD.
 _UNWRITABLE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
@@ -195,32 +197,9 @@ def _csv_value(value: Any) -> str:
     if isinstance(value, Decimal):
         return _fr_decimal(value)
     if isinstance(value, date):
-        return _fr_date(value)
+        return date_courte(value)
     text, formula_like = safe_cell_text(str(value))
     return "'" + text if formula_like else text
-
-
-class _TempFile:
-    """A temporary file next to its target, renamed over it on commit."""
-
-    def __init__(self, target: Path) -> None:
-        self.target = target
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        os.close(fd)
-        self.path = Path(name)
-
-    def commit(self) -> None:
-        os.chmod(self.path, 0o666 & ~_umask())
-        os.replace(self.path, self.target)
-
-    def discard(self) -> None:
-        self.path.unlink(missing_ok=True)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 class ReportWriter:
@@ -230,8 +209,8 @@ class ReportWriter:
         from openpyxl import Workbook
 
         self.sortie = sortie
-        self._csv_tmp = _TempFile(sortie / REPORT_CSV)
-        self._xlsx_tmp = _TempFile(sortie / REPORT_XLSX)
+        self._csv_tmp = AtomicFile(sortie / REPORT_CSV)
+        self._xlsx_tmp = AtomicFile(sortie / REPORT_XLSX)
         # utf-8-sig and `;`: what French Excel opens correctly with a double click.
         self._csv_handle: TextIO = self._csv_tmp.path.open("w", encoding="utf-8-sig", newline="")
         self._csv = csv.writer(self._csv_handle, delimiter=";")
@@ -274,15 +253,17 @@ class ReportWriter:
         self._csv_handle.flush()
         os.fsync(self._csv_handle.fileno())
         self._csv_handle.close()
+        names = _departement_names()
         for title, rows in (
             ("Par autorité", _sorted_authorities(synthesis)),
             ("Par département", _sorted_departements(synthesis)),
         ):
             sheet = self._workbook.create_sheet(title)
+            by_authority = title == "Par autorité"
             sheet.append(
                 [
-                    "Autorité" if title == "Par autorité" else "Département",
-                    "Type",
+                    "Autorité" if by_authority else "Département",
+                    "Type" if by_authority else "Nom du département",
                     "Montant dû (€)",
                     "Montant reçu (€)",
                     "Écart (€)",
@@ -294,7 +275,10 @@ class ReportWriter:
                 sheet.append(
                     [
                         self._cell(sheet, tot.libelle),
-                        self._cell(sheet, tot.type_libelle),
+                        self._cell(
+                            sheet,
+                            tot.type_libelle if by_authority else names.get(tot.libelle, ""),
+                        ),
                         self._cell(sheet, tot.du),
                         self._cell(sheet, tot.recu),
                         self._cell(sheet, tot.ecart),
@@ -303,8 +287,8 @@ class ReportWriter:
                     ]
                 )
         self._workbook.save(self._xlsx_tmp.path)
-        self._csv_tmp.commit()
-        self._xlsx_tmp.commit()
+        self._csv_tmp.commit(force=True)
+        self._xlsx_tmp.commit(force=True)
 
     def abort(self) -> None:
         if not self._csv_handle.closed:
@@ -317,6 +301,12 @@ class ReportWriter:
         self._xlsx_tmp.discard()
 
 
+def _departement_names() -> dict[str, str]:
+    from recours.law.referentiel import load_referentiel
+
+    return {code: d.departement for code, d in load_referentiel().departements.items()}
+
+
 def _sorted_authorities(synthesis: Synthesis) -> list[Totals]:
     return sorted(synthesis.autorites.values(), key=lambda t: (-t.ecart, t.libelle))
 
@@ -326,41 +316,55 @@ def _sorted_departements(synthesis: Synthesis) -> list[Totals]:
 
 
 def _chart(authorities: Sequence[Totals]) -> dict[str, Any]:
-    """Geometry of the bar chart of the gap per authority (drawn as inline SVG)."""
-    from recours.formatting import montant
+    """Geometry of the bar chart per authority (inline SVG, also written alone): each bar is
+    the cost of the measure, split into what was received and what remains to be funded."""
+    from recours.formatting import montant_euros
 
     shown = list(authorities[:CHART_MAX_BARS])
-    label_width, bar_width, row_height, top = 300, 300, 22, 10
-    largest = max((t.ecart for t in shown), default=Decimal(0))
+    label_width, bar_width, row_height, top = 290, 300, 26, 62
+    largest = max((t.du for t in shown), default=Decimal(0))
     bars = []
     for i, tot in enumerate(shown):
-        ratio = (tot.ecart / largest) if largest > 0 and tot.ecart > 0 else Decimal(0)
+        scale = float(tot.du / largest) if largest > 0 else 0.0
+        received = float(tot.recu / tot.du) if tot.du > 0 else 0.0
+        width = round(scale * bar_width, 1)
+        funded = round(width * min(max(received, 0.0), 1.0), 1)
         label = tot.libelle if len(tot.libelle) <= 46 else tot.libelle[:45] + "…"
+        y = top + i * row_height
         bars.append(
             {
-                "y": top + i * row_height,
-                "texte_y": top + i * row_height + 14,
-                "largeur": round(float(ratio) * bar_width, 1),
-                "valeur_x": label_width + round(float(ratio) * bar_width, 1) + 6,
+                "y": y,
+                "texte_y": y + 15,
+                "x_recu": label_width,
+                "largeur_recu": funded,
+                "x_reste": label_width + funded,
+                "largeur_reste": round(max(width - funded, 0.0), 1),
+                "valeur_x": label_width + width + 6,
                 "libelle": label,
-                "valeur": montant(tot.ecart),
+                "valeur": montant_euros(max(tot.ecart, Decimal(0))),
             }
         )
+    height = top + max(len(shown), 1) * row_height + 34
     return {
-        "largeur": label_width + bar_width + 130,
-        "hauteur": top * 2 + max(len(shown), 1) * row_height,
+        "largeur": label_width + bar_width + 110,
+        "hauteur": height,
         "x_barres": label_width,
+        "legende_y": 40,
+        "source_y": height - 12,
         "barres": bars,
         "autres": max(len(authorities) - len(shown), 0),
     }
 
 
 def synthesis_context(synthesis: Synthesis, today: date, source: str) -> dict[str, Any]:
-    """Template context of synthese.html (amounts already formatted the French way)."""
-    from recours.formatting import date_longue, montant
-    from recours.law.referentiel import load_referentiel
+    """Template context of synthese.html (amounts already formatted the French way).
 
-    names = load_referentiel().departements
+    `source` (the input file's name) is not shown: the synthesis is meant to leave the
+    federation (advocacy notes), internal file names have nothing to do there.
+    """
+    from recours.formatting import date_longue, montant, montant_euros
+
+    names = _departement_names()
 
     def row(tot: Totals, libelle: str) -> dict[str, Any]:
         return {
@@ -369,6 +373,9 @@ def synthesis_context(synthesis: Synthesis, today: date, source: str) -> dict[st
             "du": montant(tot.du),
             "recu": montant(tot.recu),
             "ecart": montant(tot.ecart),
+            "du_arrondi": montant_euros(tot.du),
+            "recu_arrondi": montant_euros(tot.recu),
+            "ecart_arrondi": montant_euros(tot.ecart),
             "etablissements": tot.etablissements,
             "associations": tot.associations,
         }
@@ -377,20 +384,16 @@ def synthesis_context(synthesis: Synthesis, today: date, source: str) -> dict[st
     departements = _sorted_departements(synthesis)
     return {
         "date": date_longue(today),
-        "source": source,
         "total": row(synthesis.total, "Total"),
-        "etablissements_en_erreur": synthesis.etablissements_en_erreur,
+        "etablissements_en_erreur": synthesis.etablissements_en_erreur
+        + synthesis.etablissements_retenus,
         "autorites": [row(t, t.libelle) for t in authorities],
         "departements": [
-            row(
-                t,
-                f"{t.libelle} — {names[t.libelle].departement}"
-                if t.libelle in names
-                else t.libelle,
-            )
+            row(t, f"{t.libelle} — {names[t.libelle]}" if t.libelle in names else t.libelle)
             for t in departements
         ],
         "graphique": _chart(authorities),
+        "graphique_seul": False,
     }
 
 
@@ -408,9 +411,12 @@ def write_synthesis(
 
     context = synthesis_context(synthesis, today, source)
     renderers = renderers_for(modeles)
-    html = html_env(renderers.search_path).get_template(SYNTHESIS_HTML).render(context)
-    atomic_write_text(sortie / SYNTHESIS_HTML, html, force=True)
-    written = [sortie / SYNTHESIS_HTML]
+    template = html_env(renderers.search_path).get_template(SYNTHESIS_HTML)
+    atomic_write_text(sortie / SYNTHESIS_HTML, template.render(context), force=True)
+    # The chart alone, to paste into a note (Word and LibreOffice take SVG).
+    chart = template.render({**context, "graphique_seul": True}).strip() + "\n"
+    atomic_write_text(sortie / SYNTHESIS_SVG, chart, force=True)
+    written = [sortie / SYNTHESIS_HTML, sortie / SYNTHESIS_SVG]
     if pdf:
         from recours.documents.render_pdf import Metadonnees
         from recours.files import atomic_write_bytes
@@ -421,7 +427,7 @@ def write_synthesis(
             Metadonnees(
                 titre="Synthèse du sous-financement de l'accord « Ségur pour tous »",
                 auteur="recours",
-                sujet=f"Synthèse du lot {source}",
+                sujet="Reste à financer par autorité de tarification et par département",
                 date=today,
             ),
         )
@@ -431,17 +437,28 @@ def write_synthesis(
 
 
 def write_zip(sortie: Path) -> Path:
-    """lot.zip of everything in the output folder (no hidden file, not itself)."""
+    """lot.zip of everything in the output folder (no hidden file, not itself).
+
+    Symbolic links are never followed nor stored: the batch did not create them, and a
+    link to /etc/passwd must not put that file in the zip.
+    """
     target = sortie / ZIP_NAME
-    tmp = _TempFile(target)
+    tmp = AtomicFile(target)
     try:
         with zipfile.ZipFile(tmp.path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for path in sorted(sortie.rglob("*")):
-                rel = path.relative_to(sortie)
-                if path.is_dir() or path == target or any(p.startswith(".") for p in rel.parts):
-                    continue
-                archive.write(path, rel.as_posix())
-        tmp.commit()
+            for root, dirs, files in os.walk(sortie, followlinks=False):
+                base = Path(root)
+                dirs[:] = sorted(
+                    d for d in dirs if not d.startswith(".") and not (base / d).is_symlink()
+                )
+                for name in sorted(files):
+                    path = base / name
+                    if name.startswith(".") or path == target or path.is_symlink():
+                        continue
+                    if not path.is_file():
+                        continue
+                    archive.write(path, path.relative_to(sortie).as_posix())
+        tmp.commit(force=True)
     except BaseException:
         tmp.discard()
         raise

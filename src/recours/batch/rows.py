@@ -304,6 +304,31 @@ class GroupOutcome:
     problems: list[CellProblem]
 
 
+def _choice_keys(row: RawRow) -> RawRow:
+    """French labels of the choice lists back to their keys; an unknown choice is a
+    problem of its cell, listing the labels the workbook offers."""
+    known = by_key()
+    values = dict(row.values)
+    problems = list(row.problems)
+    for key, text in row.values.items():
+        column = known.get(key)
+        if column is None or column.kind != "choix":
+            continue
+        found = column.choice_key(text)
+        if found is None:
+            problems.append(
+                (
+                    key,
+                    f"valeur non autorisée « {text} » ; valeurs possibles : "
+                    + ", ".join(f"« {v} »" for v in column.shown_choices),
+                )
+            )
+            del values[key]
+        else:
+            values[key] = found
+    return RawRow(row.number, values, problems)
+
+
 def _inherit_shared(rows: Sequence[RawRow]) -> list[RawRow]:
     """Organisme columns may be left empty after the organisme's first row."""
     shared = {k: v for k, v in rows[0].values.items() if k.split(".", 1)[0] in _SHARED_ROOTS}
@@ -319,7 +344,7 @@ def build_group(
     """Validate each row alone, then the good rows together; drop the rows that fail."""
     problems: list[CellProblem] = []
     good: list[RawRow] = []
-    rows = _inherit_shared(rows)
+    rows = _inherit_shared([_choice_keys(row) for row in rows])
     for row in rows:
         if row.problems:
             problems += [CellProblem(row.number, key, msg) for key, msg in row.problems]

@@ -7,12 +7,18 @@ input still works). Each group is a job: a worker builds the dossier, validates 
 `validate_dossier`, and writes the letters with `documents.generate`, exactly as for a
 single dossier. Workers load the templates once (`renderers_for`).
 
+Safety: a row in error holds back every letter of its organisme (an incomplete letter
+would claim less than is due, and a second recours gracieux would not interrupt the
+deadline again): the report lists them as « retenu » with the rows to fix.
+
 Resumption: each organisme folder gets a manifest (`.recours-lot.json`), written
-atomically before rendering (state "en_cours", the files about to be written) and after
-(state "termine", the files written and a fingerprint of the validated dossier, the
-options and the template files). A complete folder with the same fingerprint is skipped;
-an interrupted one is redone; a folder whose input changed, or files the batch did not
-write, are left alone without --force. With --force every dossier is regenerated.
+atomically before rendering (state "en_cours": the letters kept and the files about to
+be written) and after (state "termine"). Each letter has its own fingerprint (the parts
+of the dossier it is built from, the options and the template files): an unchanged
+letter is skipped, a changed one is regenerated and its previous files are kept under a
+versioned name (`…_version-1.docx`), files of an interrupted run are redone, files the
+batch did not write are left alone without --force. With --force every letter is
+regenerated in place. Out-of-time letters need --hors-delai, never --force.
 """
 
 from __future__ import annotations
@@ -22,7 +28,10 @@ import gc
 import hashlib
 import json
 import multiprocessing
+import multiprocessing.connection
+import os
 import signal
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -46,6 +55,7 @@ from recours.batch.report import (
     STATUT_ERREUR,
     STATUT_GENERE,
     STATUT_REFUSE,
+    STATUT_RETENU,
     Contribution,
     ReportLine,
     ReportWriter,
@@ -54,7 +64,7 @@ from recours.batch.report import (
     write_zip,
 )
 from recours.batch.rows import build_group, to_field_problems
-from recours.errors import FieldProblem, RecoursError
+from recours.errors import FieldProblem, RecoursError, UsageError
 from recours.files import atomic_write_text, ensure_dir, slug
 
 MANIFEST = ".recours-lot.json"
@@ -62,6 +72,13 @@ OUTPUT_MARKER = ".recours-lot-sortie.json"
 _DOSSIER_SUFFIXES = (".yaml", ".yml", ".json")
 KEPT_PROBLEMS = 500
 """Problems kept in memory for the terminal; the report has all of them."""
+MANIFEST_VERSION = 2
+JOBS_PER_CORE = 2
+"""--jobs is bounded by this many processes per core: more only costs memory."""
+
+
+def max_jobs() -> int:
+    return JOBS_PER_CORE * (os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)
@@ -73,6 +90,7 @@ class LotOptions:
     documents: tuple[str, ...] | None = None
     formats: tuple[str, ...] = ("docx", "pdf")
     force: bool = False
+    hors_delai: bool = False
     modeles: Path | None = None
     source: str = ""
     sheet: str | None = None
@@ -87,6 +105,9 @@ class GroupJob:
     rows: list[RawRow] = field(default_factory=list)
     data: Any = None
     lines: dict[tuple[str | int, ...], int] | None = None
+    folder_suffix: str = ""  # "_2", "_3"... for an organisme met again in the same input
+    source: str | None = None  # the dossier file, for a folder of dossiers
+    problems: list[FieldProblem] = field(default_factory=list)  # the file could not be read
 
 
 @dataclass
@@ -99,9 +120,13 @@ class GroupResult:
     generes: int = 0
     a_jour: int = 0
     refuses: int = 0
+    retenus: int = 0
+    etablissements_retenus: int = 0
     erreurs_organisme: int = 0
     fichiers: int = 0
     problemes: list[FieldProblem] = field(default_factory=list)
+    hors_delai: list[str] = field(default_factory=list)
+    versions: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -115,14 +140,18 @@ class LotSummary:
     generes: int = 0
     a_jour: int = 0
     refuses: int = 0
+    retenus: int = 0
     erreurs_organisme: int = 0
     fichiers: int = 0
     problemes: list[FieldProblem] = field(default_factory=list)
+    hors_delai: list[str] = field(default_factory=list)
+    versions: list[str] = field(default_factory=list)
     sorties: list[Path] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not (self.lignes_en_erreur or self.refuses or self.erreurs_organisme)
+        """No error anywhere: any row, letter or organisme in error makes the exit non-zero."""
+        return not (self.lignes_en_erreur or self.refuses or self.retenus or self.erreurs_organisme)
 
 
 # --------------------------------------------------------------------------- worker
@@ -143,16 +172,40 @@ def _templates_fingerprint(modeles: Path | None) -> str:
     return digest.hexdigest()
 
 
-def _fingerprint(dossier_json: str, options: LotOptions) -> str:
-    # Today's date is left out: a letter dated the day of its first generation stays valid
-    # when a batch is resumed the next day (use --force to redate).
-    digest = hashlib.sha256(dossier_json.encode())
-    digest.update(json.dumps([options.documents, options.formats]).encode())
+def _document_fingerprint(dossier: Any, doc: Any, options: LotOptions) -> str:
+    """Hash of what one letter is built from: the dossier's own fields, its authority, its
+    decisions and the établissements they concern, the formats and the templates.
+
+    Today's date is left out: a letter dated the day of its first generation stays valid
+    when a batch is resumed the next day (use --force to redate). So is the journal: noting
+    that a letter was sent does not change the letter.
+    """
+    decisions = [dossier.decisions[i] for i in doc.decisions]
+    etabs: dict[str, Any] = {}
+    for decision in decisions:
+        for etab in dossier.etablissements_de(decision):
+            etabs.setdefault(etab.finess, etab)
+    own = dossier.model_dump(
+        mode="json",
+        by_alias=True,
+        exclude={"autorites", "etablissements", "decisions", "journal", "schema_"},
+    )
+    payload = {
+        "dossier": own,
+        "autorite": dossier.autorite(decisions[0].autorite).model_dump(mode="json"),
+        "decisions": [d.model_dump(mode="json") for d in decisions],
+        "etablissements": [e.model_dump(mode="json") for e in etabs.values()],
+        "document": [doc.kind, doc.stem],
+        "formats": list(options.formats),
+    }
+    digest = hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode())
     digest.update(_templates_fingerprint(options.modeles).encode())
     return digest.hexdigest()
 
 
 def _read_manifest(folder: Path) -> dict[str, Any] | None:
+    if (folder / MANIFEST).is_symlink():
+        return None
     try:
         data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -180,11 +233,25 @@ def warm_up(options: LotOptions) -> None:
 _WORKER_OPTIONS: LotOptions | None = None
 
 
+def _exit_with_parent() -> None:
+    """End this worker when the parent dies, even by kill -9 (it cannot tell us)."""
+    parent = multiprocessing.parent_process()
+    if parent is None:  # pragma: no cover - only workers call this
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="recours-parent-watch", daemon=True).start()
+
+
 def _init_worker(options: LotOptions) -> None:
     global _WORKER_OPTIONS
     # Ctrl-C reaches the whole process group: the parent stops submitting and lets the
     # running jobs finish, so a worker never dies between a document and its manifest.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with_parent()
     _WORKER_OPTIONS = options
     warm_up(options)
 
@@ -232,49 +299,136 @@ def _error_lines(job: GroupJob, problems: list[FieldProblem]) -> list[ReportLine
 
 
 def process_group(job: GroupJob, options: LotOptions) -> GroupResult:
-    """Validate one organisme's rows and write its letters (or skip them if up to date)."""
+    """Validate one organisme's rows and write its letters (or skip them if up to date).
+
+    Any row in error holds back every letter of its organisme.
+    """
     from recours.dossier.validation import validate_dossier
     from recours.errors import DossierInvalidError
 
     result = GroupResult(job.index)
+    source = job.source or options.source
+    if job.problems:
+        result.problemes = job.problems
+        result.lignes = _error_lines(job, job.problems)
+        result.lignes_en_erreur = 1
+        return result
     if job.data is not None or not job.rows:
         try:
-            dossier = validate_dossier(
-                job.data, options.source, job.lines, aujourdhui=options.today
-            )
+            dossier = validate_dossier(job.data, source, job.lines, aujourdhui=options.today)
         except DossierInvalidError as exc:
-            result.problemes = exc.problemes
-            result.lignes = _error_lines(job, exc.problemes)
+            problems = [_with_source(p, job.source) for p in exc.problemes]
+            result.problemes = problems
+            result.lignes = _error_lines(job, problems)
             result.lignes_en_erreur = 1
             return result
     else:
-        outcome = build_group(job.rows, options.source, options.today)
+        outcome = build_group(job.rows, source, options.today)
         result.problemes = to_field_problems(outcome.problems, options.sheet, dict(options.letters))
         result.lignes = _error_lines(job, result.problemes)
-        result.lignes_en_erreur = len({p.row for p in outcome.problems})
+        bad_rows = sorted({p.row for p in outcome.problems})
+        result.lignes_en_erreur = len(bad_rows)
         if outcome.dossier is None:
+            return result
+        if bad_rows:
+            _hold_back(outcome.dossier, job, bad_rows, options, result)
             return result
         dossier = outcome.dossier
     result.etablissements = len(dossier.etablissements)
-    _generate_dossier(dossier, options, result)
+    _generate_dossier(dossier, job.folder_suffix, options, result)
     return result
 
 
-def _generate_dossier(dossier: Any, options: LotOptions, result: GroupResult) -> None:
+def _with_source(problem: FieldProblem, source: str | None) -> FieldProblem:
+    """A problem of one file of a folder of dossiers names that file."""
+    if source is None or problem.feuille:
+        return problem
+    return FieldProblem(
+        problem.chemin,
+        problem.message,
+        ligne=problem.ligne,
+        feuille=source,
+        colonne=problem.colonne,
+    )
+
+
+def _hold_back(
+    dossier: Any, job: GroupJob, bad_rows: list[int], options: LotOptions, result: GroupResult
+) -> None:
+    """Report every letter the organisme's rows feed as held back; write nothing."""
+    from recours.law.analysis import analyse
+    from recours.law.referentiel import load_referentiel
+
+    rows = ", ".join(str(r) for r in bad_rows)
+    message = (
+        f"retenu : ligne(s) {rows} de cet organisme en erreur. Aucun courrier de l'organisme "
+        "n'est généré tant qu'elles ne sont pas corrigées : un courrier incomplet réclamerait "
+        "moins que le dû, et un second recours gracieux n'interromprait pas le délai."
+    )
+    result.etablissements = len(dossier.etablissements)
+    result.etablissements_retenus = len(dossier.etablissements)
+    analysis = analyse(dossier, options.today, load_referentiel())
+    planned = analysis.plan(options.documents)
+    known = {a.nom for a in dossier.autorites}
+    lines = _letter_lines(analysis, planned)
+    # Authorities named only on the rows in error: their letter is held back too.
+    for values in (row.values for row in job.rows if row.number in bad_rows):
+        for slot in (1, 2):
+            name = values.get(f"autorite{slot}.nom")
+            if name and name not in known:
+                known.add(name)
+                lines.append(
+                    ReportLine(
+                        organisme=dossier.organisme.raison_sociale,
+                        siren=dossier.organisme.siren_effectif,
+                        autorite=name,
+                        type_autorite=_type_label(values.get(f"autorite{slot}.type", "")),
+                        document="recours gracieux",
+                        etablissements=_row_label(values)[2],
+                    )
+                )
+    for line in lines:
+        # The amounts of the valid rows alone would understate the claim: left empty.
+        line.du = line.recu = line.ecart = None
+        line.fichiers = ""
+        line.statut = STATUT_RETENU
+        line.message = message
+        result.lignes.append(line)
+        result.retenus += 1
+
+
+def _type_label(key: str) -> str:
+    from recours.law.referentiel import load_referentiel
+
+    types = {str(k): v.libelle for k, v in load_referentiel().autorites.items()}
+    return types.get(key, key)
+
+
+def _folder(dossier: Any, suffix: str, options: LotOptions) -> Path:
+    organisme = dossier.organisme
+    return (
+        options.sortie / f"{slug(organisme.raison_sociale, 50)}_{organisme.siren_effectif}{suffix}"
+    )
+
+
+def _version_name(folder: Path, stem: str, formats: tuple[str, ...]) -> str:
+    """The first free `<stem>_version-<n>` for every format."""
+    n = 1
+    while any((folder / f"{stem}_version-{n}.{fmt}").exists() for fmt in formats):
+        n += 1
+    return f"{stem}_version-{n}"
+
+
+def _generate_dossier(dossier: Any, suffix: str, options: LotOptions, result: GroupResult) -> None:
     from recours.documents.generate import generate
-    from recours.errors import RecoursError
     from recours.law.analysis import analyse
     from recours.law.referentiel import load_referentiel
 
     organisme = dossier.organisme
-    folder = options.sortie / f"{slug(organisme.raison_sociale, 50)}_{organisme.siren_effectif}"
+    folder = _folder(dossier, suffix, options)
     analysis = analyse(dossier, options.today, load_referentiel())
     amounts = analysis.montants
-    result.contribution = _contribution(dossier, amounts)
     planned = analysis.plan(options.documents)
-    fingerprint = _fingerprint(dossier.model_dump_json(by_alias=True), options)
-    manifest = _read_manifest(folder)
-    outcome: dict[str, dict[str, Any]] = {}
 
     def error(message: str) -> None:
         result.erreurs_organisme += 1
@@ -288,47 +442,81 @@ def _generate_dossier(dossier: Any, options: LotOptions, result: GroupResult) ->
             )
         )
 
-    if (
-        not options.force
-        and manifest is not None
-        and manifest.get("etat") == "termine"
-        and manifest.get("empreinte") == fingerprint
-        and all((folder / name).is_file() for name in manifest.get("fichiers", []))
-    ):
-        outcome = manifest.get("documents", {})
-        for entry in outcome.values():
-            if entry["statut"] == STATUT_GENERE:
-                entry["statut"] = STATUT_A_JOUR
-    else:
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        error(
+            f"{folder.name} est un lien symbolique ou un fichier, pas un dossier créé par ce lot : "
+            "rien n'y a été écrit (supprimez-le ou choisissez un autre --sortie)"
+        )
+        return
+    result.contribution = _contribution(dossier, amounts)
+    prints = {doc.stem: _document_fingerprint(dossier, doc, options) for doc in planned}
+    manifest = _read_manifest(folder) or {}
+    # A version-1 manifest has no fingerprint per letter: its letters count as changed.
+    previous: dict[str, dict[str, Any]] = manifest.get("documents", {})
+    ours = set(manifest.get("fichiers", [])) | set(manifest.get("cibles", []))
+    for known in previous.values():
+        ours |= set(known.get("fichiers", []))
+
+    outcome: dict[str, dict[str, Any]] = {}
+    todo: list[Any] = []
+    for doc in planned:
+        entry = previous.get(doc.stem)
         if (
-            manifest is not None
-            and manifest.get("etat") == "termine"
-            and manifest.get("empreinte") != fingerprint
-            and not options.force
+            not options.force
+            and entry is not None
+            and entry.get("statut") == STATUT_GENERE
+            and entry.get("empreinte") == prints[doc.stem]
+            and entry.get("fichiers")
+            and all(_regular(folder / name) for name in entry["fichiers"])
         ):
-            error(
-                "les données ou les modèles ont changé depuis la dernière génération de ce "
-                "dossier : rien n'a été remplacé (utilisez --force pour régénérer)"
-            )
-            return
-        targets = [f"{doc.stem}.{fmt}" for doc in planned for fmt in options.formats]
-        ours = set()
-        if manifest is not None:
-            ours = set(manifest.get("fichiers", [])) | set(manifest.get("cibles", []))
-        foreign = [name for name in targets if (folder / name).exists() and name not in ours]
-        if foreign and not options.force:
-            error(
-                "fichier(s) déjà présent(s), non écrit(s) par ce lot : "
-                + ", ".join(foreign)
-                + " (utilisez --force pour les remplacer)"
-            )
-            return
-        for name in ours:
-            # Files of an interrupted or outdated run of this batch: redone from scratch.
-            if "/" not in name and not name.startswith("."):
-                (folder / name).unlink(missing_ok=True)
+            outcome[doc.stem] = {**entry, "statut": STATUT_A_JOUR}
+        else:
+            todo.append(doc)
+    targets = {doc.stem: [f"{doc.stem}.{fmt}" for fmt in options.formats] for doc in todo}
+    foreign = [
+        name
+        for names in targets.values()
+        for name in names
+        if (folder / name).exists() or (folder / name).is_symlink()
+        if name not in ours
+    ]
+    if foreign and not options.force:
+        error(
+            "fichier(s) déjà présent(s), non écrit(s) par ce lot : "
+            + ", ".join(foreign)
+            + " (utilisez --force pour les remplacer)"
+        )
+        return
+    kept: dict[str, str] = {}
+    if todo:
         ensure_dir(folder)
-        _write_manifest(folder, {"version": 1, "etat": "en_cours", "cibles": targets})
+        _remove_stale_temporaries(folder)
+        for doc in todo:
+            existing = [n for n in targets[doc.stem] if _regular(folder / n)]
+            if not existing:
+                continue
+            before = previous.get(doc.stem)
+            finished = before is not None and set(existing) <= set(before.get("fichiers", []))
+            if options.force or not finished:
+                # --force, or files of an interrupted run of this batch: redone in place.
+                for name in existing:
+                    (folder / name).unlink()
+                continue
+            # Generated by this batch from other data: kept, never silently replaced.
+            version = _version_name(folder, doc.stem, options.formats)
+            for name in existing:
+                os.rename(folder / name, folder / f"{version}{Path(name).suffix}")
+            kept[doc.stem] = version
+            result.versions.append(f"{folder.name}/{version}")
+        _write_manifest(
+            folder,
+            {
+                "version": MANIFEST_VERSION,
+                "etat": "en_cours",
+                "documents": {k: {**v, "statut": STATUT_GENERE} for k, v in outcome.items()},
+                "cibles": [n for names in targets.values() for n in names],
+            },
+        )
         try:
             generated = generate(
                 dossier,
@@ -337,30 +525,45 @@ def _generate_dossier(dossier: Any, options: LotOptions, result: GroupResult) ->
                 documents=options.documents,
                 formats=options.formats,
                 force=options.force,
-                hors_delai=options.force,
                 modeles=options.modeles,
+                hors_delai=options.hors_delai,
                 analysis=analysis,
+                only={doc.stem for doc in todo},
             )
         except RecoursError as exc:
             error(str(exc))
             return
-        written: list[str] = []
-        for doc_result in generated.documents:
-            files = [f.path.name for f in doc_result.fichiers]
-            outcome[doc_result.document.stem] = {
+        by_stem = {d.document.stem: d for d in generated.documents}
+        for doc in todo:
+            done = by_stem.get(doc.stem)
+            files = [f.path.name for f in done.fichiers] if done is not None else []
+            refused = done is None or done.statut != "genere"
+            message = " ".join(done.messages) if done is not None else ""
+            if doc.stem in kept:
+                message = (
+                    f"données modifiées : régénéré ; la version précédente est conservée sous "
+                    f"{kept[doc.stem]}. {message}"
+                ).strip()
+            outcome[doc.stem] = {
                 "fichiers": files,
-                "statut": STATUT_GENERE if doc_result.statut == "genere" else STATUT_REFUSE,
-                "message": " ".join(doc_result.messages),
+                "statut": STATUT_REFUSE if refused else STATUT_GENERE,
+                "message": message,
+                "empreinte": prints[doc.stem],
             }
-            written += files
+            if not doc.dans_le_delai:
+                label = "non généré" if refused else "généré avec --hors-delai"
+                result.hors_delai.append(f"{organisme.raison_sociale} — {doc.libelle} ({label})")
+        stored = {
+            k: {**v, "statut": STATUT_REFUSE if v["statut"] == STATUT_REFUSE else STATUT_GENERE}
+            for k, v in outcome.items()
+        }
         _write_manifest(
             folder,
             {
-                "version": 1,
+                "version": MANIFEST_VERSION,
                 "etat": "termine",
-                "empreinte": fingerprint,
-                "fichiers": written,
-                "documents": outcome,
+                "documents": stored,
+                "fichiers": sorted({n for v in outcome.values() for n in v["fichiers"]}),
             },
         )
     for line in _letter_lines(analysis, planned):
@@ -374,6 +577,19 @@ def _generate_dossier(dossier: Any, options: LotOptions, result: GroupResult) ->
         result.generes += line.statut == STATUT_GENERE
         result.a_jour += line.statut == STATUT_A_JOUR
         result.refuses += line.statut == STATUT_REFUSE
+        result.erreurs_organisme += line.statut == STATUT_ERREUR
+
+
+def _regular(path: Path) -> bool:
+    """A regular file, not a symlink (the batch never follows a link it did not create)."""
+    return path.is_file() and not path.is_symlink()
+
+
+def _remove_stale_temporaries(folder: Path) -> None:
+    """Temporary files of an atomic write cut short (a worker killed with its parent)."""
+    for path in folder.glob(".*.tmp"):
+        if _regular(path):
+            path.unlink(missing_ok=True)
 
 
 def _letter_lines(analysis: Any, planned: Any) -> list[ReportLine]:
@@ -382,7 +598,9 @@ def _letter_lines(analysis: Any, planned: Any) -> list[ReportLine]:
     The `fichiers` field temporarily holds the document stem (filled by the caller).
     """
     from recours.cli.report import deadline_status
+    from recours.law.referentiel import load_referentiel
 
+    types = load_referentiel().autorites
     dossier = analysis.dossier
     lines = []
     for doc in planned:
@@ -393,8 +611,6 @@ def _letter_lines(analysis: Any, planned: Any) -> list[ReportLine]:
         for d in decisions:
             for etab in d.etablissements:
                 etabs.setdefault(etab.finess, etab)
-        du = doc.claim.du
-        recu = doc.claim.recu
         gracieux = min((d.delais.recours_gracieux for d in decisions), key=lambda x: x.date_limite)
         contentieux = min(
             (d.delais.recours_contentieux for d in decisions), key=lambda x: x.date_limite
@@ -404,11 +620,12 @@ def _letter_lines(analysis: Any, planned: Any) -> list[ReportLine]:
                 organisme=dossier.organisme.raison_sociale,
                 siren=dossier.organisme.siren_effectif,
                 autorite=autorite.nom,
+                type_autorite=types[autorite.type].libelle,
                 document=document,
                 etablissements=" ; ".join(f"{e.nom} ({e.finess})" for e in etabs.values()),
                 nb_etablissements=len(etabs),
-                du=du,
-                recu=recu,
+                du=doc.claim.du,
+                recu=doc.claim.recu,
                 ecart=doc.claim.reclame,
                 echeance_gracieux=gracieux.date_limite,
                 statut_gracieux=deadline_status(gracieux),
@@ -457,6 +674,28 @@ def _contribution(dossier: Any, amounts: Any) -> Contribution:
 # --------------------------------------------------------------------------- parent
 
 
+class _Occurrences:
+    """The same organisme met again in one input gets its own folder (`…_2`, `…_3`)."""
+
+    def __init__(self) -> None:
+        self._seen: Counter[str] = Counter()
+
+    def suffix(self, key: str | None) -> str:
+        if key is None:
+            return ""
+        self._seen[key] += 1
+        count = self._seen[key]
+        return f"_{count}" if count > 1 else ""
+
+
+def _data_key(data: Any) -> str | None:
+    organisme = data.get("organisme") if isinstance(data, dict) else None
+    if not isinstance(organisme, dict):
+        return None
+    values = {f"organisme.{k}": str(v) for k, v in organisme.items() if k in ("siren", "siret")}
+    return organisme_key(values)
+
+
 def _table_jobs(table: TableSource) -> tuple[int, Iterator[GroupJob]]:
     """Total rows and the groups of rows per organisme, released when complete."""
     counts = Counter(organisme_key(row.values) for row in table.rows(keys_only=True))
@@ -465,6 +704,7 @@ def _table_jobs(table: TableSource) -> tuple[int, Iterator[GroupJob]]:
 
     def jobs() -> Iterator[GroupJob]:
         buffers: dict[str, list[RawRow]] = {}
+        occurrences = _Occurrences()
         index = 0
         for row in table.rows():
             key = organisme_key(row.values)
@@ -478,10 +718,10 @@ def _table_jobs(table: TableSource) -> tuple[int, Iterator[GroupJob]]:
             group = buffers.setdefault(key, [])
             group.append(row)
             if len(group) >= counts.get(key, 0):
-                yield GroupJob(index, buffers.pop(key))
+                yield GroupJob(index, buffers.pop(key), folder_suffix=occurrences.suffix(key))
                 index += 1
-        for group in buffers.values():  # the file changed between the two passes
-            yield GroupJob(index, group)
+        for key, group in buffers.items():  # the file changed between the two passes
+            yield GroupJob(index, group, folder_suffix=occurrences.suffix(key))
             index += 1
 
     return total, jobs()
@@ -491,11 +731,50 @@ def _list_jobs(path: Path) -> tuple[int, Iterator[GroupJob]]:
     items, lines = read_dossier_list(path)
 
     def jobs() -> Iterator[GroupJob]:
+        occurrences = _Occurrences()
         for i, item in enumerate(items):
             sub = {loc[1:]: n for loc, n in lines.items() if loc[:1] == (i,)}
-            yield GroupJob(i, data=item, lines=sub)
+            yield GroupJob(
+                i, data=item, lines=sub, folder_suffix=occurrences.suffix(_data_key(item))
+            )
 
     return len(items), jobs()
+
+
+def dossier_files(folder: Path) -> list[Path]:
+    """The dossier files of a folder (not its sub-folders, no hidden file, no symlink)."""
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.suffix.lower() in _DOSSIER_SUFFIXES and not p.name.startswith(".") and _regular(p)
+    )
+
+
+def _folder_jobs(folder: Path) -> tuple[int, Iterator[GroupJob]]:
+    """One job per dossier file of a folder; a file that cannot be read is one error."""
+    from recours.dossier.validation import read_dossier_file
+    from recours.errors import DossierInvalidError
+
+    paths = dossier_files(folder)
+    if not paths:
+        raise RecoursError(f"{folder} : aucun dossier (.yaml, .yml, .json) dans ce dossier")
+
+    def jobs() -> Iterator[GroupJob]:
+        occurrences = _Occurrences()
+        for i, path in enumerate(paths):
+            try:
+                data, lines = read_dossier_file(path)
+            except DossierInvalidError as exc:
+                problems = [_with_source(p, path.name) for p in exc.problemes]
+                yield GroupJob(i, source=path.name, problems=problems)
+                continue
+            except RecoursError as exc:
+                yield GroupJob(i, source=path.name, problems=[FieldProblem("", str(exc))])
+                continue
+            suffix = occurrences.suffix(_data_key(data))
+            yield GroupJob(i, data=data, lines=lines, folder_suffix=suffix, source=path.name)
+
+    return len(paths), jobs()
 
 
 def _results(
@@ -565,8 +844,17 @@ def run_lot(
     on_start: Callable[[int], None] | None = None,
     on_result: Callable[[GroupResult], None] | None = None,
 ) -> LotSummary:
-    """Generate the letters of every organisme of a spreadsheet, CSV or dossier list."""
-    if source.suffix.lower() in _DOSSIER_SUFFIXES:
+    """Generate the letters of every organisme of a spreadsheet, CSV, dossier list or
+    folder of dossier files."""
+    if not 1 <= jobs <= max_jobs():
+        raise UsageError(
+            f"--jobs : entre 1 et {max_jobs()} processus sur cette machine "
+            f"({JOBS_PER_CORE} par cœur, {os.cpu_count() or 1} cœur(s)) ; reçu {jobs}"
+        )
+    if source.is_dir():
+        total, jobs_iter = _folder_jobs(source)
+        options = _replace(options, source=source.name)
+    elif source.suffix.lower() in _DOSSIER_SUFFIXES:
         total, jobs_iter = _list_jobs(source)
         options = _replace(options, source=source.name)
     else:
@@ -580,6 +868,7 @@ def run_lot(
         total, jobs_iter = _table_jobs(table)
     sortie = ensure_dir(options.sortie)
     _check_output(sortie, options.force)
+    _remove_stale_reports(sortie)
     atomic_write_text(
         sortie / OUTPUT_MARKER, json.dumps({"recours": __version__, "source": source.name}), True
     )
@@ -587,24 +876,34 @@ def run_lot(
         on_start(total)
     summary = LotSummary(sortie)
     synthesis = Synthesis()
-    writer = ReportWriter(sortie)
+    try:
+        writer = ReportWriter(sortie)
+    except OSError as exc:
+        raise _report_error(sortie, exc) from None
     try:
         for result in _results(jobs_iter, options, jobs):
             writer.add(result.lignes)
             synthesis.add(result.contribution)
             synthesis.etablissements_en_erreur += result.lignes_en_erreur
+            synthesis.etablissements_retenus += result.etablissements_retenus
             summary.dossiers += 1
             summary.lignes += result.etablissements + result.lignes_en_erreur
             summary.lignes_en_erreur += result.lignes_en_erreur
             summary.generes += result.generes
             summary.a_jour += result.a_jour
             summary.refuses += result.refuses
+            summary.retenus += result.retenus
             summary.erreurs_organisme += result.erreurs_organisme
             summary.fichiers += result.fichiers
             summary.problemes += result.problemes[: KEPT_PROBLEMS - len(summary.problemes)]
+            summary.hors_delai += result.hors_delai[: KEPT_PROBLEMS - len(summary.hors_delai)]
+            summary.versions += result.versions[: KEPT_PROBLEMS - len(summary.versions)]
             if on_result is not None:
                 on_result(result)
         writer.close(synthesis)
+    except OSError as exc:
+        writer.abort()
+        raise _report_error(sortie, exc) from None
     except BaseException:
         writer.abort()
         raise
@@ -613,8 +912,26 @@ def run_lot(
         sortie, synthesis, options.today, source.name, "pdf" in options.formats, options.modeles
     )
     if zip_output:
-        summary.sorties.append(write_zip(sortie))
+        try:
+            summary.sorties.append(write_zip(sortie))
+        except OSError as exc:
+            raise _report_error(sortie, exc) from None
     return summary
+
+
+def _report_error(sortie: Path, exc: OSError) -> RecoursError:
+    return RecoursError(
+        f"{sortie} : écriture du rapport impossible ({exc.strerror or exc}) ; les courriers déjà "
+        "écrits sont conservés : libérez de la place puis relancez la même commande"
+    )
+
+
+def _remove_stale_reports(sortie: Path) -> None:
+    """Temporary report files left by a run killed with -9 (nothing else could remove them)."""
+    for name in OUTPUT_FILES:
+        for path in sortie.glob(f".{name}.*.tmp"):
+            if _regular(path):
+                path.unlink(missing_ok=True)
 
 
 def _replace(options: LotOptions, **changes: Any) -> LotOptions:

@@ -19,7 +19,7 @@ _KIND_HELP = {
     "identifiant": "identifiant, au format texte (les zéros en tête sont conservés)",
     "nombre": "nombre (virgule ou point décimal)",
     "entier": "nombre entier",
-    "date": "date JJ/MM/AAAA",
+    "date": "date JJ/MM/AAAA (ou AAAA-MM-JJ)",
     "oui_non": "oui ou non",
     "choix": "une valeur de la liste",
     "liste": f"plusieurs valeurs séparées par « {LIST_SEPARATOR} »",
@@ -52,7 +52,31 @@ INSTRUCTIONS = [
 
 
 def _list_values(column: Column) -> tuple[str, ...]:
-    return column.choices
+    return column.shown_choices
+
+
+_GROUP_HELP = {
+    "organisme": "Organisme gestionnaire (répété sur chaque ligne, ou laissé vide après la "
+    "première ligne de l'organisme)",
+    "dossier": "Pour tout le dossier de l'organisme",
+    "avocat": "Avocat, s'il y en a un (facultatif)",
+    "etablissement": "L'établissement de la ligne",
+    "autorite1": "Autorité de tarification qui finance l'établissement",
+    "autorite2": "Seconde autorité, pour un établissement cofinancé (sinon laisser vide)",
+    "decision1": "La décision de l'autorité 1 que vous contestez",
+    "decision2": "La décision de l'autorité 2 que vous contestez",
+}
+
+
+def _explanation(column: Column) -> str:
+    """The column's description, with what it belongs to, in plain French."""
+    group = column.key.split(".", 1)[0]
+    if group.startswith("exercice"):
+        context = f"Exercice {group.removeprefix('exercice')} (laisser vide s'il n'est pas réclamé)"
+    else:
+        context = _GROUP_HELP.get(group, "")
+    text = column.description.rstrip(".")
+    return f"{context} : {text}." if context else f"{text}."
 
 
 def write_template(path: Path, force: bool = False) -> None:
@@ -88,7 +112,10 @@ def write_template(path: Path, force: bool = False) -> None:
             for row in range(2, FORMATTED_ROWS + 2):
                 sheet.cell(row=row, column=index + 1).number_format = "@"
         elif column.kind == "date":
+            # Cells too, not only the column: LibreOffice and Excel read the cell's format.
             dimension.number_format = "DD/MM/YYYY"
+            for row in range(2, FORMATTED_ROWS + 2):
+                sheet.cell(row=row, column=index + 1).number_format = "DD/MM/YYYY"
         values = _list_values(column)
         if values:
             if values not in list_ranges:
@@ -113,24 +140,29 @@ def write_template(path: Path, force: bool = False) -> None:
     for line in INSTRUCTIONS:
         instructions.append([line])
     instructions["A1"].font = Font(bold=True, size=14)
-    instructions.append(["Colonne", "En-tête", "Obligatoire", "Format", "Description"])
+    instructions.append(
+        ["Colonne", "En-tête", "Obligatoire", "Format", "À quoi sert cette colonne", "Exemple"]
+    )
     header_row = instructions.max_row
     for cell in instructions[header_row]:
         cell.font = bold
     for index, column in enumerate(cols):
         fmt = _KIND_HELP[column.kind]
-        if column.choices:
-            fmt += " : " + ", ".join(column.choices)
+        if column.kind == "choix":
+            fmt += " : " + " ; ".join(column.shown_choices)
         instructions.append(
             [
                 column_letter(index),
                 column.header,
                 "oui" if column.required else "",
                 fmt,
-                column.description,
+                _explanation(column),
+                column.example or "",
             ]
         )
-    for letter, width in zip("ABCDE", (9, 50, 12, 60, 80), strict=True):
+        for cell in instructions[instructions.max_row]:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for letter, width in zip("ABCDEF", (9, 45, 12, 50, 70, 25), strict=True):
         instructions.column_dimensions[letter].width = width
     for row in instructions.iter_rows(min_row=1, max_row=len(INSTRUCTIONS)):
         row[0].alignment = Alignment(wrap_text=False)

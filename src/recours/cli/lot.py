@@ -17,6 +17,7 @@ from recours.cli.common import (
     DOCUMENTS_OPTION,
     FORCE_GENERATION_OPTION,
     FORMATS_OPTION,
+    HORS_DELAI_OPTION,
     MODELES_OPTION,
     SUBCOMMAND_METAVAR,
     echo,
@@ -36,7 +37,7 @@ def lot() -> None:
 
 
 @lot.command(context_settings=CONTEXT)
-@click.argument("fichier", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("fichier", type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--sortie",
     type=click.Path(file_okay=False, path_type=Path),
@@ -52,9 +53,10 @@ def lot() -> None:
     type=click.IntRange(min=1),
     default=None,
     metavar="N",
-    help="Nombre de processus de rendu (par défaut : nombre de cœurs).",
+    help="Nombre de processus de rendu (par défaut : nombre de cœurs ; au plus 2 par cœur).",
 )
 @FORCE_GENERATION_OPTION
+@HORS_DELAI_OPTION
 @click.option("--zip", "zip_output", is_flag=True, help="Écrire aussi lot.zip de tout le dossier.")
 @MODELES_OPTION
 @AUJOURDHUI_OPTION
@@ -66,16 +68,20 @@ def generer(
     formats: str,
     jobs: int | None,
     force: bool,
+    hors_delai: bool,
     zip_output: bool,
     modeles: Path | None,
     aujourdhui: str | None,
 ) -> None:
-    """Générer les courriers de chaque organisme d'un classeur (.xlsx), d'un CSV ou d'une
-    liste de dossiers (YAML, JSON).
+    """Générer les courriers de chaque organisme d'un classeur (.xlsx), d'un CSV, d'une
+    liste de dossiers (YAML, JSON) ou d'un dossier de fichiers de dossiers.
 
     Les lignes sont regroupées par organisme (SIREN ou SIRET) et les courriers par
-    autorité. Les lignes en erreur sont signalées (feuille, ligne, colonne) et les autres
-    traitées. Une reprise après interruption saute ce qui est complet.
+    autorité. Une ligne en erreur est signalée (feuille, ligne, colonne) et retient tous
+    les courriers de son organisme ; les autres organismes sont traités. Relancée, la
+    commande ne refait que ce qui a changé ; un courrier déjà généré à partir d'autres
+    données est conservé sous un nom versionné (…_version-1.docx), jamais remplacé sans
+    --force. Un courrier hors délai n'est généré qu'avec --hors-delai.
     """
     from recours.batch.runner import LotOptions, run_lot
     from recours.documents.generate import DOCUMENTS, FORMATS
@@ -88,24 +94,33 @@ def generer(
         documents=tuple(wanted) if wanted else None,
         formats=tuple(fmts),
         force=force,
+        hors_delai=hors_delai,
         modeles=modeles,
     )
-    with _Progress() as progress:
-        summary = run_lot(
-            fichier,
-            options,
-            jobs=jobs or os.cpu_count() or 1,
-            zip_output=zip_output,
-            on_start=progress.start,
-            on_result=progress.advance,
+    try:
+        with _Progress() as progress:
+            summary = run_lot(
+                fichier,
+                options,
+                jobs=jobs or os.cpu_count() or 1,
+                zip_output=zip_output,
+                on_start=progress.start,
+                on_result=progress.advance,
+            )
+    except KeyboardInterrupt:
+        echo(
+            "\nInterrompu. Les organismes terminés sont conservés ; pour reprendre, relancez la "
+            f"même commande : {_resume_command()}",
+            err=True,
         )
+        sys.exit(130)
     echo(
         f"Lot {fichier.name} : {summary.lignes} ligne(s), {summary.dossiers} organisme(s) ou "
         "groupe(s)."
     )
     echo(
         f"Courriers : {summary.generes} généré(s), {summary.a_jour} déjà à jour, "
-        f"{summary.refuses} refusé(s)."
+        f"{summary.refuses} refusé(s), {summary.retenus} retenu(s)."
     )
     echo(f"Fichiers écrits : {summary.fichiers}, dans {summary.sortie}")
     for path in summary.sorties:
@@ -120,6 +135,26 @@ def generer(
             f"{summary.sortie / 'rapport.xlsx'}.",
             err=True,
         )
+    if summary.retenus:
+        echo(
+            f"{summary.retenus} courrier(s) retenu(s) : une autre ligne de leur organisme est en "
+            "erreur ; corrigez-la puis relancez la même commande.",
+            err=True,
+        )
+    if summary.versions:
+        echo("Courriers régénérés (données modifiées), anciennes versions conservées :")
+        for name in summary.versions:
+            echo(f"  {name}")
+    if summary.hors_delai:
+        echo("Courriers hors délai :", err=True)
+        for line in summary.hors_delai:
+            echo(f"  {line}", err=True)
+        if not hors_delai:
+            echo(
+                "  Ils ne sont pas générés : un recours gracieux hors délai n'est pas recevable. "
+                "--hors-delai les génère quand même.",
+                err=True,
+            )
     if summary.erreurs_organisme:
         echo(
             f"{summary.erreurs_organisme} organisme(s) non généré(s) (fichiers existants ou "
@@ -127,7 +162,11 @@ def generer(
             err=True,
         )
     if summary.refuses:
-        echo(f"{summary.refuses} courrier(s) refusé(s) (délai expiré) : voir le rapport.", err=True)
+        echo(
+            f"{summary.refuses} courrier(s) refusé(s) (délai expiré ou recours déjà envoyé) : "
+            "voir le rapport.",
+            err=True,
+        )
     if not summary.ok:
         sys.exit(1)
 
@@ -143,6 +182,12 @@ def modele(fichier: Path, force: bool) -> None:
 
     write_template(fichier, force=force)
     echo(f"Classeur écrit : {fichier}")
+
+
+def _resume_command() -> str:
+    import shlex
+
+    return "recours " + " ".join(shlex.quote(arg) for arg in sys.argv[1:])
 
 
 class _Progress:

@@ -587,3 +587,7 @@ main.add_command(lot)
 from recours.cli.modeles import modeles  # noqa: E402
 
 main.add_command(modeles)
+
+from recours.cli.suivi import suivi  # noqa: E402
+
+main.add_command(suivi)

@@ -78,3 +78,17 @@ def deadlines_to_ics(report: DeadlineReport, libelle: str = "") -> bytes:
         )
     )
     return bytes(cal.to_ical())
+
+
+def events_to_ics(events: list[tuple[date, str, str, str]], stamp_day: date) -> bytes:
+    """One calendar of all-day events (day, summary, description, identity key).
+
+    The identity key gives a stable UID: importing the file again updates the events.
+    """
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    stamp = datetime.combine(stamp_day, datetime.min.time(), tzinfo=UTC)
+    for day, summary, description, key in events:
+        cal.add_component(_event(day, summary, description, _uid(key), stamp))
+    return bytes(cal.to_ical())

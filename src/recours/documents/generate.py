@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import atexit
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -198,6 +198,7 @@ def generate(
     bordereau: bool = False,
     modeles: Path | None = None,
     analysis: Analysis | None = None,
+    only: Collection[str] | None = None,
 ) -> GenerationResult:
     """Generate the dossier's documents into `sortie`.
 
@@ -211,6 +212,9 @@ def generate(
         analysis = analyse(dossier, today, ref)
     result = GenerationResult()
     planned = analysis.plan(documents)
+    if only is not None:
+        # The batch regenerates only the letters whose data changed (`only`: their stems).
+        planned = [doc for doc in planned if doc.stem in only]
     if not planned:
         raise RecoursError(
             "aucun document à générer : précisez --documents gracieux,requete "

@@ -542,6 +542,93 @@ class Avocat(Modele):
     toque: Ligne | None = Field(None, description="Numéro de toque ou de case")
 
 
+TypeEvenement = Literal["envoi", "reponse", "requete_deposee", "jugement", "paiement"]
+ModeEnvoi = Literal["lrar", "lettre_simple", "remise_en_main_propre", "courriel", "plateforme"]
+SensEvenement = Literal[
+    "acceptee", "partielle", "favorable", "partiellement_favorable", "defavorable"
+]
+
+# Which fields each kind of event takes: (required, optional). The facts the dossier
+# already holds are not repeated here: the date a recours gracieux was sent and received
+# and the acknowledgment are in decisions[].recours_gracieux, an explicit rejection in
+# decisions[].rejet_explicite (`recours suivi noter` writes them there).
+_EVENT_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "envoi": (("autorite", "mode"), ("numero_lrar", "note")),
+    "reponse": (("autorite", "date", "sens"), ("montant", "note")),
+    "requete_deposee": (("decision", "date", "juridiction"), ("numero", "note")),
+    "jugement": (("decision", "date", "sens"), ("montant", "numero", "note")),
+    "paiement": (("autorite", "date", "montant"), ("note",)),
+}
+_EVENT_SENS: dict[str, tuple[str, ...]] = {
+    "reponse": ("acceptee", "partielle"),
+    "jugement": ("favorable", "partiellement_favorable", "defavorable"),
+}
+
+
+class Evenement(Modele):
+    """One dated event of the follow-up of a dossier (journal)."""
+
+    type: TypeEvenement = Field(
+        description="envoi (du recours gracieux), reponse (de l'autorité : acceptée ou "
+        "partielle), requete_deposee, jugement, paiement"
+    )
+    date: dt.date | None = Field(
+        None,
+        description="Date de l'événement (sauf envoi : la date d'envoi est "
+        "decisions[].recours_gracieux.date_envoi)",
+    )
+    autorite: Identifiant | None = Field(None, description="Autorité concernée (autorites[].id)")
+    decision: Ligne | None = Field(
+        None, description="Décision concernée (decisions[].id, ou decision-1, decision-2…)"
+    )
+    mode: ModeEnvoi | None = Field(None, description="Mode d'envoi du recours gracieux")
+    numero_lrar: Ligne | None = Field(None, description="Numéro de la lettre recommandée")
+    sens: SensEvenement | None = Field(
+        None,
+        description="Réponse : acceptee ou partielle (un rejet s'inscrit dans "
+        "decisions[].rejet_explicite) ; jugement : favorable, partiellement_favorable, "
+        "defavorable",
+    )
+    montant: Montant | None = Field(None, description="Montant accordé ou payé, en euros")
+    juridiction: Ligne | None = Field(None, description="Tribunal saisi")
+    numero: Ligne | None = Field(None, description="Numéro d'enregistrement (greffe)")
+    note: Ligne | None = Field(None, description="Remarque libre")
+
+    @model_validator(mode="after")
+    def _check(self) -> Evenement:
+        required, optional = _EVENT_FIELDS[self.type]
+        problems: list[str] = []
+        for name in required:
+            if getattr(self, name) is None:
+                problems.append(f"{name} : obligatoire pour un événement « {self.type} »")
+        for name in ("date", "autorite", "decision", "mode", "numero_lrar", "sens", "montant"):
+            if name not in required + optional and getattr(self, name) is not None:
+                hint = (
+                    " (la date d'envoi s'inscrit dans decisions[].recours_gracieux.date_envoi)"
+                    if self.type == "envoi" and name == "date"
+                    else ""
+                )
+                problems.append(f"{name} : sans objet pour un événement « {self.type} »{hint}")
+        for name in ("juridiction", "numero"):
+            if name not in required + optional and getattr(self, name) is not None:
+                problems.append(f"{name} : sans objet pour un événement « {self.type} »")
+        allowed = _EVENT_SENS.get(self.type)
+        if allowed and self.sens is not None and self.sens not in allowed:
+            hint = " (un rejet s'inscrit dans decisions[].rejet_explicite)"
+            problems.append(
+                f"sens : valeurs possibles pour un événement « {self.type} » : "
+                + ", ".join(allowed)
+                + (hint if self.type == "reponse" else "")
+            )
+        if self.type == "reponse" and self.sens == "partielle" and self.montant is None:
+            problems.append("montant : indiquez le montant accordé par la réponse partielle")
+        if self.numero_lrar is not None and self.mode not in (None, "lrar"):
+            problems.append("numero_lrar : seulement pour un envoi en recommandé (mode lrar)")
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+
 # --- voies de droit au-delà du recours tarifaire (demande indemnitaire, mise en demeure,
 # financement notifié non versé) ----------------------------------------------------------
 
@@ -649,6 +736,11 @@ class Dossier(Modele):
     pieces_complementaires: list[Ligne] = Field(
         default_factory=list, description="Pièces jointes supplémentaires (intitulés)"
     )
+    journal: list[Evenement] = Field(
+        default_factory=list,
+        description="Suivi : événements datés (envoi, réponse, requête déposée, jugement, "
+        "paiement), écrits par « recours suivi noter »",
+    )
     demandes_indemnitaires: list[DemandeIndemnitaire] = Field(
         default_factory=list, description="Demandes indemnitaires préalables déjà envoyées"
     )
@@ -717,6 +809,32 @@ class Dossier(Modele):
                     else:
                         seen[key] = i
         problems += self._check_claims(auth_ids, finess)
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+    @model_validator(mode="after")
+    def _check_journal(self) -> Dossier:
+        problems: list[str] = []
+        auth_ids = {a.id for a in self.autorites}
+        decision_ids = {self.decision_id(i) for i in range(len(self.decisions))}
+        for i, event in enumerate(self.journal):
+            if event.autorite is not None and event.autorite not in auth_ids:
+                problems.append(f"journal[{i}].autorite : autorité inconnue « {event.autorite} »")
+            if event.decision is not None and event.decision not in decision_ids:
+                problems.append(
+                    f"journal[{i}].decision : décision inconnue « {event.decision} » ; "
+                    f"décisions du dossier : {', '.join(sorted(decision_ids))}"
+                )
+            if event.type == "envoi" and event.autorite in auth_ids:
+                sent = [
+                    d for d in self.decisions if d.autorite == event.autorite and d.recours_gracieux
+                ]
+                if not sent:
+                    problems.append(
+                        f"journal[{i}] : aucun recours gracieux envoyé à « {event.autorite} » "
+                        "(decisions[].recours_gracieux.date_envoi)"
+                    )
         if problems:
             raise ValueError("\n".join(problems))
         return self

@@ -1,0 +1,1 @@
+"""Follow-up of dossiers (`recours suivi`): journal of events and what is due."""
