@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import ctypes.util
 import hashlib
+import html as html_lib
 import logging
 import mimetypes
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -32,6 +34,7 @@ from recours.documents.sandbox import (
     describe_template_error,
     html_env,
 )
+from recours.documents.typography import ORDINAL_RE, typographie
 from recours.errors import TemplateError
 
 PDF_VARIANT = "pdf/a-3u"
@@ -67,6 +70,34 @@ def _html_lines(text: MultiLine) -> Markup:
     return Markup("<br>").join(escape(line) for line in str(text).split("\n"))
 
 
+_TAG_RE = re.compile(r"(<[^>]*>)")
+# « R.112-5 », « L.411-2 » are never cut at the end of a line.
+_ARTICLE_RE = re.compile(r"\b[LRD]\.\s?\d+(?:-\d+)*")
+_RAW_TEXT = re.compile(r"<(style|script|title)\b", re.IGNORECASE)
+
+
+def typeset_html(page: str) -> str:
+    """French typography on the text nodes of rendered HTML; « 1er » gets a <sup>."""
+    out: list[str] = []
+    raw_until: str | None = None
+    for piece in _TAG_RE.split(page):
+        if piece.startswith("<"):
+            if raw_until is None:
+                opened = _RAW_TEXT.match(piece)
+                if opened:
+                    raw_until = f"</{opened.group(1).lower()}"
+            elif piece.lower().startswith(raw_until):
+                raw_until = None
+            out.append(piece)
+        elif raw_until is not None or not piece.strip():
+            out.append(piece)
+        else:
+            text = str(escape(typographie(html_lib.unescape(piece))))
+            text = _ARTICLE_RE.sub(r'<span class="insecable">\g<0></span>', text)
+            out.append(ORDINAL_RE.sub(r"\1<sup>\2</sup>", text))
+    return "".join(out)
+
+
 def harfbuzz_subset_available() -> bool:
     """WeasyPrint subsets fonts 2.4x faster with Debian's libharfbuzz-subset0."""
     return ctypes.util.find_library("harfbuzz-subset") is not None
@@ -99,7 +130,7 @@ class PdfRenderer:
     def html(self, template_name: str, context: Context) -> str:
         try:
             template = self.env.get_template(template_name)
-            return template.render(convert_multiline(context, _html_lines))
+            return typeset_html(template.render(convert_multiline(context, _html_lines)))
         except jinja2.exceptions.SecurityError as exc:
             raise TemplateError(
                 f"{template_name} : opération interdite par le bac à sable des modèles ({exc})"
