@@ -255,6 +255,12 @@ def schema(sortie: Path) -> None:
     is_flag=True,
     help="Préparer un dossier Télérecours par requête (pièces numérotées et inventaire).",
 )
+@click.option(
+    "--zip",
+    "archive",
+    is_flag=True,
+    help="Joindre une archive .zip de chaque dossier Télérecours (implique --bordereau).",
+)
 @MODELES_OPTION
 @AUJOURDHUI_OPTION
 @handle_errors
@@ -265,10 +271,16 @@ def generer(
     sortie: Path,
     force: bool,
     bordereau: bool,
+    archive: bool,
     modeles: Path | None,
     aujourdhui: str | None,
 ) -> None:
-    """Générer le recours gracieux et la requête d'un dossier, en Word et en PDF."""
+    """Générer le recours gracieux et la requête d'un dossier, en Word et en PDF.
+
+    Avec --bordereau, les pièces dont le dossier donne le fichier PDF (champs « fichier »,
+    chemins relatifs au dossier du fichier YAML) sont vérifiées puis copiées sous leur nom
+    numéroté.
+    """
     from recours.documents.generate import DOCUMENTS, FORMATS, generate
     from recours.dossier.validation import load_dossier
 
@@ -284,6 +296,8 @@ def generer(
         force=force,
         bordereau=bordereau,
         modeles=modeles,
+        archive=archive,
+        dossier_dir=dossier.resolve().parent,
     )
     echo_generation(result, sortie, show_templates=modeles is not None)
     if result.refus:

@@ -234,6 +234,17 @@ def referentiel_text(ref: Referentiel) -> str:
         lines.append(f"    source : {art.source}")
         if art.note:
             lines.append(f"    note : {art.note}")
+    tele = ref.telerecours
+    lines += [
+        "",
+        "TÉLÉRECOURS (dossier préparé par --bordereau)",
+        f"  {' '.join(tele.nom_piece.regle.split())} {_mark(tele.nom_piece.confiance)}",
+        f"    source : {' '.join(tele.nom_piece.source.split())}",
+        f"    note : {' '.join((tele.nom_piece.note or '').split())}",
+        f"  Taille maximale : {nombre(tele.taille_max_fichier.valeur)} "
+        f"{tele.taille_max_fichier.unite} {_mark(tele.taille_max_fichier.confiance)}",
+        f"    source : {' '.join(tele.taille_max_fichier.source.split())}",
+    ]
     lines += [
         "",
         "TRIBUNAUX",

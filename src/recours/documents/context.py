@@ -8,6 +8,8 @@ The keys are the variables lawyers use in their templates (see `recours modeles 
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -15,7 +17,6 @@ from typing import Any
 
 from recours import formatting as fmt
 from recours.dossier.models import Adresse, Autorite, Decision, Dossier, Etablissement, Personne
-from recours.files import slug
 from recours.law.amounts import METHODES, AmountsReport, compute_amounts
 from recours.law.deadlines import DeadlineReport
 from recours.law.procedure import competent_court, decision_deadlines, lawyer_rule
@@ -386,24 +387,70 @@ def gracieux_context(dossier: Dossier, autorite_id: str, today: date) -> Context
     return ctx
 
 
-def _piece(numero: int, intitule: str, generee: bool = False) -> dict[str, Any]:
-    # The file name Télérecours expects for this pièce (one file per pièce, named after it).
-    fichier = f"piece-{numero:02d}_{slug(intitule, 40)}.pdf"
-    return {"numero": str(numero), "intitule": intitule, "generee": generee, "fichier": fichier}
+def nom_fichier_piece(numero: int, intitule: str, longueur_max: int) -> str:
+    """Télérecours file name: inventory number first, then the title (CJA R.414-5).
+
+    ASCII letters, digits and « - » only, at most `longueur_max` characters, never cut in
+    the middle of a word (the 80-character rule is [U] in the referential).
+    """
+    ascii_text = unicodedata.normalize("NFKD", intitule).encode("ascii", "ignore").decode()
+    prefix, suffix = f"{numero:02d}_", ".pdf"
+    room = longueur_max - len(prefix) - len(suffix)
+    name = ""
+    for word in re.findall(r"[A-Za-z0-9]+", ascii_text):
+        candidate = f"{name}-{word}" if name else word
+        if len(candidate) > room:
+            break
+        name = candidate
+    return prefix + (name or "Piece") + suffix
+
+
+@dataclass(frozen=True)
+class _Item:
+    intitule: str
+    generee: bool = False
+    source: str | None = None  # the user's file, as written in the dossier
+    obligatoire: bool = False
+
+
+def _numbered(items: list[_Item], ref: Referentiel) -> list[dict[str, Any]]:
+    longueur = ref.telerecours.nom_piece.longueur_max
+    return [
+        {
+            "numero": str(i),
+            "intitule": item.intitule,
+            "generee": item.generee,
+            "fichier": nom_fichier_piece(i, item.intitule, longueur),
+            "source": item.source or "",
+            "obligatoire": item.obligatoire,
+        }
+        for i, item in enumerate(items, start=1)
+    ]
+
+
+def _extra_items(dossier: Dossier) -> list[_Item]:
+    return [_Item(p.intitule, source=p.fichier) for p in dossier.pieces_jointes]
 
 
 def _pieces_gracieux(
     dossier: Dossier, decisions: list[Decision], ref: Referentiel
 ) -> list[dict[str, Any]]:
-    intitules = [
-        f"Copie de la décision contestée : {decision_context(dossier, d, ref)['intitule']}"
+    items = [
+        _Item(
+            f"Copie de la décision contestée : {decision_context(dossier, d, ref)['intitule']}",
+            source=d.fichier,
+        )
         for d in decisions
     ]
-    intitules.append("Tableau de calcul des montants dus au titre de l'accord du 4 juin 2024")
+    items.append(_Item("Tableau de calcul des montants dus au titre de l'accord du 4 juin 2024"))
     if dossier.organisme.signataire is not None:
-        intitules.append(f"Délégation du signataire ({dossier.organisme.signataire.delegation})")
-    intitules += dossier.pieces_complementaires
-    return [_piece(i, t) for i, t in enumerate(intitules, start=1)]
+        items.append(
+            _Item(
+                f"Délégation du signataire ({dossier.organisme.signataire.delegation})",
+                source=dossier.organisme.fichier_pouvoir,
+            )
+        )
+    return _numbered(items + _extra_items(dossier), ref)
 
 
 def requete_context(dossier: Dossier, decision_index: int, today: date) -> Context:
@@ -440,48 +487,67 @@ def requete_context(dossier: Dossier, decision_index: int, today: date) -> Conte
                 "certain": rule.certain,
                 "explication": " ".join(rule.explication.split()),
             },
-            "pieces": _pieces_requete(dossier, decision, dec_ctx),
+            "pieces": _pieces_requete(dossier, decision, dec_ctx, ref),
         }
     )
     return ctx
 
 
 def _pieces_requete(
-    dossier: Dossier, decision: Decision, dec_ctx: dict[str, Any]
+    dossier: Dossier, decision: Decision, dec_ctx: dict[str, Any], ref: Referentiel
 ) -> list[dict[str, Any]]:
-    """Inventaire détaillé des pièces (CJA R.412-2), numbered continuously."""
-    items: list[tuple[str, bool]] = [(f"Décision attaquée : {dec_ctx['intitule']}", False)]
+    """Inventaire détaillé des pièces (CJA R.412-2), numbered continuously.
+
+    The contested decision is mandatory in a Télérecours deposit (with the requête).
+    """
+    org = dossier.organisme
+    items = [
+        _Item(
+            f"Décision attaquée : {dec_ctx['intitule']}", source=decision.fichier, obligatoire=True
+        )
+    ]
     gracieux = decision.recours_gracieux
     if gracieux is not None:
         items.append(
-            (
+            _Item(
                 f"Recours gracieux du {fmt.date_longue(gracieux.date_envoi)} et preuve de son envoi",
-                False,
+                source=gracieux.fichier,
             )
         )
         if gracieux.date_reception is not None:
             items.append(
-                (
+                _Item(
                     "Avis de réception du recours gracieux "
                     f"({fmt.date_longue(gracieux.date_reception)})",
-                    False,
+                    source=gracieux.fichier_avis_reception,
                 )
             )
     if decision.rejet_explicite is not None:
         items.append(
-            (
+            _Item(
                 "Décision de rejet du recours gracieux notifiée le "
                 f"{fmt.date_longue(decision.rejet_explicite.date_notification)}",
-                False,
+                source=decision.rejet_explicite.fichier,
             )
         )
-    items.append(("Statuts de l'association", False))
-    if dossier.organisme.signataire is not None:
+    items.append(_Item("Statuts de l'association", source=org.fichier_statuts))
+    if org.signataire is not None:
         items.append(
-            (f"Délégation du signataire ({dossier.organisme.signataire.delegation})", False)
+            _Item(
+                f"Délégation du signataire ({org.signataire.delegation})",
+                source=org.fichier_pouvoir,
+            )
         )
     else:
-        items.append(("Pièce justifiant de la qualité pour agir du représentant légal", False))
-    items.append(("Tableau de calcul des montants dus au titre de l'accord du 4 juin 2024", True))
-    items += [(p, False) for p in dossier.pieces_complementaires]
-    return [_piece(i, t, g) for i, (t, g) in enumerate(items, start=1)]
+        items.append(
+            _Item(
+                "Pièce justifiant de la qualité pour agir du représentant légal",
+                source=org.fichier_pouvoir,
+            )
+        )
+    items.append(
+        _Item(
+            "Tableau de calcul des montants dus au titre de l'accord du 4 juin 2024", generee=True
+        )
+    )
+    return _numbered(items + _extra_items(dossier), ref)

@@ -246,11 +246,57 @@ def _targets(
     formats: Sequence[str],
     sortie: Path,
     bordereau: bool,
+    archive: bool = False,
 ) -> list[Path]:
     paths = [sortie / f"{doc.stem}.{f}" for doc in planned for f in formats]
     if bordereau:
         paths += [sortie / f"telerecours_{doc.stem}" for doc in planned if doc.kind == "requete"]
+    if archive:
+        paths += [
+            sortie / f"telerecours_{doc.stem}.zip" for doc in planned if doc.kind == "requete"
+        ]
     return paths
+
+
+def _check_pieces(
+    dossier: Dossier,
+    contexts: dict[PlannedDocument, Context],
+    base: Path,
+    result: GenerationResult,
+) -> None:
+    """Check the user's pièces of every Télérecours folder before anything is written.
+
+    A file given but missing, unreadable or too large stops the run; a mandatory pièce not
+    given (the contested decision, CJA R.414-5 and the Télérecours citoyens guidance) is
+    reported first among the warnings.
+    """
+    from recours.documents.pieces import check_pdf, resolve
+    from recours.law.referentiel import load_referentiel
+
+    max_mo = load_referentiel().telerecours.taille_max_fichier.valeur
+    problems: list[str] = []
+    missing: list[str] = []
+    for doc, ctx in contexts.items():
+        if doc.kind != "requete":
+            continue
+        for piece in ctx["pieces"]:
+            if piece["source"]:
+                problem = check_pdf(resolve(piece["source"], base), max_mo)
+                if problem:
+                    problems.append(f"pièce n° {piece['numero']} ({piece['intitule']}) : {problem}")
+            elif piece["obligatoire"]:
+                missing.append(f"{doc.libelle} : pièce n° {piece['numero']} ({piece['intitule']})")
+    if problems:
+        raise RecoursError(
+            "pièces du dossier Télérecours à corriger, rien n'a été écrit :\n  - "
+            + "\n  - ".join(problems)
+        )
+    if missing:
+        result.avertissements.insert(
+            0,
+            "Pièce obligatoire du dépôt Télérecours non fournie (indiquez son fichier PDF dans "
+            "le dossier, champ fichier de la décision) : " + " ; ".join(missing) + ".",
+        )
 
 
 def generate(
@@ -263,8 +309,15 @@ def generate(
     force: bool = False,
     bordereau: bool = False,
     modeles: Path | None = None,
+    archive: bool = False,
+    dossier_dir: Path | None = None,
 ) -> GenerationResult:
-    """Generate the dossier's documents into `sortie`; never overwrite without `force`."""
+    """Generate the dossier's documents into `sortie`; never overwrite without `force`.
+
+    With `bordereau`, a Télérecours folder per requête (`archive`: also as a .zip); the
+    user's pièces are read relative to `dossier_dir` (default: the current folder).
+    """
+    bordereau = bordereau or archive
     result = GenerationResult()
     planned = plan_documents(dossier, documents)
     if not planned:
@@ -276,7 +329,12 @@ def generate(
 
     result.avertissements += dossier_warnings(dossier, today)
     allowed = [doc for doc in planned if _check_deadlines(dossier, doc, today, force, result)]
-    existing = [p for p in _targets(dossier, allowed, formats, sortie, bordereau) if p.exists()]
+    contexts = {doc: build_context(dossier, doc, today) for doc in allowed}
+    if bordereau:
+        _check_pieces(dossier, contexts, dossier_dir or Path.cwd(), result)
+    existing = [
+        p for p in _targets(dossier, allowed, formats, sortie, bordereau, archive) if p.exists()
+    ]
     if existing and not force:
         raise FileExistsRefusedError(
             "fichier(s) déjà présent(s), rien n'a été écrit (utilisez --force pour remplacer) : "
@@ -285,7 +343,7 @@ def generate(
     ensure_dir(sortie)
     renderers = renderers_for(modeles)
     for doc in allowed:
-        ctx = build_context(dossier, doc, today)
+        ctx = contexts[doc]
         meta = _metadata(dossier, ctx, doc, today)
         if "docx" in formats:
             renderer, template = renderers.docx(doc.kind)
@@ -304,9 +362,12 @@ def generate(
                 atomic_write_bytes(path, pdf_bytes, force=True)
                 result.fichiers.append(WrittenFile(path, doc.kind, "pdf", template))
             if bordereau and doc.kind == "requete":
+                folder = sortie / f"telerecours_{doc.stem}"
                 _write_bordereau(
-                    renderers, sortie / f"telerecours_{doc.stem}", ctx, meta, pdf_bytes, result
+                    renderers, folder, ctx, meta, pdf_bytes, result, dossier_dir or Path.cwd()
                 )
+                if archive:
+                    _write_archive(folder, result)
         uncertain = [m["intitule"] for m in ctx["moyens"] if m["a_verifier"]]
         if uncertain:
             result.avertissements.append(
@@ -351,25 +412,34 @@ def _write_bordereau(
     meta: dict[str, Any],
     requete_pdf: bytes,
     result: GenerationResult,
+    base: Path,
 ) -> None:
-    """A folder ready for Télérecours: the requête, one PDF per generated pièce, the inventory."""
+    """A folder ready for Télérecours: the requête, one PDF per pièce, the inventory.
+
+    Each pièce is named after its inventory number and title (CJA R.414-5); the user's
+    own files (checked beforehand) are copied under that name.
+    """
+    from recours.documents.pieces import resolve
     from recours.documents.render_pdf import Metadonnees
 
     pdf = renderers.pdf()
     atomic_write_bytes(folder / "requete.pdf", requete_pdf, force=True)
     result.fichiers.append(WrittenFile(folder / "requete.pdf", "requete", "pdf", None))
     for piece in ctx["pieces"]:
+        path = folder / piece["fichier"]
         if piece["generee"]:
             data = pdf.render(
                 TEMPLATE_FILES[("montants", "pdf")],
                 ctx,
                 Metadonnees(**{**meta, "titre": piece["intitule"]}),
             )
-            path = folder / piece["fichier"]
             atomic_write_bytes(path, data, force=True)
             result.fichiers.append(WrittenFile(path, "piece", "pdf", None))
+        elif piece["source"]:
+            atomic_write_bytes(path, resolve(piece["source"], base).read_bytes(), force=True)
+            result.fichiers.append(WrittenFile(path, "piece", "pdf", None))
         else:
-            result.a_fournir.append(str(folder / piece["fichier"]))
+            result.a_fournir.append(str(path))
     inventory = pdf.render(
         TEMPLATE_FILES[("inventaire", "pdf")],
         ctx,
@@ -377,6 +447,23 @@ def _write_bordereau(
     )
     atomic_write_bytes(folder / "inventaire.pdf", inventory, force=True)
     result.fichiers.append(WrittenFile(folder / "inventaire.pdf", "inventaire", "pdf", None))
+
+
+def _write_archive(folder: Path, result: GenerationResult) -> None:
+    """The Télérecours folder as a .zip next to it (to send to a lawyer)."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(p for p in folder.iterdir() if p.is_file()):
+            # Fixed timestamps: the same folder gives the same archive.
+            info = zipfile.ZipInfo(f"{folder.name}/{path.name}", (2026, 1, 1, 12, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, path.read_bytes())
+    target = folder.with_name(folder.name + ".zip")
+    atomic_write_bytes(target, buffer.getvalue(), force=True)
+    result.fichiers.append(WrittenFile(target, "archive", "zip", None))
 
 
 def next_deadline(dossier: Dossier, today: date) -> tuple[str, Deadline] | None:

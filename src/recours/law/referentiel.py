@@ -175,6 +175,16 @@ class Tribunal(_Strict):
     verifie: bool
 
 
+class NomPiece(Sourced):
+    longueur_max: int
+    regle: str
+
+
+class Telerecours(_Strict):
+    nom_piece: NomPiece
+    taille_max_fichier: FaitMontant
+
+
 class Referentiel(_Strict):
     version: str
     avertissement: str
@@ -191,6 +201,7 @@ class Referentiel(_Strict):
     articles: dict[str, Article]
     avocat: dict[TypeAutorite, RegleAvocat]
     apres_expiration: list[Possibilite]
+    telerecours: Telerecours
     departements: dict[str, Tribunal] = Field(default_factory=dict)
 
     @model_validator(mode="after")
