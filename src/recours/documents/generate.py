@@ -89,6 +89,24 @@ class Renderers:
             self._docx[path] = DocxRenderer(path)
         return self._docx[path], path
 
+    def customised(self, document: str, fmt_: str) -> bool:
+        """Whether the custom folder holds this template with content of its own."""
+        name = TEMPLATE_FILES[(document, fmt_)]
+        if self.search_path[0] == bundled_templates_dir():
+            return False
+        custom = self.search_path[0] / name
+        bundled = bundled_templates_dir() / name
+        return custom.is_file() and (
+            not bundled.is_file() or custom.read_bytes() != bundled.read_bytes()
+        )
+
+    def pdf_source(self, document: str) -> str:
+        """ "docx" when only the Word template was edited: the PDF is then made from the
+        rendered Word document (LibreOffice), so that it shows the lawyer's edits."""
+        if self.customised(document, "docx") and not self.customised(document, "pdf"):
+            return "docx"
+        return "html"
+
     def pdf(self) -> PdfRenderer:
         if self._pdf is None:
             from recours.documents.render_pdf import PdfRenderer
@@ -330,6 +348,9 @@ def generate(
     result.avertissements += dossier_warnings(dossier, today)
     allowed = [doc for doc in planned if _check_deadlines(dossier, doc, today, force, result)]
     contexts = {doc: build_context(dossier, doc, today) for doc in allowed}
+    renderers = renderers_for(modeles)
+    if "pdf" in formats or bordereau:
+        _check_pdf_sources(renderers, allowed, result)
     if bordereau:
         _check_pieces(dossier, contexts, dossier_dir or Path.cwd(), result)
     existing = [
@@ -341,22 +362,30 @@ def generate(
             + ", ".join(str(p) for p in existing)
         )
     ensure_dir(sortie)
-    renderers = renderers_for(modeles)
     for doc in allowed:
         ctx = contexts[doc]
         meta = _metadata(dossier, ctx, doc, today)
-        if "docx" in formats:
+        from_word = renderers.pdf_source(doc.kind) == "docx"
+        docx_bytes = b""
+        if "docx" in formats or (from_word and ("pdf" in formats or bordereau)):
             renderer, template = renderers.docx(doc.kind)
             from recours.documents.render_docx import Proprietes
 
-            data = renderer.render(
+            docx_bytes = renderer.render(
                 ctx, Proprietes(meta["titre"], meta["auteur"], meta["sujet"], meta["date"])
             )
+        if "docx" in formats:
             path = sortie / f"{doc.stem}.docx"
-            atomic_write_bytes(path, data, force=True)
+            atomic_write_bytes(path, docx_bytes, force=True)
             result.fichiers.append(WrittenFile(path, doc.kind, "docx", template))
         if "pdf" in formats or bordereau:
-            pdf_bytes, template = _render_pdf(renderers, doc.kind, ctx, meta)
+            if from_word:
+                from recours.documents.convert import docx_to_pdf
+
+                pdf_bytes = docx_to_pdf(docx_bytes, doc.stem)
+                template = renderers.template_path(doc.kind, "docx")
+            else:
+                pdf_bytes, template = _render_pdf(renderers, doc.kind, ctx, meta)
             if "pdf" in formats:
                 path = sortie / f"{doc.stem}.pdf"
                 atomic_write_bytes(path, pdf_bytes, force=True)
@@ -393,6 +422,39 @@ def generate(
             )
     result.prochaine_echeance = next_deadline(dossier, today)
     return result
+
+
+def _check_pdf_sources(
+    renderers: Renderers, allowed: Sequence[PlannedDocument], result: GenerationResult
+) -> None:
+    """A PDF never silently ignores a lawyer's edits of the Word template.
+
+    Only the Word template edited: the PDF is made from the rendered Word document by
+    LibreOffice; without LibreOffice, refuse before anything is written. Both edited: each
+    format follows its own template, and the user is told to keep them in step.
+    """
+    from recours.documents.convert import soffice
+
+    for kind in dict.fromkeys(doc.kind for doc in allowed):
+        word = TEMPLATE_FILES[(kind, "docx")]
+        html = TEMPLATE_FILES[(kind, "pdf")]
+        if renderers.pdf_source(kind) == "docx":
+            if soffice() is None:
+                raise RecoursError(
+                    f"le modèle Word {word} a été modifié, pas le modèle {html} : le PDF ne "
+                    "montrerait pas vos modifications. Installez LibreOffice (le PDF est alors "
+                    f"produit depuis le document Word), reportez vos modifications dans {html}, "
+                    "ou générez seulement le Word (--formats docx). Rien n'a été écrit."
+                )
+            result.avertissements.append(
+                f"PDF produit depuis votre modèle Word {word} (par LibreOffice), puisque "
+                f"{html} n'a pas été modifié."
+            )
+        elif renderers.customised(kind, "docx") and renderers.customised(kind, "pdf"):
+            result.avertissements.append(
+                f"Vos modèles {word} et {html} ont été modifiés séparément : le Word suit le "
+                f"premier, le PDF le second ; vérifiez qu'ils disent la même chose."
+            )
 
 
 def _render_pdf(

@@ -71,8 +71,8 @@ def _html_lines(text: MultiLine) -> Markup:
 
 
 _TAG_RE = re.compile(r"(<[^>]*>)")
-# « R.112-5 », « L.411-2 » are never cut at the end of a line.
-_ARTICLE_RE = re.compile(r"\b[LRD]\.\s?\d+(?:-\d+)*")
+# « R.112-5 » is never cut after « R. »: a word joiner (invisible) glues the number on.
+_ARTICLE_RE = re.compile(r"\b([LRD])\.(?=\d)")
 _RAW_TEXT = re.compile(r"<(style|script|title)\b", re.IGNORECASE)
 
 
@@ -93,7 +93,7 @@ def typeset_html(page: str) -> str:
             out.append(piece)
         else:
             text = str(escape(typographie(html_lib.unescape(piece))))
-            text = _ARTICLE_RE.sub(r'<span class="insecable">\g<0></span>', text)
+            text = _ARTICLE_RE.sub("\\1.\u2060", text)
             out.append(ORDINAL_RE.sub(r"\1<sup>\2</sup>", text))
     return "".join(out)
 
