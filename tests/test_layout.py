@@ -389,3 +389,18 @@ def test_edited_word_template_without_libreoffice_writes_nothing(
     )
     assert [f.format for f in result.fichiers] == ["docx"]
     documents_module.renderers_for.cache_clear()
+
+
+def test_word_template_errors_give_the_page_word_shows(tmp_path: Path) -> None:
+    from recours.authoring.check import check_templates
+
+    doc = Document()
+    doc.add_paragraph("Première page du modèle.")
+    doc.add_page_break()  # as Word saves a page change (w:br type="page")
+    doc.add_paragraph("Madame, {{ organisme.raison_socialle }}")
+    doc.save(str(tmp_path / "recours_gracieux.docx"))
+    rapport = check_templates(tmp_path, render=False)
+    problem = next(p for p in rapport.erreurs if "raison_socialle" in p.message)
+    assert problem.lieu.startswith("page 2, paragraphe ")
+    assert problem.extrait == "Madame, {{ organisme.raison_socialle }}"
+    assert "docxtpl" not in " ".join(p.message for p in rapport.problemes)

@@ -134,9 +134,14 @@ class _Paragraph:
     cell: int | None = None
     cell_paragraphs: int = 0
     segments: int = 0
+    # The page as Word last laid it out (its saved page-break marks); None when the file
+    # carries none (a template never opened in Word).
+    page: int | None = None
 
     def where(self, part: str) -> str:
         where = f"{part}paragraphe {self.number}"
+        if self.page is not None:
+            where = f"{part}page {self.page}, paragraphe {self.number}"
         if self.table is not None:
             where += f" (tableau {self.table[0]}, ligne {self.table[1]}, cellule {self.table[2]})"
         return where
@@ -156,10 +161,18 @@ def _docx_parts(path: Path) -> Iterator[tuple[str, str, bytes]]:
                 yield name, label, archive.read(name)
 
 
+def _is_page_break(elem: ET.Element) -> bool:
+    return elem.tag == f"{W}lastRenderedPageBreak" or (
+        elem.tag == f"{W}br" and elem.get(f"{W}type") == "page"
+    )
+
+
 def _paragraphs(xml: bytes) -> list[_Paragraph]:
     root = ET.fromstring(xml)
     out: list[_Paragraph] = []
     tables = [0]
+    paged = any(_is_page_break(e) for e in root.iter())
+    page = [1]
 
     def visit(
         elem: ET.Element,
@@ -171,8 +184,12 @@ def _paragraphs(xml: bytes) -> list[_Paragraph]:
         if tag == f"{W}tbl":
             tables[0] += 1
             table = (tables[0], 0, 0)
+        if paged and _is_page_break(elem):
+            page[0] += 1
+            if current is not None and not current.text:
+                current.page = page[0]
         if tag == f"{W}p":
-            current = _Paragraph(len(out) + 1)
+            current = _Paragraph(len(out) + 1, page=page[0] if paged else None)
             if table is not None and table[1]:
                 current.table = (table[0], table[1], table[2])
                 row_elems = [p for p in parents if p.tag == f"{W}tr"]
@@ -323,7 +340,7 @@ def _check_word_part(
                 else:
                     report(
                         f"balise « {tag} » répartie sur {len(segments)} segments de mise en "
-                        "forme Word : docxtpl la recolle, mais retapez-la d'un seul tenant pour "
+                        "forme Word : la génération la reconstitue, mais retapez-la d'un seul tenant pour "
                         "garder une seule mise en forme",
                         AVERTISSEMENT,
                     )
@@ -358,7 +375,7 @@ def _check_word_part(
             elif others:
                 report(
                     f"le paragraphe de la balise « {first} » contient aussi "
-                    f"« {_excerpt(others, 60)} » : docxtpl supprime {unit}, mettez la balise "
+                    f"« {_excerpt(others, 60)} » : la génération supprime {unit}, mettez la balise "
                     "seule dans son paragraphe"
                 )
             elif kind == "p" and para.cell is not None and para.cell_paragraphs == 1:
@@ -380,7 +397,7 @@ def _check_word_part(
                         fichier,
                         ERREUR,
                         f"la ligne de tableau de la balise « {by_row[para.row]} » contient "
-                        f"aussi « {_excerpt(para.text, 60)} » : docxtpl supprime toute la ligne, "
+                        f"aussi « {_excerpt(para.text, 60)} » : la génération supprime toute la ligne, "
                         "laissez ses autres cellules vides",
                         para.where(label),
                         _excerpt(para.text),

@@ -181,7 +181,10 @@ class DocxRenderer:
             ) from None
         except Exception as exc:
             if "zip" in type(exc).__name__.lower() or "package" in str(exc).lower():
-                raise TemplateError(f"{self.path.name} : fichier Word invalide ({exc})") from None
+                raise TemplateError(
+                    f"{self.path.name} : fichier Word invalide ou endommagé (ouvrez-le dans "
+                    "Word et enregistrez-le de nouveau au format .docx)"
+                ) from None
             raise TemplateError(
                 f"{self.path.name} : rendu impossible : {describe_template_error(exc)}"
             ) from None
