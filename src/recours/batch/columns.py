@@ -112,7 +112,11 @@ _SKIPPED: dict[type[BaseModel], set[str]] = {
     models.Dossier: {"schema_", "organisme", "autorites", "etablissements", "decisions", "avocat"},
     models.Etablissement: {"financeurs", "exercices"},
     models.Exercice: {"annee", "financement_recu"},
-    models.Decision: {"id", "autorite", "etablissements", "exercices"},
+    models.Decision: {"id", "autorite", "etablissements", "exercices", "fichier"},
+    # Pièce files are for the Télérecours folder of one dossier, not for batch letters.
+    models.Organisme: {"fichier_statuts", "fichier_pouvoir"},
+    models.RecoursGracieuxEnvoye: {"fichier", "fichier_avis_reception"},
+    models.RejetExplicite: {"fichier"},
 }
 
 

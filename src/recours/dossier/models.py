@@ -16,7 +16,9 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
+    Tag,
     model_validator,
 )
 
@@ -417,6 +419,18 @@ class PieceJointe(Modele):
     fichier: Chemin | None = Field(None, description=f"La pièce : {FICHIER_PIECE}")
 
 
+def _piece_kind(value: Any) -> str:
+    return "[objet]" if isinstance(value, dict | PieceJointe) else "[intitule]"
+
+
+# A plain title (as before) or {intitule, fichier}; the discriminator keeps the error of
+# the form the user wrote, not of both (tags with « [ » are left out of error paths).
+PieceOuIntitule = Annotated[
+    Annotated[Ligne, Tag("[intitule]")] | Annotated[PieceJointe, Tag("[objet]")],
+    Discriminator(_piece_kind),
+]
+
+
 class Dossier(Modele):
     schema_: str | None = Field(
         None, alias="$schema", description="Schéma JSON (pour les éditeurs)"
@@ -436,7 +450,7 @@ class Dossier(Modele):
     faits_complementaires: Texte | None = Field(
         None, description="Faits complémentaires, texte libre sur plusieurs lignes"
     )
-    pieces_complementaires: list[Ligne | PieceJointe] = Field(
+    pieces_complementaires: list[PieceOuIntitule] = Field(
         default_factory=list,
         description="Pièces jointes supplémentaires : un intitulé, ou un intitulé et le "
         "chemin de son fichier PDF ({intitule: …, fichier: …})",
