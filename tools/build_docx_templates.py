@@ -375,7 +375,7 @@ class Builder:
         table = self.doc.add_table(rows=0, cols=len(headers))
         table.style = self.doc.styles["Tableau des montants"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        table.autofit = False
+        table.autofit = False  # w:tblLayout type="fixed": the widths below are kept
         tblpr = table._tbl.tblPr
         width = tblpr.find(qn("w:tblW"))
         if width is None:
@@ -383,9 +383,6 @@ class Builder:
             tblpr.append(width)
         width.set(qn("w:w"), _twips(TEXT_WIDTH_CM))
         width.set(qn("w:type"), "dxa")
-        layout = OxmlElement("w:tblLayout")
-        layout.set(qn("w:type"), "fixed")
-        tblpr.append(layout)
         for col, (_name, cm, _kind) in zip(
             table._tbl.tblGrid.gridCol_lst, AMOUNT_COLUMNS, strict=True
         ):
