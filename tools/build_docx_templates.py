@@ -214,6 +214,7 @@ class Builder:
             next_style="Corps",
         )
         s("Citation", "Citation", "Corps", indent=1.0, italic=True)
+        s("Corps après tableau", "Corpsapres", "Corps", before=6)
         s("Texte saisi", "Textesaisi", "Corps")
         s("Expéditeur", "Expediteur", align="left")
         s("Destinataire", "Destinataire", align="left", indent=SIGNATURE_INDENT_CM)
@@ -527,7 +528,7 @@ def build_gracieux() -> None:
     )
     b.amounts_table()
     b.p(
-        "Corps",
+        "Corps après tableau",
         "Le financement restant dû s'élève ainsi à {{ montants.total_ecart }} "
         "({{ montants.total_ecart_en_lettres }}).",
     )
@@ -689,7 +690,7 @@ def build_requete() -> None:
     b.p("Corps", "Le financement dû et non versé s'établit comme suit :")
     b.amounts_table()
     b.p(
-        "Corps",
+        "Corps après tableau",
         "Soit un financement restant dû de {{ montants.total_ecart }} "
         "({{ montants.total_ecart_en_lettres }}).",
     )

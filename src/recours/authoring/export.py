@@ -41,7 +41,7 @@ chaque format suit son modèle : gardez-les d'accord.
 
 ## Les styles Word
 
-La mise en page du Word tient dans des styles nommés : « Corps », « Titre principal »,
+La mise en page du Word tient dans des styles nommés : « Corps », « Corps après tableau », « Titre principal »,
 « Intertitre », « Sous-intertitre », « Citation », « Texte saisi », « Expéditeur »,
 « Destinataire », « Lieu et date », « Objet », « Mention », « Énumération »,
 « Conclusions », « Formule de politesse », « Fait à », « Signature », « Pièces »,
