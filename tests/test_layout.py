@@ -404,3 +404,20 @@ def test_word_template_errors_give_the_page_word_shows(tmp_path: Path) -> None:
     assert problem.lieu.startswith("page 2, paragraphe ")
     assert problem.extrait == "Madame, {{ organisme.raison_socialle }}"
     assert "docxtpl" not in " ".join(p.message for p in rapport.problemes)
+
+
+def test_modeles_verifier_says_which_template_the_pdf_follows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from recours.authoring.check import check_templates, report_text
+    from recours.documents import convert
+
+    custom = _custom_templates(tmp_path)
+    monkeypatch.setattr(convert, "soffice", lambda: None)
+    text = report_text(check_templates(custom, render=False))
+    assert (
+        "recours_gracieux.docx modifié, recours_gracieux.html inchangé : le PDF sera produit "
+        "depuis le document Word par LibreOffice (LibreOffice est ABSENT" in text
+    )
+    assert "requete.docx modifié" not in text  # untouched pair: nothing to say
+    documents_module.renderers_for.cache_clear()

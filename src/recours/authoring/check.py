@@ -95,6 +95,8 @@ class RapportModeles:
     absents: list[str] = field(default_factory=list)
     problemes: list[Probleme] = field(default_factory=list)
     rendus: int = 0
+    # Which template each PDF follows when only one of a Word/HTML pair was edited.
+    notes: list[str] = field(default_factory=list)
     _render_failures: set[tuple[str, str, str]] = field(default_factory=set, repr=False)
 
     @property
@@ -1048,6 +1050,7 @@ def check_templates(folder: Path, *, render: bool = True, pdf: bool = True) -> R
                 word[path] = sources
         elif _check_html(path, env, reference, rapport) and path.name in TEMPLATE_KINDS:
             html.append(path.name)
+    _check_parity(folder, rapport)
     if render and (word or html):
         contexts = example_contexts()
         for path, sources in word.items():
@@ -1056,6 +1059,35 @@ def check_templates(folder: Path, *, render: bool = True, pdf: bool = True) -> R
         if html:
             _render_html(folder, html, contexts, rapport, pdf)
     return rapport
+
+
+def _check_parity(folder: Path, rapport: RapportModeles) -> None:
+    """Say which template each PDF will follow when only one of a pair was edited."""
+    from recours.documents.convert import soffice
+    from recours.documents.sandbox import TEMPLATE_FILES
+
+    def edited(name: str) -> bool:
+        custom, bundled = folder / name, bundled_templates_dir() / name
+        return custom.is_file() and custom.read_bytes() != bundled.read_bytes()
+
+    for kind in ("gracieux", "requete"):
+        word, page = TEMPLATE_FILES[(kind, "docx")], TEMPLATE_FILES[(kind, "pdf")]
+        if edited(word) and not edited(page):
+            how = (
+                "LibreOffice est installé"
+                if soffice()
+                else "LibreOffice est ABSENT : "
+                "recours generer refusera le PDF (installez-le, ou --formats docx)"
+            )
+            rapport.notes.append(
+                f"{word} modifié, {page} inchangé : le PDF sera produit depuis le document "
+                f"Word par LibreOffice ({how})"
+            )
+        elif edited(word) and edited(page):
+            rapport.notes.append(
+                f"{word} et {page} modifiés tous deux : le Word suit le premier, le PDF le "
+                "second ; vérifiez qu'ils disent la même chose"
+            )
 
 
 def report_text(rapport: RapportModeles) -> str:
@@ -1069,6 +1101,7 @@ def report_text(rapport: RapportModeles) -> str:
             lines.append(str(probleme))
     for name in rapport.absents:
         lines.append(f"{name} : absent, le modèle fourni sera utilisé")
+    lines += rapport.notes
     if rapport.rendus:
         lines.append(f"Rendus des dossiers d'exemple réussis : {rapport.rendus}")
     errors, warnings = len(rapport.erreurs), len(rapport.avertissements)
