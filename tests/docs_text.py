@@ -12,6 +12,9 @@ from docx.text.paragraph import Paragraph
 from pypdf import PdfReader
 
 SPACES = re.compile(r"[ \t\u00a0\u202f]+")
+# Documents print the typographic apostrophe (documents/typography.py); content checks
+# and golden files compare text, so they see one apostrophe whatever the typography.
+APOSTROPHE = str.maketrans({"\u2019": "'"})
 
 
 def docx_paragraphs(path: Path) -> list[str]:
@@ -46,18 +49,18 @@ def pdf_text(path: Path, footers: bool = True) -> str:
 
 
 def normalise_line(text: str) -> str:
-    return SPACES.sub(" ", text).strip()
+    return SPACES.sub(" ", text.translate(APOSTROPHE)).strip()
 
 
 def normalise_pdf(text: str) -> str:
     """One line of words: hyphenation breaks (U+2010 at line end) joined, spaces collapsed."""
-    text = re.sub("\u2010\\s*\n\\s*", "", text)
+    text = re.sub("\u2010\\s*\n\\s*", "", text.translate(APOSTROPHE))
     return SPACES.sub(" ", re.sub(r"\s+", " ", text)).strip()
 
 
 def squash(text: str) -> str:
     """Text without any whitespace, to compare content across layouts."""
-    return re.sub(r"[\s\u00a0\u202f\u2010]+", "", text)
+    return re.sub(r"[\s\u00a0\u202f\u2010]+", "", text.translate(APOSTROPHE))
 
 
 def golden_docx(path: Path) -> str:

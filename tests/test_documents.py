@@ -20,6 +20,7 @@ from docs_text import (
     docx_paragraphs,
     golden_docx,
     golden_pdf,
+    normalise_line,
     normalise_pdf,
     pdf_text,
     squash,
@@ -288,8 +289,9 @@ def test_hostile_values_survive_word_and_pdf(tmp_path: Path) -> None:
     for written in result.fichiers:
         if written.format == "docx":
             doc = Document(str(written.path))  # reopens
-            body = "\n".join(p.text for p in doc.paragraphs)
-            assert HOSTILE_NAME in body
+            body = normalise_line("\n".join(p.text for p in doc.paragraphs))
+            # The value is printed with French typography (’, no-break space before %).
+            assert normalise_line(HOSTILE_NAME) in body
             assert "{{ 7*7 }}" in body  # printed as typed, never evaluated
             assert "É" * 2000 in "\n".join(docx_paragraphs(written.path))
             assert doc.core_properties.author == HOSTILE_NAME
@@ -404,31 +406,155 @@ def test_bordereau_folder_matches_inventory(tmp_path: Path) -> None:
     dossier = load_dossier(ROOT / "examples" / "chrs-prefet-region.yaml")
     result = generate(dossier, sortie=tmp_path, today=TODAY, formats=["pdf"], bordereau=True)
     folder = tmp_path / "telerecours_requete_dgf-2026_prefecture-de-la-region-hauts-de-france"
+    table_name = "06_Tableau-de-calcul-des-montants-dus-au-titre-de-l-accord-du-4-juin-2024.pdf"
     names = sorted(p.name for p in folder.iterdir())
-    # CJA R.414-5: each pièce's file name begins with its number in the inventory.
-    assert names == [
-        "06_tableau-de-calcul-des-montants-dus-au.pdf",
-        "inventaire.pdf",
-        "requete.pdf",
-    ]
+    assert names == [table_name, "inventaire.pdf", "requete.pdf"]
     inventory = squash(pdf_text(folder / "inventaire.pdf"))
     for missing in result.a_fournir:
         assert Path(missing).name in inventory
-    assert "06_tableau-de-calcul-des-montants-dus-au.pdf" in inventory
+    assert table_name in inventory
+    # CJA R.414-5: each file begins with the pièce's inventory number and describes it.
     assert [Path(p).name for p in result.a_fournir] == [
-        "01_decision-attaquee-arrete-de-tarification.pdf",
-        "02_recours-gracieux-du-3-aout-2026-et.pdf",
-        "03_avis-de-reception-du-recours-gracieux-5.pdf",
-        "04_statuts-de-l-association.pdf",
-        "05_piece-justifiant-de-la-qualite-pour-agir.pdf",
+        "01_Decision-attaquee-arrete-de-tarification-n-2026-CHRS-0093-du-8-juin-2026.pdf",
+        "02_Recours-gracieux-du-3-aout-2026-et-preuve-de-son-envoi.pdf",
+        "03_Avis-de-reception-du-recours-gracieux-5-aout-2026.pdf",
+        "04_Statuts-de-l-association.pdf",
+        "05_Piece-justifiant-de-la-qualite-pour-agir-du-representant-legal.pdf",
     ]
+    # The contested decision is mandatory: reported first, before anything else.
+    assert result.avertissements[0].startswith("Pièce obligatoire du dépôt Télérecours non fournie")
+    assert "pièce n° 1 (Décision attaquée : arrêté de tarification" in result.avertissements[0]
     # No pièce for the budget proposals: the ground they support is not printed, because the
     # dossier does not confirm the other fact it needs (abattement_sans_contradictoire).
-    table = normalise_pdf(pdf_text(folder / "06_tableau-de-calcul-des-montants-dus-au.pdf"))
+    table = normalise_pdf(pdf_text(folder / table_name))
     # The requête against the 2026 DGF claims 2026 only: 4.5 x 238 x 12 x 1.5 = 19 278,00,
     # received 6 000,00 -> remaining 13 278,00 (2024 and 2025 are not folded into it).
     assert "19 278,00 €" in table and "13 278,00 €" in table
     assert "17 136,00 €" not in table
+
+
+def test_piece_file_names_fit_telerecours() -> None:
+    from recours.documents.context import nom_fichier_piece
+
+    long_title = "Propositions budgétaires de l'exercice 2026 transmises à l'autorité " * 3
+    name = nom_fichier_piece(12, long_title, 80)
+    assert len(name) <= 80
+    assert re.fullmatch(r"[A-Za-z0-9_.-]+", name)
+    # 74 characters: the next word (« -Propositions ») would pass 80, so the name stops at
+    # the end of a word instead of cutting one.
+    assert name == "12_Propositions-budgetaires-de-l-exercice-2026-transmises-a-l-autorite.pdf"
+    assert nom_fichier_piece(3, "Statuts de l'association", 80) == "03_Statuts-de-l-association.pdf"
+
+
+def _pdf_bytes(text: str) -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": text})
+    buffer = __import__("io").BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _chrs_with_files(folder: Path, extra: dict[str, Any]) -> Any:
+    raw = load_yaml((ROOT / "examples" / "chrs-prefet-region.yaml").read_text(encoding="utf-8"))
+    raw["decisions"][0]["fichier"] = "scans/decision.pdf"
+    raw["organisme"]["fichier_statuts"] = str(folder / "scans" / "statuts.pdf")  # absolute
+    raw["pieces_complementaires"] = [
+        "Attestation du commissaire aux comptes",
+        {"intitule": "Propositions budgétaires 2026", "fichier": "scans/propositions.pdf"},
+    ]
+    raw.update(extra)
+    return validate_dossier(raw, "pièces")
+
+
+def test_user_pieces_are_checked_copied_numbered_listed_and_zipped(tmp_path: Path) -> None:
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    for name in ("decision", "statuts", "propositions"):
+        (scans / f"{name}.pdf").write_bytes(_pdf_bytes(name))
+    dossier = _chrs_with_files(tmp_path, {})
+    out = tmp_path / "out"
+    result = generate(
+        dossier,
+        sortie=out,
+        today=TODAY,
+        formats=["pdf"],
+        archive=True,
+        dossier_dir=tmp_path,
+    )
+    folder = out / "telerecours_requete_dgf-2026_prefecture-de-la-region-hauts-de-france"
+    decision = folder / (
+        "01_Decision-attaquee-arrete-de-tarification-n-2026-CHRS-0093-du-8-juin-2026.pdf"
+    )
+    assert decision.read_bytes() == (scans / "decision.pdf").read_bytes()
+    assert (folder / "04_Statuts-de-l-association.pdf").read_bytes() == (
+        scans / "statuts.pdf"
+    ).read_bytes()
+    assert (folder / "08_Propositions-budgetaires-2026.pdf").is_file()
+    assert "07_Attestation-du-commissaire-aux-comptes.pdf" in " ".join(result.a_fournir)
+    assert not any("obligatoire" in w for w in result.avertissements)
+    inventory = squash(pdf_text(folder / "inventaire.pdf"))
+    assert "08_Propositions-budgetaires-2026.pdf" in inventory
+    import zipfile
+
+    archive = folder.with_name(folder.name + ".zip")
+    with zipfile.ZipFile(archive) as zipped:
+        assert sorted(Path(n).name for n in zipped.namelist()) == sorted(
+            p.name for p in folder.iterdir()
+        )
+        assert zipped.read(f"{folder.name}/{decision.name}") == decision.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (None, "fichier introuvable"),
+        (b"%PDF-1.7\nce n'est pas un vrai PDF", "ne s'ouvre pas comme un PDF"),
+        (b"GIF89a", "n'est pas un PDF lisible"),
+        ("too-big", "au-delà de 32 Mo par fichier"),
+    ],
+)
+def test_a_bad_piece_stops_the_run_before_anything_is_written(
+    tmp_path: Path, content: bytes | str | None, expected: str
+) -> None:
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    for name in ("decision", "statuts", "propositions"):
+        (scans / f"{name}.pdf").write_bytes(_pdf_bytes(name))
+    target = scans / "decision.pdf"
+    if content is None:
+        target.unlink()
+    elif content == "too-big":
+        with target.open("r+b") as handle:
+            handle.truncate(32_000_001)  # sparse: over the limit without writing 32 MB
+    else:
+        assert isinstance(content, bytes)
+        target.write_bytes(content)
+    out = tmp_path / "out"
+    with pytest.raises(RecoursError) as info:
+        generate(
+            _chrs_with_files(tmp_path, {}),
+            sortie=out,
+            today=TODAY,
+            bordereau=True,
+            dossier_dir=tmp_path,
+        )
+    message = str(info.value)
+    assert "rien n'a été écrit" in message
+    assert "pièce n° 1 (Décision attaquée" in message
+    assert expected in message
+    assert not out.exists()
+
+
+def test_pieces_complementaires_still_accept_plain_titles() -> None:
+    dossier = _chrs_with_files(Path("/nonexistent"), {})
+    assert [p.intitule for p in dossier.pieces_jointes] == [
+        "Attestation du commissaire aux comptes",
+        "Propositions budgétaires 2026",
+    ]
+    assert dossier.pieces_jointes[0].fichier is None
 
 
 def test_default_plan_follows_the_stage() -> None:

@@ -266,7 +266,7 @@ def test_recours_nouveau_end_to_end_in_tmux(tmp_path: Path) -> None:
     text = _docx_text(document)
     assert "Association E2E Les Tilleuls" in text
     assert montant(Decimal("10540")) in text
-    assert "Rapport d'activité 2025" in text
+    assert "Rapport d’activité 2025" in text  # typographic apostrophe in documents
     xml = docx.Document(str(document)).element.xml
     assert re.search(r"Première ligne des faits</w:t>\s*<w:br/>\s*<w:t[^>]*>Deuxième ligne<", xml)
     dossier = load_dossier(tmp_path / "dossier.yaml")

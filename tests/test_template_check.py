@@ -198,7 +198,7 @@ DOCX_CASES: dict[str, tuple[list[Any], list[tuple[str, str, str]]]] = {
                 ERREUR,
                 "paragraphe 1",
                 "le paragraphe de la balise « {%p if avocat.present %} » contient aussi "
-                "« Avocat : » : docxtpl supprime tout le paragraphe, mettez la balise seule "
+                "« Avocat : » : la génération supprime tout le paragraphe, mettez la balise seule "
                 "dans son paragraphe",
             )
         ],
@@ -240,7 +240,7 @@ DOCX_CASES: dict[str, tuple[list[Any], list[tuple[str, str, str]]]] = {
                 ERREUR,
                 "paragraphe 2 (tableau 1, ligne 1, cellule 2)",
                 "la ligne de tableau de la balise « {%tr for l in montants.lignes %} » contient "
-                "aussi « Total » : docxtpl supprime toute la ligne, laissez ses autres cellules "
+                "aussi « Total » : la génération supprime toute la ligne, laissez ses autres cellules "
                 "vides",
             )
         ],
@@ -263,7 +263,7 @@ DOCX_CASES: dict[str, tuple[list[Any], list[tuple[str, str, str]]]] = {
                 AVERTISSEMENT,
                 "paragraphe 1",
                 "balise « {{ organisme.raison_sociale }} » répartie sur 2 segments de mise en "
-                "forme Word : docxtpl la recolle, mais retapez-la d'un seul tenant pour garder "
+                "forme Word : la génération la reconstitue, mais retapez-la d'un seul tenant pour garder "
                 "une seule mise en forme",
             )
         ],

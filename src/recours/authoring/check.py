@@ -105,6 +105,8 @@ class RapportModeles:
     absents: list[str] = field(default_factory=list)
     problemes: list[Probleme] = field(default_factory=list)
     rendus: int = 0
+    # Which template each PDF follows when only one of a Word/HTML pair was edited.
+    notes: list[str] = field(default_factory=list)
     _render_failures: set[tuple[str, str, str]] = field(default_factory=set, repr=False)
 
     @property
@@ -144,9 +146,14 @@ class _Paragraph:
     cell: int | None = None
     cell_paragraphs: int = 0
     segments: int = 0
+    # The page as Word last laid it out (its saved page-break marks); None when the file
+    # carries none (a template never opened in Word).
+    page: int | None = None
 
     def where(self, part: str) -> str:
         where = f"{part}paragraphe {self.number}"
+        if self.page is not None:
+            where = f"{part}page {self.page}, paragraphe {self.number}"
         if self.table is not None:
             where += f" (tableau {self.table[0]}, ligne {self.table[1]}, cellule {self.table[2]})"
         return where
@@ -166,12 +173,20 @@ def _docx_parts(path: Path) -> Iterator[tuple[str, str, bytes]]:
                 yield name, label, archive.read(name)
 
 
+def _is_page_break(elem: ET.Element) -> bool:
+    return elem.tag == f"{W}lastRenderedPageBreak" or (
+        elem.tag == f"{W}br" and elem.get(f"{W}type") == "page"
+    )
+
+
 def _paragraphs(xml: bytes) -> list[_Paragraph]:
     """The paragraphs of a Word part, in one linear walk (no per-paragraph scans)."""
     root = ET.fromstring(xml)
     out: list[_Paragraph] = []
     tables = [0]
     cell_counts: dict[int, int] = {}
+    paged = any(_is_page_break(e) for e in root.iter())
+    page = [1]
 
     def visit(
         elem: ET.Element,
@@ -185,8 +200,12 @@ def _paragraphs(xml: bytes) -> list[_Paragraph]:
         if tag == f"{W}tbl":
             tables[0] += 1
             table = (tables[0], 0, 0)
+        if paged and _is_page_break(elem):
+            page[0] += 1
+            if current is not None and not current.text:
+                current.page = page[0]
         if tag == f"{W}p":
-            current = _Paragraph(len(out) + 1)
+            current = _Paragraph(len(out) + 1, page=page[0] if paged else None)
             if table is not None and table[1]:
                 current.table = (table[0], table[1], table[2])
                 current.row = id(row) if row is not None else None
@@ -338,7 +357,7 @@ def _check_word_part(
                 else:
                     report(
                         f"balise « {tag} » répartie sur {len(segments)} segments de mise en "
-                        "forme Word : docxtpl la recolle, mais retapez-la d'un seul tenant pour "
+                        "forme Word : la génération la reconstitue, mais retapez-la d'un seul tenant pour "
                         "garder une seule mise en forme",
                         AVERTISSEMENT,
                     )
@@ -373,7 +392,7 @@ def _check_word_part(
             elif others:
                 report(
                     f"le paragraphe de la balise « {first} » contient aussi "
-                    f"« {_excerpt(others, 60)} » : docxtpl supprime {unit}, mettez la balise "
+                    f"« {_excerpt(others, 60)} » : la génération supprime {unit}, mettez la balise "
                     "seule dans son paragraphe"
                 )
             elif kind == "p" and para.cell is not None and para.cell_paragraphs == 1:
@@ -395,7 +414,7 @@ def _check_word_part(
                         fichier,
                         ERREUR,
                         f"la ligne de tableau de la balise « {by_row[para.row]} » contient "
-                        f"aussi « {_excerpt(para.text, 60)} » : docxtpl supprime toute la ligne, "
+                        f"aussi « {_excerpt(para.text, 60)} » : la génération supprime toute la ligne, "
                         "laissez ses autres cellules vides",
                         para.where(label),
                         _excerpt(para.text),
@@ -1112,6 +1131,7 @@ def check_templates(folder: Path, *, render: bool = True, pdf: bool = True) -> R
                 word[path] = sources
         elif _check_html(path, env, reference, rapport) and path.name in TEMPLATE_KINDS:
             html.append(path.name)
+    _check_parity(folder, rapport)
     if render and (word or html):
         contexts = example_contexts()
         for path, sources in word.items():
@@ -1120,6 +1140,35 @@ def check_templates(folder: Path, *, render: bool = True, pdf: bool = True) -> R
         if html:
             _render_html(folder, html, contexts, rapport, pdf)
     return rapport
+
+
+def _check_parity(folder: Path, rapport: RapportModeles) -> None:
+    """Say which template each PDF will follow when only one of a pair was edited."""
+    from recours.documents.convert import soffice
+    from recours.documents.sandbox import TEMPLATE_FILES
+
+    def edited(name: str) -> bool:
+        custom, bundled = folder / name, bundled_templates_dir() / name
+        return custom.is_file() and custom.read_bytes() != bundled.read_bytes()
+
+    for kind in ("gracieux", "requete"):
+        word, page = TEMPLATE_FILES[(kind, "docx")], TEMPLATE_FILES[(kind, "pdf")]
+        if edited(word) and not edited(page):
+            how = (
+                "LibreOffice est installé"
+                if soffice()
+                else "LibreOffice est ABSENT : "
+                "recours generer refusera le PDF (installez-le, ou --formats docx)"
+            )
+            rapport.notes.append(
+                f"{word} modifié, {page} inchangé : le PDF sera produit depuis le document "
+                f"Word par LibreOffice ({how})"
+            )
+        elif edited(word) and edited(page):
+            rapport.notes.append(
+                f"{word} et {page} modifiés tous deux : le Word suit le premier, le PDF le "
+                "second ; vérifiez qu'ils disent la même chose"
+            )
 
 
 def report_text(rapport: RapportModeles) -> str:
@@ -1133,6 +1182,7 @@ def report_text(rapport: RapportModeles) -> str:
             lines.append(str(probleme))
     for name in rapport.absents:
         lines.append(f"{name} : absent, le modèle fourni sera utilisé")
+    lines += rapport.notes
     if rapport.rendus:
         lines.append(f"Rendus des dossiers d'exemple réussis : {rapport.rendus}")
     errors, warnings = len(rapport.erreurs), len(rapport.avertissements)

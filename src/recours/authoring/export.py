@@ -33,7 +33,23 @@ ne modifiez pas. La commande indique quel modèle a produit chaque document.
 | `style.css`, `fonts/` | mise en page et polices des PDF |
 
 Les PDF sont produits à partir des fichiers `.html` ; les fichiers Word à partir des
-`.docx`. Pensez à modifier les deux si vous voulez le même texte dans les deux formats.
+`.docx`. Si vous ne modifiez que le modèle Word (le `.html` restant identique à celui
+fourni), le PDF est produit à partir du document Word par LibreOffice, pour qu'il montre
+vos modifications ; sans LibreOffice, `recours generer` refuse d'écrire un PDF qui les
+ignorerait (générez alors le Word seul avec `--formats docx`). Si vous modifiez les deux,
+chaque format suit son modèle : gardez-les d'accord.
+
+## Les styles Word
+
+La mise en page du Word tient dans des styles nommés : « Corps », « Corps après tableau », « Titre principal »,
+« Intertitre », « Sous-intertitre », « Citation », « Texte saisi », « Expéditeur »,
+« Destinataire », « Lieu et date », « Objet », « Mention », « Énumération »,
+« Conclusions », « Formule de politesse », « Fait à », « Signature », « Pièces »,
+« Tableau – texte », « Tableau – montant », « Tableau – en-tête », et le style de tableau
+« Tableau des montants ». Modifiez un style (clic droit > Modifier dans la galerie des
+styles) pour changer toute la lettre. La formule de politesse, la signature et les pièces
+jointes sont liées au paragraphe suivant : elles restent ensemble sur la même page. La
+police Liberation Serif est incorporée au fichier.
 
 ## Les balises
 
@@ -74,7 +90,8 @@ dossier (ni Internet, ni un autre dossier de l'ordinateur).
 
     recours modeles verifier CE_DOSSIER
 
-signale, avec le numéro de paragraphe (Word) ou de ligne (HTML) et le texte voisin : les
+signale, avec la page (telle que Word l'a enregistrée), le numéro de paragraphe et le
+texte du paragraphe (Word) ou la ligne (HTML) : les
 erreurs de syntaxe, les balises coupées par Word ou tapées avec des guillemets
 typographiques, les `{%p`/`{%tr` mal placés, les variables mal orthographiées, les filtres
 inconnus ; puis il produit chaque document des dossiers d'exemple avec vos modèles.

@@ -124,10 +124,14 @@ _SKIPPED: dict[type[BaseModel], set[str]] = {
     },
     models.Etablissement: {"financeurs", "exercices"},
     models.Exercice: {"annee", "financement_recu"},
-    models.Decision: {"id", "autorite", "etablissements", "faits"},
+    models.Decision: {"id", "autorite", "etablissements", "faits", "fichier"},
     # 69D / 69M: not in the workbook yet (its layout is shared with federations); a row in
     # département 69 gets the « indiquez collectivite » warning.
     models.Autorite: {"collectivite"},
+    # Pièce files are for the Télérecours folder of one dossier, not for batch letters.
+    models.Organisme: {"fichier_statuts", "fichier_pouvoir"},
+    models.RecoursGracieuxEnvoye: {"fichier", "fichier_avis_reception"},
+    models.RejetExplicite: {"fichier"},
 }
 
 

@@ -524,6 +524,12 @@ def schema(sortie: Path, force: bool) -> None:
     is_flag=True,
     help="Préparer un dossier Télérecours par requête (pièces numérotées et inventaire).",
 )
+@click.option(
+    "--zip",
+    "archive",
+    is_flag=True,
+    help="Joindre une archive .zip de chaque dossier Télérecours (implique --bordereau).",
+)
 @MODELES_OPTION
 @AUJOURDHUI_OPTION
 @handle_errors
@@ -536,10 +542,16 @@ def generer(
     hors_delai: bool,
     sans_avocat: bool,
     bordereau: bool,
+    archive: bool,
     modeles: Path | None,
     aujourdhui: str | None,
 ) -> None:
-    """Générer le recours gracieux et la requête d'un dossier, en Word et en PDF."""
+    """Générer le recours gracieux et la requête d'un dossier, en Word et en PDF.
+
+    Avec --bordereau, les pièces dont le dossier donne le fichier PDF (champs « fichier »,
+    chemins relatifs au dossier du fichier YAML) sont vérifiées puis copiées sous leur nom
+    numéroté.
+    """
     from recours.documents.generate import DOCUMENTS, FORMATS, generate
     from recours.dossier.validation import load_dossier
 
@@ -558,6 +570,8 @@ def generer(
         sans_avocat=sans_avocat,
         bordereau=bordereau,
         modeles=modeles,
+        archive=archive,
+        dossier_dir=dossier.resolve().parent,
     )
     echo_generation(result, sortie, show_templates=modeles is not None)
     if result.refus:

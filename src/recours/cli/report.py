@@ -403,6 +403,17 @@ def referentiel_text(ref: Referentiel) -> str:
         if art.note:
             lines.append(f"    note : {art.note}")
     lines += _routes_text(ref)
+    tele = ref.telerecours
+    lines += [
+        "",
+        "TÉLÉRECOURS (dossier préparé par --bordereau)",
+        f"  {' '.join(tele.nom_piece.regle.split())} {_mark(tele.nom_piece.confiance)}",
+        f"    source : {' '.join(tele.nom_piece.source.split())}",
+        f"    note : {' '.join((tele.nom_piece.note or '').split())}",
+        f"  Taille maximale : {nombre(tele.taille_max_fichier.valeur)} "
+        f"{tele.taille_max_fichier.unite} {_mark(tele.taille_max_fichier.confiance)}",
+        f"    source : {' '.join(tele.taille_max_fichier.source.split())}",
+    ]
     lines += [
         "",
         "TRIBUNAUX",

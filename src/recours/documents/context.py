@@ -8,6 +8,8 @@ The keys are the variables lawyers use in their templates (see `recours modeles 
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -17,7 +19,6 @@ from num2words import num2words
 
 from recours import formatting as fmt
 from recours.dossier.models import Adresse, Autorite, Decision, Dossier, Etablissement, Personne
-from recours.files import slug
 from recours.law.amounts import METHODES
 from recours.law.analysis import Analysis, Claim, Ground, PlannedDocument
 from recours.law.autorites import destinataire
@@ -409,11 +410,49 @@ def _common_grounds(decisions: list[Any]) -> list[Ground]:
     return list(out.values())
 
 
-def _piece(numero: int, intitule: str, generee: bool = False) -> dict[str, Any]:
-    # The file name Télérecours expects for this pièce (one file per pièce, named after it).
-    # CJA R.414-5: the file title begins with the pièce's number in the inventory.
-    fichier = f"{numero:02d}_{slug(intitule, 40)}.pdf"
-    return {"numero": str(numero), "intitule": intitule, "generee": generee, "fichier": fichier}
+def nom_fichier_piece(numero: int, intitule: str, longueur_max: int) -> str:
+    """Télérecours file name: inventory number first, then the title (CJA R.414-5).
+
+    ASCII letters, digits and « - » only, at most `longueur_max` characters, never cut in
+    the middle of a word (the 80-character rule is [U] in the referential).
+    """
+    ascii_text = unicodedata.normalize("NFKD", intitule).encode("ascii", "ignore").decode()
+    prefix, suffix = f"{numero:02d}_", ".pdf"
+    room = longueur_max - len(prefix) - len(suffix)
+    name = ""
+    for word in re.findall(r"[A-Za-z0-9]+", ascii_text):
+        candidate = f"{name}-{word}" if name else word
+        if len(candidate) > room:
+            break
+        name = candidate
+    return prefix + (name or "Piece") + suffix
+
+
+@dataclass(frozen=True)
+class _Item:
+    intitule: str
+    generee: bool = False
+    source: str | None = None  # the user's file, as written in the dossier
+    obligatoire: bool = False
+
+
+def _numbered(items: list[_Item], ref: Referentiel) -> list[dict[str, Any]]:
+    longueur = ref.telerecours.nom_piece.longueur_max
+    return [
+        {
+            "numero": str(i),
+            "intitule": item.intitule,
+            "generee": item.generee,
+            "fichier": nom_fichier_piece(i, item.intitule, longueur),
+            "source": item.source or "",
+            "obligatoire": item.obligatoire,
+        }
+        for i, item in enumerate(items, start=1)
+    ]
+
+
+def _extra_items(dossier: Dossier) -> list[_Item]:
+    return [_Item(p.intitule, source=p.fichier) for p in dossier.pieces_jointes]
 
 
 def _table_title(ref: Referentiel) -> str:
@@ -440,16 +479,23 @@ def _fact_pieces(decisions: list[Any], grounds: list[Ground], ref: Referentiel) 
 def _pieces_gracieux(
     dossier: Dossier, decisions: list[Decision], ref: Referentiel, faits: list[str]
 ) -> list[dict[str, Any]]:
-    intitules = [
-        f"Copie de la décision contestée : {decision_context(dossier, d, ref)['intitule']}"
+    items = [
+        _Item(
+            f"Copie de la décision contestée : {decision_context(dossier, d, ref)['intitule']}",
+            source=d.fichier,
+        )
         for d in decisions
     ]
-    intitules.append(_table_title(ref))
+    items.append(_Item(_table_title(ref)))
     if dossier.organisme.signataire is not None:
-        intitules.append(f"Délégation du signataire ({dossier.organisme.signataire.delegation})")
-    intitules += faits
-    intitules += dossier.pieces_complementaires
-    return [_piece(i, t) for i, t in enumerate(intitules, start=1)]
+        items.append(
+            _Item(
+                f"Délégation du signataire ({dossier.organisme.signataire.delegation})",
+                source=dossier.organisme.fichier_pouvoir,
+            )
+        )
+    items += [_Item(title) for title in faits]
+    return _numbered(items + _extra_items(dossier), ref)
 
 
 def requete_context(analysis: Analysis, doc: PlannedDocument) -> Context:
@@ -482,7 +528,7 @@ def requete_context(analysis: Analysis, doc: PlannedDocument) -> Context:
                 "explication": " ".join(d.avocat.explication.split()),
             },
             "pieces": _pieces_requete(
-                dossier, d.decision, dec_ctx, _fact_pieces([d], list(d.moyens), ref)
+                dossier, d.decision, dec_ctx, ref, _fact_pieces([d], list(d.moyens), ref)
             ),
         }
     )
@@ -490,42 +536,61 @@ def requete_context(analysis: Analysis, doc: PlannedDocument) -> Context:
 
 
 def _pieces_requete(
-    dossier: Dossier, decision: Decision, dec_ctx: dict[str, Any], faits: list[str]
+    dossier: Dossier,
+    decision: Decision,
+    dec_ctx: dict[str, Any],
+    ref: Referentiel,
+    faits: list[str],
 ) -> list[dict[str, Any]]:
-    """Inventaire détaillé des pièces (CJA R.412-2), numbered continuously."""
-    items: list[tuple[str, bool]] = [(f"Décision attaquée : {dec_ctx['intitule']}", False)]
+    """Inventaire détaillé des pièces (CJA R.412-2), numbered continuously.
+
+    The contested decision is mandatory in a Télérecours deposit (with the requête).
+    """
+    org = dossier.organisme
+    items = [
+        _Item(
+            f"Décision attaquée : {dec_ctx['intitule']}", source=decision.fichier, obligatoire=True
+        )
+    ]
     gracieux = decision.recours_gracieux
     if gracieux is not None:
         items.append(
-            (
+            _Item(
                 f"Recours gracieux du {fmt.date_longue(gracieux.date_envoi)} et preuve de son envoi",
-                False,
+                source=gracieux.fichier,
             )
         )
         if gracieux.date_reception is not None:
             items.append(
-                (
+                _Item(
                     "Avis de réception du recours gracieux "
                     f"({fmt.date_longue(gracieux.date_reception)})",
-                    False,
+                    source=gracieux.fichier_avis_reception,
                 )
             )
     if decision.rejet_explicite is not None:
         items.append(
-            (
+            _Item(
                 "Décision de rejet du recours gracieux notifiée le "
                 f"{fmt.date_longue(decision.rejet_explicite.date_notification)}",
-                False,
+                source=decision.rejet_explicite.fichier,
             )
         )
-    items.append(("Statuts de l'association", False))
-    if dossier.organisme.signataire is not None:
+    items.append(_Item("Statuts de l'association", source=org.fichier_statuts))
+    if org.signataire is not None:
         items.append(
-            (f"Délégation du signataire ({dossier.organisme.signataire.delegation})", False)
+            _Item(
+                f"Délégation du signataire ({org.signataire.delegation})",
+                source=org.fichier_pouvoir,
+            )
         )
     else:
-        items.append(("Pièce justifiant de la qualité pour agir du représentant légal", False))
-    items.append((_table_title(load_referentiel()), True))
-    items += [(p, False) for p in faits]
-    items += [(p, False) for p in dossier.pieces_complementaires]
-    return [_piece(i, t, g) for i, (t, g) in enumerate(items, start=1)]
+        items.append(
+            _Item(
+                "Pièce justifiant de la qualité pour agir du représentant légal",
+                source=org.fichier_pouvoir,
+            )
+        )
+    items.append(_Item(_table_title(ref), generee=True))
+    items += [_Item(title) for title in faits]
+    return _numbered(items + _extra_items(dossier), ref)

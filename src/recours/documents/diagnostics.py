@@ -39,5 +39,8 @@ def diagnostic_text() -> str:
             "lent. Sous Debian/Ubuntu : apt-get install libharfbuzz-subset0"
         )
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    lines.append(f"LibreOffice (facultatif, contrôle des .docx) : {soffice or 'absent'}")
+    lines.append(
+        "LibreOffice (facultatif : PDF depuis un modèle Word modifié, contrôle des .docx) : "
+        f"{soffice or 'absent'}"
+    )
     return "\n".join(lines)

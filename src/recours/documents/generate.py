@@ -102,6 +102,24 @@ class Renderers:
             self._docx[path] = DocxRenderer(path)
         return self._docx[path], path
 
+    def customised(self, document: str, fmt_: str) -> bool:
+        """Whether the custom folder holds this template with content of its own."""
+        name = TEMPLATE_FILES[(document, fmt_)]
+        if self.search_path[0] == bundled_templates_dir():
+            return False
+        custom = self.search_path[0] / name
+        bundled = bundled_templates_dir() / name
+        return custom.is_file() and (
+            not bundled.is_file() or custom.read_bytes() != bundled.read_bytes()
+        )
+
+    def pdf_source(self, document: str) -> str:
+        """ "docx" when only the Word template was edited: the PDF is then made from the
+        rendered Word document (LibreOffice), so that it shows the lawyer's edits."""
+        if self.customised(document, "docx") and not self.customised(document, "pdf"):
+            return "docx"
+        return "html"
+
     def pdf(self) -> PdfRenderer:
         if self._pdf is None:
             from recours.documents.render_pdf import PdfRenderer
@@ -178,11 +196,57 @@ def _targets(
     formats: Sequence[str],
     sortie: Path,
     bordereau: bool,
+    archive: bool = False,
 ) -> list[Path]:
     paths = [sortie / f"{doc.stem}.{f}" for doc in planned for f in formats]
     if bordereau:
         paths += [sortie / f"telerecours_{doc.stem}" for doc in planned if doc.kind == "requete"]
+    if archive:
+        paths += [
+            sortie / f"telerecours_{doc.stem}.zip" for doc in planned if doc.kind == "requete"
+        ]
     return paths
+
+
+def _check_pieces(
+    dossier: Dossier,
+    contexts: dict[PlannedDocument, Context],
+    base: Path,
+    result: GenerationResult,
+) -> None:
+    """Check the user's pièces of every Télérecours folder before anything is written.
+
+    A file given but missing, unreadable or too large stops the run; a mandatory pièce not
+    given (the contested decision, CJA R.414-5 and the Télérecours citoyens guidance) is
+    reported first among the warnings.
+    """
+    from recours.documents.pieces import check_pdf, resolve
+    from recours.law.referentiel import load_referentiel
+
+    max_mo = load_referentiel().telerecours.taille_max_fichier.valeur
+    problems: list[str] = []
+    missing: list[str] = []
+    for doc, ctx in contexts.items():
+        if doc.kind != "requete":
+            continue
+        for piece in ctx["pieces"]:
+            if piece["source"]:
+                problem = check_pdf(resolve(piece["source"], base), max_mo)
+                if problem:
+                    problems.append(f"pièce n° {piece['numero']} ({piece['intitule']}) : {problem}")
+            elif piece["obligatoire"]:
+                missing.append(f"{doc.libelle} : pièce n° {piece['numero']} ({piece['intitule']})")
+    if problems:
+        raise RecoursError(
+            "pièces du dossier Télérecours à corriger, rien n'a été écrit :\n  - "
+            + "\n  - ".join(problems)
+        )
+    if missing:
+        result.avertissements.insert(
+            0,
+            "Pièce obligatoire du dépôt Télérecours non fournie (indiquez son fichier PDF dans "
+            "le dossier, champ fichier de la décision) : " + " ; ".join(missing) + ".",
+        )
 
 
 def generate(
@@ -199,14 +263,19 @@ def generate(
     modeles: Path | None = None,
     analysis: Analysis | None = None,
     only: Collection[str] | None = None,
+    archive: bool = False,
+    dossier_dir: Path | None = None,
 ) -> GenerationResult:
     """Generate the dossier's documents into `sortie`.
 
     Never overwrites without `force`; writes a document the analysis holds back only with
     the option that lifts its blocker (`hors_delai`: out of time or a second recours
     gracieux; `sans_avocat`: a requête where a lawyer may be required). The analysis is
-    computed here unless the caller (questionnaire, batch) already has it.
+    computed here unless the caller (questionnaire, batch) already has it. With
+    `bordereau`, a Télérecours folder per requête (`archive`: also as a .zip); the user's
+    pièces are read relative to `dossier_dir` (default: the current folder).
     """
+    bordereau = bordereau or archive
     ref = load_referentiel()
     if analysis is None:
         analysis = analyse(dossier, today, ref)
@@ -250,9 +319,14 @@ def generate(
         result.documents.append(outcome)
         result.avertissements += [n for n in notes if n not in result.avertissements]
         allowed.append((doc, outcome))
-    existing = [
-        p for p in _targets([d for d, _ in allowed], formats, sortie, bordereau) if p.exists()
-    ]
+    docs = [doc for doc, _ in allowed]
+    contexts = {doc: build_context(analysis, doc) for doc in docs}
+    renderers = renderers_for(modeles)
+    if "pdf" in formats or bordereau:
+        _check_pdf_sources(renderers, docs, result)
+    if bordereau:
+        _check_pieces(dossier, contexts, dossier_dir or Path.cwd(), result)
+    existing = [p for p in _targets(docs, formats, sortie, bordereau, archive) if p.exists()]
     if existing and not force:
         raise FileExistsRefusedError(
             "fichier(s) déjà présent(s), rien n'a été écrit (utilisez --force pour remplacer) : "
@@ -260,31 +334,42 @@ def generate(
         )
     if allowed:
         ensure_dir(sortie)
-    renderers = renderers_for(modeles)
     for doc, outcome in allowed:
-        ctx = build_context(analysis, doc)
+        ctx = contexts[doc]
         meta = _metadata(dossier, ctx, doc, today)
         written_before = len(result.fichiers)
-        if "docx" in formats:
+        from_word = renderers.pdf_source(doc.kind) == "docx"
+        docx_bytes = b""
+        if "docx" in formats or (from_word and ("pdf" in formats or bordereau)):
             renderer, template = renderers.docx(doc.kind)
             from recours.documents.render_docx import Proprietes
 
-            data = renderer.render(
+            docx_bytes = renderer.render(
                 ctx, Proprietes(meta["titre"], meta["auteur"], meta["sujet"], meta["date"])
             )
+        if "docx" in formats:
             path = sortie / f"{doc.stem}.docx"
-            atomic_write_bytes(path, data, force=True)
+            atomic_write_bytes(path, docx_bytes, force=True)
             result.fichiers.append(WrittenFile(path, doc.kind, "docx", template))
         if "pdf" in formats or bordereau:
-            pdf_bytes, template = _render_pdf(renderers, doc.kind, ctx, meta)
+            if from_word:
+                from recours.documents.convert import docx_to_pdf
+
+                pdf_bytes = docx_to_pdf(docx_bytes, doc.stem)
+                template = renderers.template_path(doc.kind, "docx")
+            else:
+                pdf_bytes, template = _render_pdf(renderers, doc.kind, ctx, meta)
             if "pdf" in formats:
                 path = sortie / f"{doc.stem}.pdf"
                 atomic_write_bytes(path, pdf_bytes, force=True)
                 result.fichiers.append(WrittenFile(path, doc.kind, "pdf", template))
             if bordereau and doc.kind == "requete":
+                folder = sortie / f"telerecours_{doc.stem}"
                 _write_bordereau(
-                    renderers, sortie / f"telerecours_{doc.stem}", ctx, meta, pdf_bytes, result
+                    renderers, folder, ctx, meta, pdf_bytes, result, dossier_dir or Path.cwd()
                 )
+                if archive:
+                    _write_archive(folder, result)
         outcome.fichiers = result.fichiers[written_before:]
     if ("pdf" in formats or bordereau) and allowed:
         from recours.documents.render_pdf import harfbuzz_subset_available
@@ -296,6 +381,39 @@ def generate(
             )
     result.prochaine_echeance = analysis.prochaine_echeance
     return result
+
+
+def _check_pdf_sources(
+    renderers: Renderers, allowed: Sequence[PlannedDocument], result: GenerationResult
+) -> None:
+    """A PDF never silently ignores a lawyer's edits of the Word template.
+
+    Only the Word template edited: the PDF is made from the rendered Word document by
+    LibreOffice; without LibreOffice, refuse before anything is written. Both edited: each
+    format follows its own template, and the user is told to keep them in step.
+    """
+    from recours.documents.convert import soffice
+
+    for kind in dict.fromkeys(doc.kind for doc in allowed):
+        word = TEMPLATE_FILES[(kind, "docx")]
+        html = TEMPLATE_FILES[(kind, "pdf")]
+        if renderers.pdf_source(kind) == "docx":
+            if soffice() is None:
+                raise RecoursError(
+                    f"le modèle Word {word} a été modifié, pas le modèle {html} : le PDF ne "
+                    "montrerait pas vos modifications. Installez LibreOffice (le PDF est alors "
+                    f"produit depuis le document Word), reportez vos modifications dans {html}, "
+                    "ou générez seulement le Word (--formats docx). Rien n'a été écrit."
+                )
+            result.avertissements.append(
+                f"PDF produit depuis votre modèle Word {word} (par LibreOffice), puisque "
+                f"{html} n'a pas été modifié."
+            )
+        elif renderers.customised(kind, "docx") and renderers.customised(kind, "pdf"):
+            result.avertissements.append(
+                f"Vos modèles {word} et {html} ont été modifiés séparément : le Word suit le "
+                f"premier, le PDF le second ; vérifiez qu'ils disent la même chose."
+            )
 
 
 def _render_pdf(
@@ -315,25 +433,34 @@ def _write_bordereau(
     meta: dict[str, Any],
     requete_pdf: bytes,
     result: GenerationResult,
+    base: Path,
 ) -> None:
-    """A folder ready for Télérecours: the requête, one PDF per generated pièce, the inventory."""
+    """A folder ready for Télérecours: the requête, one PDF per pièce, the inventory.
+
+    Each pièce is named after its inventory number and title (CJA R.414-5); the user's
+    own files (checked beforehand) are copied under that name.
+    """
+    from recours.documents.pieces import resolve
     from recours.documents.render_pdf import Metadonnees
 
     pdf = renderers.pdf()
     atomic_write_bytes(folder / "requete.pdf", requete_pdf, force=True)
     result.fichiers.append(WrittenFile(folder / "requete.pdf", "requete", "pdf", None))
     for piece in ctx["pieces"]:
+        path = folder / piece["fichier"]
         if piece["generee"]:
             data = pdf.render(
                 TEMPLATE_FILES[("montants", "pdf")],
                 ctx,
                 Metadonnees(**{**meta, "titre": piece["intitule"]}),
             )
-            path = folder / piece["fichier"]
             atomic_write_bytes(path, data, force=True)
             result.fichiers.append(WrittenFile(path, "piece", "pdf", None))
+        elif piece["source"]:
+            atomic_write_bytes(path, resolve(piece["source"], base).read_bytes(), force=True)
+            result.fichiers.append(WrittenFile(path, "piece", "pdf", None))
         else:
-            result.a_fournir.append(str(folder / piece["fichier"]))
+            result.a_fournir.append(str(path))
     inventory = pdf.render(
         TEMPLATE_FILES[("inventaire", "pdf")],
         ctx,
@@ -341,3 +468,20 @@ def _write_bordereau(
     )
     atomic_write_bytes(folder / "inventaire.pdf", inventory, force=True)
     result.fichiers.append(WrittenFile(folder / "inventaire.pdf", "inventaire", "pdf", None))
+
+
+def _write_archive(folder: Path, result: GenerationResult) -> None:
+    """The Télérecours folder as a .zip next to it (to send to a lawyer)."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(p for p in folder.iterdir() if p.is_file()):
+            # Fixed timestamps: the same folder gives the same archive.
+            info = zipfile.ZipInfo(f"{folder.name}/{path.name}", (2026, 1, 1, 12, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, path.read_bytes())
+    target = folder.with_name(folder.name + ".zip")
+    atomic_write_bytes(target, buffer.getvalue(), force=True)
+    result.fichiers.append(WrittenFile(target, "archive", "zip", None))

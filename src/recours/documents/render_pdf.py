@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import ctypes.util
 import hashlib
+import html as html_lib
 import logging
 import mimetypes
 import re
@@ -36,6 +37,7 @@ from recours.documents.sandbox import (
     describe_template_error,
     html_env,
 )
+from recours.documents.typography import ORDINAL_RE, typographie
 from recours.errors import TemplateError
 
 PDF_VARIANT = "pdf/a-3u"
@@ -113,6 +115,34 @@ def _quiet_weasyprint() -> Iterator[None]:
         logger.setLevel(level)
 
 
+_TAG_RE = re.compile(r"(<[^>]*>)")
+# « R.112-5 » is never cut after « R. »: a word joiner (invisible) glues the number on.
+_ARTICLE_RE = re.compile(r"\b([LRD])\.(?=\d)")
+_RAW_TEXT = re.compile(r"<(style|script|title)\b", re.IGNORECASE)
+
+
+def typeset_html(page: str) -> str:
+    """French typography on the text nodes of rendered HTML; « 1er » gets a <sup>."""
+    out: list[str] = []
+    raw_until: str | None = None
+    for piece in _TAG_RE.split(page):
+        if piece.startswith("<"):
+            if raw_until is None:
+                opened = _RAW_TEXT.match(piece)
+                if opened:
+                    raw_until = f"</{opened.group(1).lower()}"
+            elif piece.lower().startswith(raw_until):
+                raw_until = None
+            out.append(piece)
+        elif raw_until is not None or not piece.strip():
+            out.append(piece)
+        else:
+            text = str(escape(typographie(html_lib.unescape(piece))))
+            text = _ARTICLE_RE.sub("\\1.\u2060", text)
+            out.append(ORDINAL_RE.sub(r"\1<sup>\2</sup>", text))
+    return "".join(out)
+
+
 def harfbuzz_subset_available() -> bool:
     """WeasyPrint subsets fonts 2.4x faster with Debian's libharfbuzz-subset0."""
     return ctypes.util.find_library("harfbuzz-subset") is not None
@@ -150,7 +180,9 @@ class PdfRenderer:
     def html(self, template_name: str, context: Context) -> str:
         try:
             template = self.env.get_template(template_name)
-            return template.render(_protect_addresses(convert_multiline(context, _html_lines)))
+            return typeset_html(
+                template.render(_protect_addresses(convert_multiline(context, _html_lines)))
+            )
         except TemplateError:
             raise
         except TemplateLimitError as exc:

@@ -18,7 +18,9 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
+    Tag,
     ValidationInfo,
     model_validator,
 )
@@ -127,6 +129,9 @@ def _oui_non(value: Any) -> Any:
 OuiNon = Annotated[bool, BeforeValidator(_oui_non)]
 Ligne = Annotated[str, AfterValidator(_single_line), AfterValidator(_non_empty)]
 Texte = Annotated[str, AfterValidator(_multi_line)]
+# Path of a pièce's PDF file, relative to the dossier file's folder (or absolute).
+Chemin = Annotated[str, AfterValidator(_single_line), AfterValidator(_non_empty)]
+FICHIER_PIECE = "chemin du fichier PDF (relatif au dossier du fichier YAML)"
 Identifiant = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=60)]
 Montant = Annotated[Decimal, BeforeValidator(_french_decimal), Field(ge=0), _max_places(2, 10**12)]
 Etp = Annotated[Decimal, BeforeValidator(_french_decimal), Field(ge=0), _max_places(4, 100_000)]
@@ -247,6 +252,14 @@ class Organisme(Modele):
         None, description="Signataire, s'il n'est pas le représentant légal"
     )
     contact: Contact | None = Field(None, description="Contact pour le suivi du dossier")
+    fichier_statuts: Chemin | None = Field(
+        None, description=f"Statuts de l'association : {FICHIER_PIECE}"
+    )
+    fichier_pouvoir: Chemin | None = Field(
+        None,
+        description="Délégation du signataire ou pièce justifiant la qualité pour agir du "
+        f"représentant légal : {FICHIER_PIECE}",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> Organisme:
@@ -428,6 +441,12 @@ class RecoursGracieuxEnvoye(Modele):
         description="L'accusé de réception comportait-il les mentions de l'article R.112-5 du "
         "CRPA ? (inconnu : le délai le plus court est retenu)",
     )
+    fichier: Chemin | None = Field(
+        None, description=f"Recours gracieux et preuve de son envoi : {FICHIER_PIECE}"
+    )
+    fichier_avis_reception: Chemin | None = Field(
+        None, description=f"Avis de réception du recours gracieux : {FICHIER_PIECE}"
+    )
 
     @model_validator(mode="after")
     def _check(self) -> RecoursGracieuxEnvoye:
@@ -438,6 +457,7 @@ class RecoursGracieuxEnvoye(Modele):
 
 class RejetExplicite(Modele):
     date_notification: DatePassee = Field(description="Date de notification du rejet explicite")
+    fichier: Chemin | None = Field(None, description=f"Décision de rejet : {FICHIER_PIECE}")
 
 
 class ReponseFait(Modele):
@@ -493,6 +513,10 @@ class Decision(Modele):
         "propositions_budgetaires_mesure, abattement_sans_contradictoire, "
         "etablissements_comparables, cpom_clause_revision) ; un moyen n'est imprimé que si "
         "ses faits sont confirmés « oui »",
+    )
+    fichier: Chemin | None = Field(
+        None,
+        description=f"Copie de la décision (pièce obligatoire de la requête) : {FICHIER_PIECE}",
     )
 
     @model_validator(mode="after")
@@ -714,6 +738,23 @@ class FinancementNotifie(Modele):
         return max(self.montant_notifie - self.montant_verse, Decimal(0))
 
 
+class PieceJointe(Modele):
+    intitule: Ligne = Field(description="Intitulé explicite de la pièce")
+    fichier: Chemin | None = Field(None, description=f"La pièce : {FICHIER_PIECE}")
+
+
+def _piece_kind(value: Any) -> str:
+    return "[objet]" if isinstance(value, dict | PieceJointe) else "[intitule]"
+
+
+# A plain title (as before) or {intitule, fichier}; the discriminator keeps the error of
+# the form the user wrote, not of both (tags with « [ » are left out of error paths).
+PieceOuIntitule = Annotated[
+    Annotated[Ligne, Tag("[intitule]")] | Annotated[PieceJointe, Tag("[objet]")],
+    Discriminator(_piece_kind),
+]
+
+
 class Dossier(Modele):
     schema_: str | None = Field(
         None, alias="$schema", description="Schéma JSON (pour les éditeurs)"
@@ -733,8 +774,10 @@ class Dossier(Modele):
     faits_complementaires: Texte | None = Field(
         None, description="Faits complémentaires, texte libre sur plusieurs lignes"
     )
-    pieces_complementaires: list[Ligne] = Field(
-        default_factory=list, description="Pièces jointes supplémentaires (intitulés)"
+    pieces_complementaires: list[PieceOuIntitule] = Field(
+        default_factory=list,
+        description="Pièces jointes supplémentaires : un intitulé, ou un intitulé et le "
+        "chemin de son fichier PDF ({intitule: …, fichier: …})",
     )
     journal: list[Evenement] = Field(
         default_factory=list,
@@ -753,6 +796,14 @@ class Dossier(Modele):
     )
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_default=True)
+
+    @property
+    def pieces_jointes(self) -> list[PieceJointe]:
+        """The extra pièces, a plain title read as a pièce without a file."""
+        return [
+            PieceJointe(intitule=p) if isinstance(p, str) else p
+            for p in self.pieces_complementaires
+        ]
 
     @model_validator(mode="after")
     def _check_links(self) -> Dossier:

@@ -229,11 +229,6 @@ class Notification(_Strict):
     courriel_simple: FaitTexte
 
 
-class Telerecours(_Strict):
-    pieces: FaitTexte
-    non_obligatoire: FaitTexte
-
-
 # "le Président / la Présidente du conseil départemental de l'Ain": masculine and feminine
 # heads, then the shared complement.
 _TITRE_RE = re.compile(r"^(le \S+) / (la \S+) (\S.*)$")
@@ -336,6 +331,18 @@ class Tribunal(_Strict):
     ta_droit_commun: str
     ta_tarification: str | None
     verifie: bool
+
+
+class NomPiece(Sourced):
+    longueur_max: int
+    regle: str
+
+
+class Telerecours(_Strict):
+    pieces: FaitTexte
+    non_obligatoire: FaitTexte
+    nom_piece: NomPiece
+    taille_max_fichier: FaitMontant
 
 
 class Referentiel(_Strict):

@@ -1757,7 +1757,7 @@ def complements_summary(dossier: Dossier) -> list[str]:
             lines.append(f"  | … ({len(faits) - FAITS_SHOWN} ligne(s) de plus)")
     if dossier.pieces_complementaires:
         lines.append("Pièces jointes supplémentaires :")
-        lines += [f"  - {title}" for title in dossier.pieces_complementaires]
+        lines += [f"  - {piece.intitule}" for piece in dossier.pieces_jointes]
     else:
         lines.append("Pièces jointes supplémentaires : aucune")
     lieu = dossier.lieu_signature or f"{dossier.organisme.siege.commune} (commune du siège)"
