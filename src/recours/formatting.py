@@ -6,6 +6,7 @@ of the month), num2words on Decimal for amounts in words.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -80,3 +81,23 @@ def montant_en_lettres(value: Decimal) -> str:
         words = num2words(centimes, lang="fr")
         parts.append(f"{words} {'centime' if centimes == 1 else 'centimes'}")
     return " et ".join(parts)
+
+
+_DATE_FR_RE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
+
+
+def lire_date(text: str) -> date:
+    """Read a date typed as JJ/MM/AAAA (French use, the workbook's) or AAAA-MM-JJ (ISO).
+
+    Raises ValueError with a French message.
+    """
+    match = _DATE_FR_RE.match(text)
+    try:
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+            return date(year, month, day)
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(
+            f"date invalide « {text.strip()} » : format attendu JJ/MM/AAAA ou AAAA-MM-JJ"
+        ) from None

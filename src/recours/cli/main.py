@@ -48,22 +48,22 @@ def main() -> None:
 @click.option(
     "--notification",
     required=True,
-    metavar="AAAA-MM-JJ",
+    metavar="JJ/MM/AAAA",
     help="Date de notification de la décision.",
 )
 @click.option(
     "--envoi-gracieux",
-    metavar="AAAA-MM-JJ",
+    metavar="JJ/MM/AAAA",
     help="Date d'envoi du recours gracieux (cachet de la poste).",
 )
 @click.option(
     "--reception-gracieux",
-    metavar="AAAA-MM-JJ",
+    metavar="JJ/MM/AAAA",
     help="Date de réception du recours gracieux par l'autorité.",
 )
 @click.option(
     "--rejet-explicite",
-    metavar="AAAA-MM-JJ",
+    metavar="JJ/MM/AAAA",
     help="Date de notification d'un rejet explicite du recours gracieux.",
 )
 @click.option(

@@ -52,6 +52,9 @@ from recours.dossier.validation import problems_from, validate_dossier
 from recours.errors import DossierInvalidError
 from recours.files import atomic_write_text
 from recours.law.referentiel import load_referentiel
+from recours.questionnaire.spec import Choice
+
+__all__ = ["Choice"]
 
 if TYPE_CHECKING:
     from recours.documents.generate import GenerationResult
@@ -60,15 +63,6 @@ Data = dict[str, Any]
 Check = Callable[[Any], Any]
 
 # --------------------------------------------------------------------------- prompter
-
-
-@dataclass(frozen=True)
-class Choice:
-    """One choice of a select or checkbox: the stored value and what the user reads."""
-
-    value: str
-    title: str
-    description: str | None = None
 
 
 class Prompter(Protocol):
