@@ -317,3 +317,7 @@ main.add_command(lot)
 from recours.cli.modeles import modeles  # noqa: E402
 
 main.add_command(modeles)
+
+from recours.cli.web import web  # noqa: E402
+
+main.add_command(web)

@@ -259,6 +259,7 @@ def dump_dossier(data: Data, path: Path, final: bool = False, in_progress: bool 
         state = IN_PROGRESS if in_progress else REVIEWED
         header += (
             f"{state}. Pour reprendre :\n#   recours nouveau --reprendre {shlex.quote(str(path))}\n"
+            f"#   ou, dans le navigateur : recours web {shlex.quote(str(path))}\n"
         )
     body = yaml.dump(
         final_form(data) if final else data,
