@@ -105,11 +105,9 @@ class Question:
 
     @property
     def description(self) -> str | None:
-        """Help text: the spec's, else the model description when the label differs."""
-        if self.help:
-            return self.help
-        description = self.model.model_fields[self.field].description
-        return description if self.label and description != self.label else None
+        """Help text. Only the spec's: model descriptions name keys (``cout_reel``) that
+        users never see."""
+        return self.help
 
     @property
     def is_optional(self) -> bool:
@@ -419,8 +417,10 @@ def _suggested_departement(scope: Scope) -> str | None:
     )
 
 
-def _today(_scope: Scope) -> date:
-    return date.today()
+def _shown(value: Any) -> str:
+    from recours.formatting import date_courte
+
+    return date_courte(value) if isinstance(value, date) else str(value)
 
 
 # ------------------------------------------------------------------------ the spec
@@ -534,7 +534,9 @@ DECISIONS = Section(
     "decisions[]",
     (
         Question("autorite", Decision, "autorite", kind="select",
-                 label="Autorité qui a pris la décision", choices=_autorites),
+                 label="Autorité qui a pris la décision", choices=_autorites,
+                 default=lambda s: s.autorites()[0].get("id") if len(s.autorites()) == 1
+                 else None),
         Question("nature", Decision, "nature", kind="select", choices=_natures),
         Question("numero", Decision, "numero"),
         Question("date", Decision, "date", kind="date", label="Date de la décision"),
@@ -579,9 +581,10 @@ DECISIONS = Section(
                  "suivante."),
     ),
     item_noun="une décision",
-    item_title=lambda s: "Décision "
-    + " ".join(str(x) for x in (s.item.get("numero"), s.item.get("date")) if x)
-    + f" — {s.autorite_nom(s.item.get('autorite'))}",
+    item_title=lambda s: " ".join(
+        ["Décision", *(_shown(x) for x in (s.item.get("numero"), s.item.get("date")) if x)]
+    )
+    + (f" — {s.autorite_nom(s.item.get('autorite'))}" if s.item.get("autorite") else ""),
 )  # fmt: skip
 
 COMPLEMENTS = Section(

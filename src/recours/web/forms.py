@@ -8,6 +8,7 @@ the fields of the page.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -17,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from recours.dossier.models import Autorite, Decision, Dossier, Etablissement, Organisme
 from recours.dossier.validation import problems_from
 from recours.questionnaire import spec
-from recours.questionnaire.flow import AnswerError, check_field, cross_problems, without_nulls
+from recours.questionnaire.flow import AnswerError, check_field, without_nulls
 
 Data = dict[str, Any]
 StepKind = Literal["page", "liste", "etape", "revue"]
@@ -182,19 +183,12 @@ def _cross_check(
     model = _MODELS.get(section.id)
     item = spec.get_path(data, prefix) if prefix else data
     if model is not None and isinstance(item, dict):
-        found += [(prefix, m) for m in cross_problems(model, without_nulls(item), lambda _: True)]
+        found += _item_problems(model, without_nulls(item), prefix)
     try:
         Dossier.model_validate(without_nulls(data))
     except ValidationError as exc:
         found += [(p.chemin, p.message) for p in problems_from(exc)]
     for chemin, message in found:
-        # cross_problems messages are relative: "finess : ..." was split by problems_from
-        # for the dossier, not for these; split them the same way.
-        if ":" in message and chemin == prefix and " : " in message:
-            head, _, rest = message.partition(" : ")
-            candidate = f"{prefix}.{head}" if prefix else head
-            if spec.generic(candidate) in spec.questions_by_path() or candidate in paths:
-                chemin, message = candidate, rest
         if message == MISSING:
             continue
         if any(chemin.startswith(c + "[") or chemin == c for c in children if c):
@@ -206,6 +200,28 @@ def _cross_check(
             or (prefix and (chemin == prefix or chemin.startswith((prefix + ".", prefix + "["))))
         ) and (message not in outcome.page_errors and message not in outcome.errors.values()):
             outcome.page_errors.append(message)
+
+
+def _item_problems(model: type[BaseModel], item: Data, prefix: str) -> list[tuple[str, str]]:
+    """Cross-field problems of one item, with placeholders for its unanswered fields
+    (a model's cross-field rules run only once all its fields validate)."""
+    from recours.questionnaire.flow import _SKELETONS
+
+    candidate = {**copy.deepcopy(_SKELETONS[model]), **item}
+    try:
+        model.model_validate(candidate)
+    except ValidationError as exc:
+        problems = problems_from(exc, prefix=tuple(spec.split_path(prefix)))
+        return [(p.chemin, p.message) for p in problems if _answered(item, p.chemin, prefix)]
+    return []
+
+
+def _answered(item: Data, chemin: str, prefix: str) -> bool:
+    """Whether a problem is about the user's answers rather than a placeholder."""
+    relative = chemin[len(prefix) :].lstrip(".")
+    if not relative:
+        return True
+    return spec.has_path(item, str(spec.split_path(relative)[0]))
 
 
 def _root_keys(section: spec.Section) -> set[str]:
@@ -250,7 +266,7 @@ def item_title(data: Data, section: spec.Section, indices: tuple[int, ...]) -> s
     return section.item_title(scope) if section.item_title else section.title
 
 
-def shown_value(q: spec.Question, value: Any, scope: spec.Scope) -> str:
+def shown_value(q: spec.Question, value: Any, scope: spec.Scope, answered: bool = True) -> str:
     """A stored answer as the review shows it: choice titles, French dates and numbers."""
     answer = spec.answer_of(q, value)
     titles = {c.value: c.title for c in q.options(scope)}
@@ -261,5 +277,5 @@ def shown_value(q: spec.Question, value: Any, scope: spec.Scope) -> str:
             return "Tous"
         return ", ".join(titles.get(a, a) for a in answer)
     if q.kind == "select":
-        return titles.get(str(answer), str(answer)) if answer != "" or value is not None else ""
+        return titles.get(str(answer), str(answer)) if answered else ""
     return str(answer)

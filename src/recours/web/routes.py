@@ -308,10 +308,15 @@ def register(app: FastAPI, session: Session, render: Render) -> None:
             rows = []
             for pf in spec.page_fields(data, section, step.indices):
                 value = spec.get_path(data, pf.path)
-                shown = forms.shown_value(pf.question, value, scope)
+                answered = spec.has_path(data, pf.path)
+                shown = forms.shown_value(pf.question, value, scope, answered)
+                fieldset = pf.question.fieldset
+                label = (
+                    f"{fieldset} : {pf.label[:1].lower()}{pf.label[1:]}" if fieldset else pf.label
+                )
                 rows.append(
                     {
-                        "label": pf.label,
+                        "label": label,
                         "valeur": shown,
                         "manquant": not spec.has_path(data, pf.path)
                         and not pf.question.is_optional,
