@@ -611,6 +611,8 @@ COMPLEMENTS = Section(
         Question("pieces_complementaires", Dossier, "pieces_complementaires", kind="lines",
                  help="Une pièce par ligne. Les pièces habituelles (décision contestée, tableau "
                  "des montants…) sont déjà inventoriées."),
+        Question("reference", Dossier, "reference",
+                 label="Référence interne du dossier (reprise dans les courriers)"),
         Question("lieu_signature", Dossier, "lieu_signature",
                  default=lambda s: get_path(s.root, "organisme.siege.commune")),
         Question("date_document", Dossier, "date_document", kind="date",
