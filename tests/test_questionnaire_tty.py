@@ -91,7 +91,7 @@ def test_ctrl_c_raises_keyboard_interrupt(terminal: tuple) -> None:
 
 
 class Tmux:
-    """A private tmux server (its own socket) running one command in a 200x50 pane."""
+    """A private tmux server (its own socket) running one command in an 80x24 pane (the usual terminal)."""
 
     def __init__(self, socket: str) -> None:
         self.base = ["tmux", "-L", socket]
@@ -99,7 +99,7 @@ class Tmux:
 
     def start(self, command: str, cwd: Path) -> None:
         subprocess.run(
-            [*self.base, "new-session", "-d", "-s", "e2e", "-x", "200", "-y", "50", "-c", str(cwd)],
+            [*self.base, "new-session", "-d", "-s", "e2e", "-x", "80", "-y", "24", "-c", str(cwd)],
             check=True,
         )
         subprocess.run([*self.base, "set-option", "-g", "history-limit", "20000"], check=True)

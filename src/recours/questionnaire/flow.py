@@ -52,7 +52,9 @@ from recours.dossier.validation import problems_from, validate_dossier
 from recours.errors import DossierInvalidError
 from recours.files import atomic_write_text
 from recours.law.referentiel import load_referentiel
-from recours.questionnaire.spec import Choice
+from recours.questionnaire.spec import Choice, label
+from recours.questionnaire.spec import Scope as spec_scope
+from recours.questionnaire.spec import question as spec_question
 
 __all__ = ["Choice"]
 
@@ -106,6 +108,16 @@ class Prompter(Protocol):
 
 class AnswerError(ValueError):
     """An answer the dossier model refuses; the message is French."""
+
+
+class PreviousQuestion(Exception):
+    """The user asked for the previous question (the « précédent » key)."""
+
+
+BACK_KEY_HELP = (
+    "Touche Page précédente (⇞) ou Ctrl-P : revenir à la question précédente. "
+    "Ctrl-C : arrêter (vos réponses sont gardées)."
+)
 
 
 @functools.cache
@@ -294,13 +306,32 @@ def resume_hint(path: Path) -> str:
 
 
 def _shown(value: Any) -> str:
+    """An answer as proposed for editing, in French (recours.formatting)."""
+    from recours.formatting import date_courte, nombre
+
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return format(value, "f").replace(".", ",")
+        return nombre(value, 4)
     if isinstance(value, date):
-        return value.isoformat()
+        return date_courte(value)
     return str(value)
+
+
+def _typed(path: str, raw: str) -> Any:
+    """Dates typed as JJ/MM/AAAA or AAAA-MM-JJ (the spec's date questions)."""
+    try:
+        question = spec_question(path)
+    except KeyError:
+        return raw
+    if question.kind != "date" or not raw:
+        return raw
+    from recours.formatting import lire_date
+
+    try:
+        return lire_date(raw)
+    except ValueError as exc:
+        raise AnswerError(str(exc)) from None
 
 
 def _key_of(value: Any) -> str:
@@ -371,11 +402,23 @@ class Questionnaire:
         # Documents chosen at the "étape" step (not part of the dossier file).
         self.documents: list[str] = []
         self.default_documents: list[str] = []
+        # Paths answered in this session, in order (« précédent » goes back along them),
+        # and the answered paths to ask again although they are valid.
+        self.history: list[str] = []
+        self.reask: set[str] = set()
 
     # -- primitives ------------------------------------------------------------------
 
     def _save(self) -> None:
         self.store.save(self.data)
+
+    def _skip(self, box: Data, key: str, path: str) -> bool:
+        """Whether an answered question is left as it is (resume, not editing, not « précédent »)."""
+        return key in box and not self.editing and path not in self.reask
+
+    def _answered(self, path: str) -> None:
+        self.reask.discard(path)
+        self.history.append(path)
 
     @contextlib.contextmanager
     def _edit(self, editing: bool = True) -> Iterator[None]:
@@ -419,7 +462,7 @@ class Questionnaire:
         multiline: bool = False,
     ) -> Any:
         """Ask one typed answer until the model accepts it; store and save it."""
-        if key in box and not self.editing:
+        if self._skip(box, key, path):
             problem = self._problem(check, box[key], optional, cross)
             if problem is None:
                 return box[key]
@@ -433,7 +476,7 @@ class Questionnaire:
             self.asked += 1
             raw = ask(message, name=path, default=_shown(default), instruction=instruction).strip()
             try:
-                value = None if optional and not raw else check(raw)
+                value = None if optional and not raw else check(_typed(path, raw))
             except AnswerError as exc:
                 self.prompter.error(str(exc))
                 default = raw
@@ -450,6 +493,7 @@ class Questionnaire:
                 default = raw
                 continue
             self._save()
+            self._answered(path)
             return value
 
     def _select(
@@ -465,8 +509,7 @@ class Questionnaire:
     ) -> Any:
         values = [c.value for c in choices]
         if (
-            key in box
-            and not self.editing
+            self._skip(box, key, path)
             and _key_of(box[key]) in values
             and (box[key] is None or self._problem(check, box[key], False, None) is None)
         ):
@@ -480,6 +523,7 @@ class Questionnaire:
         value = None if answer == "" else check(answer)
         box[key] = value
         self._save()
+        self._answered(path)
         return value
 
     def _confirm(self, path: str, message: str, default: bool) -> bool:
@@ -488,15 +532,17 @@ class Questionnaire:
 
     def _optional_group(self, box: Data, key: str, path: str, message: str) -> Data | None:
         """A yes/no question that opens a group of fields; "no" is stored as null."""
-        if key in box and not self.editing and (box[key] is None or isinstance(box[key], dict)):
+        if self._skip(box, key, path) and (box[key] is None or isinstance(box[key], dict)):
             current: Data | None = box[key]
             return current
         if not self._confirm(path, message, default=isinstance(box.get(key), dict)):
             box[key] = None
             self._save()
+            self._answered(path)
             return None
         group = self._sub(box, key)
         self._save()
+        self._answered(path)
         return group
 
     def _list(
@@ -718,15 +764,7 @@ class Questionnaire:
         suggested = departement_from_finess(str(etab["finess"])) or departement_from_code_postal(
             str(adresse.get("code_postal", ""))
         )
-        self._text(
-            etab,
-            "departement",
-            field(Etablissement, "departement"),
-            f"{p}.departement",
-            "Département d'implantation",
-            default=suggested,
-            cross=lambda: cross_problems(Etablissement, etab, under("finess")),
-        )
+        self._departement(etab, p, suggested)
         cat = ref.categories[etab["categorie"]]
         self.prompter.say("Régimes budgétaires :")
         for regime in ref.regimes.values():
@@ -755,8 +793,40 @@ class Questionnaire:
             ),
         )
 
+    def _departement(self, etab: Data, p: str, suggested: str | None) -> None:
+        """The département, checked against the FINESS; on a mismatch either can change."""
+        self._text(
+            etab,
+            "departement",
+            field(Etablissement, "departement"),
+            f"{p}.departement",
+            "Département d'implantation",
+            default=suggested,
+        )
+        while problems := cross_problems(Etablissement, etab, under("finess")):
+            self.prompter.error("\n".join(problems))
+            self.asked += 1
+            answer = self.prompter.select(
+                "Le numéro FINESS et le département ne concordent pas : que corriger ?",
+                [
+                    Choice("departement", f"Le département (saisi : {etab['departement']})"),
+                    Choice("finess", f"Le numéro FINESS (saisi : {etab['finess']})"),
+                ],
+                name=f"{p}.corriger",
+                default="departement",
+            )
+            with self._edit():
+                self._text(
+                    etab,
+                    answer,
+                    field(Etablissement, answer),
+                    f"{p}.{answer}",
+                    "Département d'implantation"
+                    if answer == "departement"
+                    else "Numéro FINESS de l'établissement (9 caractères)",
+                )
+
     def _categorie(self, etab: Data, p: str) -> None:
-        ref = load_referentiel()
 
         def check(value: Any) -> Any:
             return check_field(Etablissement, "categorie", value)
@@ -764,9 +834,9 @@ class Questionnaire:
         def cross() -> list[str]:
             return cross_problems(Etablissement, etab, under("categorie"))
 
-        if "categorie" in etab and not self.editing and not cross():
+        if self._skip(etab, "categorie", f"{p}.categorie") and not cross():
             return
-        choices = [Choice(k, f"{c.libelle} [{k}]") for k, c in ref.categories.items()]
+        choices = spec_question("etablissements[].categorie").options(spec_scope(self.data, etab))
         while True:
             self.asked += 1
             answer = self.prompter.autocomplete(
@@ -779,6 +849,7 @@ class Questionnaire:
             problems = cross()
             if not problems:
                 self._save()
+                self._answered(f"{p}.categorie")
                 return
             self.prompter.error("\n".join(problems))
 
@@ -857,7 +928,7 @@ class Questionnaire:
             self.asked += 1
             answer = self.prompter.select(
                 f"{libelle} : quelle autorité ?",
-                [Choice(str(a["id"]), str(a.get("nom") or a["id"])) for a in existing]
+                [Choice(str(a["id"]), str(a.get("nom") or libelle)) for a in existing]
                 + [Choice("", "Une autre autorité (nouvelle)")],
                 name=f"{p}.{type_}",
                 default=default,
@@ -1098,7 +1169,7 @@ class Questionnaire:
                 field(Decision, "autorite"),
                 f"{p}.autorite",
                 "Autorité qui a pris la décision",
-                [Choice(str(a["id"]), str(a.get("nom") or a["id"])) for a in autorites],
+                spec_question("decisions[].autorite").options(spec_scope(self.data, dec)),
             )
         self._select(
             dec,
@@ -1122,7 +1193,7 @@ class Questionnaire:
             "date",
             field(Decision, "date"),
             f"{p}.date",
-            "Date de la décision (AAAA-MM-JJ)",
+            "Date de la décision (JJ/MM/AAAA)",
             default=self.today,
         )
         self._text(
@@ -1130,7 +1201,7 @@ class Questionnaire:
             "date_notification",
             field(Decision, "date_notification"),
             f"{p}.date_notification",
-            "Date à laquelle elle vous a été notifiée (réception, AAAA-MM-JJ)",
+            "Date à laquelle elle vous a été notifiée (réception, JJ/MM/AAAA)",
             default=dec["date"],
             cross=lambda: cross_problems(Decision, dec, under("date_notification")),
         )
@@ -1192,7 +1263,7 @@ class Questionnaire:
             "date_envoi",
             field(RecoursGracieuxEnvoye, "date_envoi"),
             f"{q}.date_envoi",
-            "Date d'envoi du recours gracieux (cachet de la poste, AAAA-MM-JJ)",
+            "Date d'envoi du recours gracieux (cachet de la poste, JJ/MM/AAAA)",
             default=self.today,
             cross=lambda: cross_problems(Decision, dec, under("recours_gracieux")),
         )
@@ -1201,7 +1272,7 @@ class Questionnaire:
             "date_reception",
             field(RecoursGracieuxEnvoye, "date_reception"),
             f"{q}.date_reception",
-            "Date de réception par l'autorité (avis de réception, AAAA-MM-JJ)",
+            "Date de réception par l'autorité (avis de réception, JJ/MM/AAAA)",
             optional=True,
             cross=lambda: cross_problems(Decision, dec, under("recours_gracieux")),
         )
@@ -1227,7 +1298,7 @@ class Questionnaire:
                 "date_notification",
                 field(RejetExplicite, "date_notification"),
                 f"{p}.rejet_explicite.date_notification",
-                "Date de réception de ce rejet (AAAA-MM-JJ)",
+                "Date de réception de ce rejet (JJ/MM/AAAA)",
                 default=self.today,
                 cross=lambda: cross_problems(Decision, dec, under("rejet_explicite")),
             )
@@ -1245,8 +1316,7 @@ class Questionnaire:
         values = [c.value for c in choices]
         current = box.get(key)
         if (
-            key in box
-            and not self.editing
+            self._skip(box, key, path)
             and isinstance(current, list)
             and all(str(v) in values for v in current)
         ):
@@ -1260,6 +1330,7 @@ class Questionnaire:
             self.prompter.error("cochez au moins une case")
         box[key] = [] if set(answer) == set(values) else check(answer)
         self._save()
+        self._answered(path)
 
     # étape --------------------------------------------------------------------------
 
@@ -1356,11 +1427,25 @@ class Questionnaire:
             )
             self.documents = []
             return
-        default = self.default_documents or [offered[0].value]
+        saved = [d.get("documents") for d in self.data.get("decisions", [])]
+        chosen = next((d for d in saved if isinstance(d, list)), None)
+        default = (
+            [v for v in chosen if v in {c.value for c in offered}]
+            if chosen is not None
+            else self.default_documents or [offered[0].value]
+        )
         self.asked += 1
         self.documents = self.prompter.checkbox(
             "Documents à préparer", offered, name="etape.documents", default=default
         )
+        # Saved in the dossier (Decision.documents), so that `recours generer` prepares
+        # the same documents later; None keeps the tool's plan.
+        stored = (
+            None if sorted(self.documents) == sorted(self.default_documents) else self.documents
+        )
+        for dec in self.data.get("decisions", []):
+            dec["documents"] = None if stored is None else list(stored)
+        self._save()
 
     def _before_etape(self) -> Data:
         """The dossier without the sections asked after the étape (the deadlines do not
@@ -1410,9 +1495,11 @@ class Questionnaire:
             "faits_complementaires",
             field(Dossier, "faits_complementaires"),
             "faits_complementaires",
-            "Faits complémentaires à exposer (texte libre, sur plusieurs lignes si besoin)",
+            # Short enough for 80 columns: prompt_toolkit shows nothing of a multi-line
+            # question whose prompt wraps.
+            label("faits_complementaires"),
             optional=True,
-            instruction=INSTRUCTION_LIGNE_VIDE,
+            instruction="(facultatif ; ligne vide : fin)",
             multiline=True,
         )
         self._pieces()
@@ -1425,6 +1512,15 @@ class Questionnaire:
             "Lieu de signature",
             default=siege.get("commune"),
             optional=True,
+        )
+        self._text(
+            self.data,
+            "date_document",
+            field(Dossier, "date_document"),
+            "date_document",
+            "Date des documents (JJ/MM/AAAA)",
+            optional=True,
+            instruction="(facultatif : vide = date du jour de la génération)",
         )
 
     def _pieces(self) -> None:
@@ -1542,7 +1638,22 @@ class Questionnaire:
     # -- whole interview -----------------------------------------------------------------
 
     def interview(self) -> str:
-        """Ask what is missing, then the review; return "generer" or "quitter"."""
+        """Ask what is missing, then the review; return "generer" or "quitter".
+
+        « précédent » (:class:`PreviousQuestion`) marks the last answer to be asked again
+        and starts over: every other answered question is skipped, so the user lands on it.
+        """
+        self.prompter.say(BACK_KEY_HELP)
+        while True:
+            try:
+                return self._interview()
+            except PreviousQuestion:
+                if not self.history:
+                    self.prompter.error("Pas de question précédente : c'est la première.")
+                    continue
+                self.reask.add(self.history.pop())
+
+    def _interview(self) -> str:
         complete = False
         try:
             validate_dossier(without_nulls(self.data), "reprise")
@@ -1572,21 +1683,97 @@ class Questionnaire:
                     Choice("generer", "Tout est exact : enregistrer et générer les documents")
                 )
             choices += [Choice(k, f"Modifier : {v}") for k, v in SECTIONS.items()]
+            choices.append(Choice("champ", "Modifier une seule réponse (recherche par intitulé)"))
             choices.append(Choice("quitter", "Enregistrer et quitter sans générer"))
             self.asked += 1
-            answer = self.prompter.select(
-                "Que voulez-vous faire ?",
-                choices,
-                name="revue",
-                default="generer" if valid else "organisme",
-            )
-            if answer in ("generer", "quitter"):
-                return answer
-            with self._edit():
-                getattr(self, answer)()
-            if answer in ("etablissements", "decisions"):
-                with self._edit(False):
-                    self.etape()
+            try:
+                answer = self.prompter.select(
+                    "Que voulez-vous faire ?",
+                    choices,
+                    name="revue",
+                    default="generer" if valid else "organisme",
+                )
+                if answer in ("generer", "quitter"):
+                    return answer
+                if answer == "champ":
+                    self.edit_one()
+                    continue
+                with self._edit():
+                    getattr(self, answer)()
+                if answer in ("etablissements", "decisions"):
+                    with self._edit(False):
+                        self.etape()
+            except PreviousQuestion:
+                continue  # back to the review menu
+
+    def edit_one(self) -> None:
+        """Change one answer chosen by its label, then ask what the change makes missing."""
+        from recours.questionnaire import spec
+
+        fields = list(spec.all_fields(self.data))
+        choices = [
+            Choice(pf.path, f"{where} — {pf.label} : {spec.shown(pf, self.data) or '—'}")
+            for where, pf in fields
+        ]
+        self.asked += 1
+        picked = self.prompter.autocomplete(
+            "Quelle réponse modifier ? (tapez une partie de l'intitulé)",
+            choices,
+            name="revue.champ",
+        )
+        pf = next(pf for _where, pf in fields if pf.path == picked)
+        self.ask_field(pf)
+        # A group opened, a method changed: ask what the change left unanswered.
+        with self._edit(False):
+            self.organisme()
+            self.etablissements()
+            self.decisions()
+            if pf.path.startswith(("decisions", "etablissements")):
+                self.etape()
+            self.complements()
+            self.signataire()
+
+    def ask_field(self, pf: Any) -> None:
+        """Ask one question of the spec (:mod:`recours.questionnaire.spec`) and store it."""
+        from recours.questionnaire import spec
+
+        q = pf.question
+        scope = spec.scope_of(self.data, pf)
+        current = spec.get_path(self.data, pf.path)
+        shown = spec.answer_of(q, current)
+        while True:
+            self.asked += 1
+            answer: Any
+            if q.kind == "group":
+                answer = (
+                    "oui"
+                    if self.prompter.confirm(pf.label, name=pf.path, default=shown == "oui")
+                    else "non"
+                )
+            elif q.kind == "select":
+                answer = self.prompter.select(
+                    pf.label, q.options(scope), name=pf.path, default=str(shown)
+                )
+            elif q.kind == "checkbox":
+                options = q.options(scope)
+                answer = self.prompter.checkbox(
+                    pf.label, options, name=pf.path,
+                    default=list(shown) or [c.value for c in options],
+                )  # fmt: skip
+            elif q.kind in ("multiline", "lines"):
+                answer = self.prompter.multiline(pf.label, name=pf.path, default=str(shown))
+            else:
+                suffix = " (JJ/MM/AAAA)" if q.kind == "date" else ""
+                answer = self.prompter.text(pf.label + suffix, name=pf.path, default=str(shown))
+            try:
+                value = spec.value_for(pf, answer, current, scope)
+            except AnswerError as exc:
+                self.prompter.error(str(exc))
+                continue
+            spec.set_path(self.data, pf.path, value)
+            self._save()
+            self._answered(pf.path)
+            return
 
     def summary(self) -> tuple[list[str], bool]:
         """Review screen: every section with its key figures; and whether the dossier is valid."""

@@ -682,6 +682,8 @@ class PageField:
     question: Question
     path: str
     label: str
+    section: str = ""
+    indices: tuple[int, ...] = ()
 
 
 def scope_for(root: Data, section: Section, indices: tuple[int, ...]) -> Scope:
@@ -705,11 +707,78 @@ def page_fields(root: Data, section: Section, indices: tuple[int, ...] = ()) -> 
         if q.expand is not None:
             for key, text in q.expand(scope):
                 path = f"{prefix}.{key}" if prefix else key
-                fields.append(PageField(q, path, text))
+                fields.append(PageField(q, path, text, section.id, tuple(indices)))
             continue
         path = f"{prefix}.{q.key}" if prefix else q.key
-        fields.append(PageField(q, path, q.title))
+        fields.append(PageField(q, path, q.title, section.id, tuple(indices)))
     return fields
+
+
+def section(section_id: str) -> Section:
+    return next(s for s in all_sections() if s.id == section_id)
+
+
+def _count(data: Any, path: str) -> int:
+    value = get_path(data, path)
+    return len(value) if isinstance(value, list) else 0
+
+
+def pages(data: Data) -> Iterator[tuple[Section, tuple[int, ...]]]:
+    """Every (section, item) of the dossier as answered so far, in the order asked."""
+    for sec in SECTIONS:
+        if not sec.repeated:
+            yield sec, ()
+            continue
+        for i in range(_count(data, sec.container[:-2])):
+            yield sec, (i,)
+            for child in sec.children:
+                key = child.container[len(sec.container) + 1 : -2]
+                for j in range(_count(data, f"{concrete(sec.container, (i,))}.{key}")):
+                    yield child, (i, j)
+
+
+def all_fields(data: Data) -> Iterator[tuple[str, PageField]]:
+    """Every question the dossier asks now, with where it is (section or item title)."""
+    for sec, indices in pages(data):
+        scope = scope_for(data, sec, indices)
+        where = sec.item_title(scope) if sec.item_title and indices else sec.title
+        for pf in page_fields(data, sec, indices):
+            yield where, pf
+
+
+def scope_of(data: Data, pf: PageField) -> Scope:
+    return scope_for(data, section(pf.section), pf.indices)
+
+
+def shown(pf: PageField, data: Data) -> str:
+    """A stored answer as a person reads it: choice titles, French dates and numbers."""
+    q = pf.question
+    value = get_path(data, pf.path)
+    if not has_path(data, pf.path):
+        return ""
+    answer = answer_of(q, value)
+    titles = {c.value: c.title for c in q.options(scope_of(data, pf))}
+    if q.kind == "group":
+        return {"oui": "Oui", "non": "Non"}.get(str(answer), "")
+    if q.kind == "checkbox":
+        if not answer and q.key != "financeurs":
+            return "Tous"
+        return ", ".join(titles.get(a, a) for a in answer)
+    if q.kind == "select":
+        return titles.get(str(answer), str(answer))
+    return str(answer).replace("\n", " / ")
+
+
+def value_for(pf: PageField, answer: Any, current: Any, scope: Scope) -> Any:
+    """:func:`value_of` for a page field (the financing received is one dict entry)."""
+    from recours.questionnaire.flow import check_field
+
+    q = pf.question
+    if q.field == "financement_recu":
+        text = str(answer).strip() or "0"
+        aid = pf.path.rsplit(".", 1)[1]
+        return check_field(q.model, q.field, {aid: text})[aid]
+    return value_of(q, answer, current, scope)
 
 
 # ------------------------------------------------------------- answers and values

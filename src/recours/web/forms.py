@@ -122,12 +122,7 @@ def apply_answers(
 
 
 def _value(pf: spec.PageField, answer: Any, current: Any, scope: spec.Scope) -> Any:
-    q = pf.question
-    if q.field == "financement_recu":
-        text = str(answer).strip() or "0"
-        aid = pf.path.rsplit(".", 1)[1]
-        return check_field(q.model, q.field, {aid: text})[aid]
-    return spec.value_of(q, answer, current, scope)
+    return spec.value_for(pf, answer, current, scope)
 
 
 def _ensure_autorite_id(data: Data, index: int) -> None:
