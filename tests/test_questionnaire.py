@@ -527,6 +527,7 @@ def test_a_finess_that_contradicts_the_departement_can_be_corrected(tmp_path: Pa
     script.insert(at + 3, ("etablissements[0].regime_budgetaire", INTERRUPT))
     script = script[: at + 4]
     outcome, prompter, path = run_script(tmp_path, script)
+    assert outcome.statut == "interrompu"
     assert prompter.errors == ["le FINESS 750000000 ne correspond pas au département 72"]
     assert prompter.defaults["etablissements[0].finess"] == "750000000"  # the typed one
     data, _ = read_dossier_file(path)
