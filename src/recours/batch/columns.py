@@ -112,7 +112,8 @@ _SKIPPED: dict[type[BaseModel], set[str]] = {
     models.Dossier: {"schema_", "organisme", "autorites", "etablissements", "decisions", "avocat"},
     models.Etablissement: {"financeurs", "exercices"},
     models.Exercice: {"annee", "financement_recu"},
-    models.Decision: {"id", "autorite", "etablissements", "exercices"},
+    # documents: the batch chooses them with `recours lot generer --documents`.
+    models.Decision: {"id", "autorite", "etablissements", "exercices", "documents"},
 }
 
 
