@@ -996,7 +996,7 @@ def test_without_a_terminal_points_to_recours_generer(tmp_path: Path) -> None:
 def test_cli_imports_stay_light() -> None:
     code = (
         "import sys, recours.cli.main; "
-        "heavy = [m for m in ('questionary', 'prompt_toolkit', 'docxtpl', 'weasyprint') "
+        "heavy = [m for m in ('questionary', 'prompt_toolkit', 'docxtpl', 'weasyprint', 'fastapi', 'starlette', 'uvicorn') "
         "if m in sys.modules]; print(heavy)"
     )
     result = subprocess.run(
