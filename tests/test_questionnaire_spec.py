@@ -148,3 +148,26 @@ def test_when_conditions_follow_the_answers() -> None:
     paths = [f.path for f in spec.page_fields(root, section, (0,))]
     assert "etablissements[0].coefficient_charges" in paths
     assert "etablissements[0].financeurs[1].part" in paths
+
+
+def test_problems_are_placed_by_label_not_by_path() -> None:
+    data = {
+        "autorites": [{"id": "cd-72", "type": "conseil_departemental", "nom": "Département"}],
+        "etablissements": [
+            {
+                "nom": "MECS Les Tilleuls",
+                "methode": "etp",
+                "financeurs": [{"autorite": "cd-72"}],
+                "exercices": [{"annee": 2024}],
+            }
+        ],
+    }
+    assert spec.place(data, "etablissements[0].exercices[0].etp") == (
+        "Exercice 2024 — ETP éligibles"
+    )
+    assert spec.place(data, "etablissements[0].finess") == (
+        "MECS Les Tilleuls — Numéro FINESS (9 caractères ; seul le format est contrôlé)"
+    )
+    assert spec.place(data, "etablissements[0].exercices[0].financement_recu.cd-72") == (
+        "Exercice 2024 — Financement déjà reçu de Département pour 2024 (en euros)"
+    )

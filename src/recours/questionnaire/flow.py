@@ -412,6 +412,12 @@ class Questionnaire:
     def _save(self) -> None:
         self.store.save(self.data)
 
+    def _where(self, problem: Any) -> str:
+        """A problem located by its question's French label, not its dossier path."""
+        from recours.questionnaire.spec import place
+
+        return f"{place(self.data, problem.chemin)} : {problem.message}"
+
     def _skip(self, box: Data, key: str, path: str) -> bool:
         """Whether an answered question is left as it is (resume, not editing, not « précédent »)."""
         return key in box and not self.editing and path not in self.reask
@@ -1347,7 +1353,7 @@ class Questionnaire:
         except DossierInvalidError as exc:
             self.prompter.error("Délais non calculables tant que le dossier est incomplet :")
             for problem in exc.problemes:
-                self.prompter.error(f"  {problem}")
+                self.prompter.error(f"  {self._where(problem)}")
             self.documents = []
             return
         ref = load_referentiel()
@@ -1788,7 +1794,7 @@ class Questionnaire:
             dossier = validate_dossier(without_nulls(self.data), str(self.store.path))
         except DossierInvalidError as exc:
             lines.append("Le dossier est incomplet ou contient des erreurs, à corriger :")
-            lines += [f"  - {p}" for p in exc.problemes]
+            lines += [f"  - {self._where(p)}" for p in exc.problemes]
             return lines, False
         ref = load_referentiel()
         org = dossier.organisme

@@ -860,3 +860,25 @@ def value_of(q: Question, answer: Any, current: Any, scope: Scope) -> Any:
 
         raise AnswerError("champ obligatoire")
     return q.check(text)
+
+
+def place(data: Data, chemin: str) -> str:
+    """Where a problem is, in French: « Établissements et services — MECS : Numéro FINESS ».
+
+    ``chemin`` is a dossier path (``etablissements[1].exercices[0].etp``); the question's
+    label and its item's title replace it. Unknown paths are returned as they are.
+    """
+    fields = {pf.path: (where, pf.label) for where, pf in all_fields(data)}
+    probe = chemin
+    while probe:
+        if probe in fields:
+            where, text = fields[probe]
+            return f"{where} — {text}"
+        parts = split_path(probe)
+        probe = join_path(parts[:-1])
+    for sec, indices in reversed(list(pages(data))):
+        prefix = concrete(sec.container, indices)
+        if prefix and (chemin == prefix or chemin.startswith((prefix + ".", prefix + "["))):
+            scope = scope_for(data, sec, indices)
+            return sec.item_title(scope) if sec.item_title else sec.title
+    return chemin

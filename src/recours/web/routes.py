@@ -265,7 +265,7 @@ def register(app: FastAPI, session: Session, render: Render) -> None:
         dossier = session.dossier()
         if dossier is None:
             context["problemes"] = [
-                {"texte": f"{_where(c)} : {m}", "url": _url_of(session.data, c)}
+                {"texte": f"{spec.place(session.data, c)} : {m}", "url": _url_of(session.data, c)}
                 for c, m in session.problems()
             ]
             return context
@@ -431,14 +431,6 @@ def _attachment(name: str) -> dict[str, str]:
 def field_id(path: str) -> str:
     """An HTML id for a dossier path: ``etablissements[0].nom`` -> ``champ-etablissements-0-nom``."""
     return "champ-" + re.sub(r"[^a-zA-Z0-9_-]+", "-", path).strip("-")
-
-
-def _where(chemin: str) -> str:
-    """A French place for a dossier path: the question's label when there is one."""
-    try:
-        return spec.label(chemin)
-    except KeyError:
-        return chemin
 
 
 def _url_of(data: dict[str, Any], chemin: str) -> str:
