@@ -94,7 +94,7 @@ def browser() -> Iterator[Any]:
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(accept_downloads=True, locale="fr-FR")
     pg = context.new_page()
-    pg.set_default_timeout(15_000)
+    pg.set_default_timeout(30_000)  # 2 shared cores: slow, not stuck
     yield pg
     context.close()
 
@@ -354,3 +354,24 @@ def test_an_existing_dossier_resumes(tmp_path: Path, page: Any) -> None:
         assert "ars-" not in text and "cd-72" not in text  # no internal identifiers
     finally:
         srv.stop()
+
+
+def test_the_form_works_without_javascript(server: Server, browser: Any) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(server.url)
+        with page.expect_navigation():
+            page.click("text=Commencer")
+        fill(page, {"organisme.raison_sociale": HOSTILE, "organisme.siren": "12"})
+        with page.expect_navigation():
+            page.click("button.principal")
+        assert "SIREN invalide" in errors(page)["champ-organisme-siren"]
+        page.check('input[name="organisme.contact"][value="oui"]')
+        with page.expect_navigation():
+            page.click("text=Enregistrer et actualiser la page")
+        assert page.locator('[name="organisme.contact.nom"]').count() == 1
+        data = server.path.read_text(encoding="utf-8")
+        assert "raison_sociale: Dupont & Fils <SARL>" in data
+    finally:
+        context.close()

@@ -203,7 +203,9 @@ def create_app(settings: Settings) -> FastAPI:
                 )
         response.headers["Content-Security-Policy"] = CSP
         response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
+        # "same-origin", not "no-referrer": with no-referrer Chromium sends « Origin: null »
+        # on plain form posts (no JavaScript), which the Origin check must refuse.
+        response.headers["Referrer-Policy"] = "same-origin"
         response.headers["X-Frame-Options"] = "SAMEORIGIN"
         response.headers.setdefault("Cache-Control", "no-store")
         return response
