@@ -159,11 +159,12 @@ def test_verifier_missing_argument(runner: CliRunner) -> None:
 
 def test_verifier_bad_reference_date(runner: CliRunner, in_root: Path) -> None:
     result = run(
-        runner, "verifier", "tests/data/dossier-minimal.yaml", "--aujourdhui", "22/11/2026"
+        runner, "verifier", "tests/data/dossier-minimal.yaml", "--aujourdhui", "31/11/2026"
     )
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == (
-        "Erreur : --aujourdhui : date invalide « 22/11/2026 », format attendu AAAA-MM-JJ\n"
+        "Erreur : --aujourdhui : date invalide « 31/11/2026 » : format attendu JJ/MM/AAAA "
+        "ou AAAA-MM-JJ\n"
     )
 
 
@@ -332,11 +333,12 @@ def test_delais_text_example_11(runner: CliRunner) -> None:
     [
         (
             ["--notification", "2026-02-30"],
-            "--notification : date invalide « 2026-02-30 », format attendu AAAA-MM-JJ",
+            "--notification : date invalide « 2026-02-30 » : format attendu JJ/MM/AAAA ou "
+            "AAAA-MM-JJ",
         ),
         (
-            ["--notification", "15/03/2026"],
-            "--notification : date invalide « 15/03/2026 », format attendu AAAA-MM-JJ",
+            ["--notification", "15-2026"],
+            "--notification : date invalide « 15-2026 » : format attendu JJ/MM/AAAA ou AAAA-MM-JJ",
         ),
         (
             ["--notification", "2026-03-15", "--reception-gracieux", "2026-04-13"],
@@ -524,3 +526,16 @@ def test_diagnostic_reports_fonts_and_harfbuzz(
     missing = run(runner, "diagnostic")
     assert "libharfbuzz-subset : ABSENTE" in missing.stdout
     assert "apt-get install libharfbuzz-subset0" in missing.stdout
+
+
+def test_delais_accepts_french_dates(runner: CliRunner) -> None:
+    """JJ/MM/AAAA (what users and the workbook write) gives the same result as ISO dates."""
+    iso = run(runner, *EX_11, "--json")
+    french = [
+        "/".join(reversed(arg.split("-"))) if len(arg) == 10 and arg[4] == "-" else arg
+        for arg in EX_11
+    ]
+    assert french != list(EX_11)
+    result = run(runner, *french, "--json")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert json.loads(result.stdout) == json.loads(iso.stdout)

@@ -901,7 +901,7 @@ def test_cli_hierarchique_ars_text(runner: CliRunner) -> None:
         (["--exercice", "2024", "--envoi-gracieux", "2026-04-10"],
          "--envoi-gracieux suppose --notification"),
         (["--demande-indemnitaire", "2026-02-30"],
-         "--demande-indemnitaire : date invalide « 2026-02-30 », format attendu AAAA-MM-JJ"),
+         "--demande-indemnitaire : date invalide « 2026-02-30 » : format attendu JJ/MM/AAAA ou AAAA-MM-JJ"),
         (["--notification", "2026-03-15", "--reception-hierarchique", "2026-04-22"],
          "--reception-hierarchique et --rejet-hierarchique supposent --envoi-hierarchique"),
         (["--notification", "2026-03-15", "--envoi-hierarchique", "2026-03-01"],

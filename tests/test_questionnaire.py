@@ -27,6 +27,7 @@ from recours.questionnaire.flow import (
     AnswerError,
     Choice,
     DossierStore,
+    PreviousQuestion,
     check_field,
     dump_dossier,
     is_in_progress,
@@ -39,6 +40,7 @@ TODAY = date(2026, 4, 1)
 
 DEFAULT = object()  # accept the proposed default
 INTERRUPT = object()  # Ctrl-C at this question
+BACK = object()  # the « précédent » key at this question
 
 
 class ScriptedPrompter:
@@ -60,6 +62,8 @@ class ScriptedPrompter:
         assert expected == name, f"question posée : {name!r} ; le script attendait {expected!r}"
         if answer is INTERRUPT:
             raise KeyboardInterrupt
+        if answer is BACK:
+            raise PreviousQuestion
         return default if answer is DEFAULT else answer
 
     def text(
@@ -191,6 +195,7 @@ def complements(
         ("faits_complementaires", faits),
         *[(f"pieces_complementaires[{i}]", title) for i, title in enumerate([*pieces, ""])],
         ("lieu_signature", DEFAULT),
+        ("date_document", DEFAULT),
     ]
 
 
@@ -323,7 +328,7 @@ def test_single_authority_each_method(
     assert prompter.defaults["etablissements[0].departement"] == "72"
     assert prompter.defaults["etablissements[0].financeurs.types"] == ["conseil_departemental"]
     assert prompter.defaults["etablissements[0].exercices[0].mois"] == "12"
-    assert prompter.defaults["decisions[0].date"] == "2026-04-01"
+    assert prompter.defaults["decisions[0].date"] == "01/04/2026"  # French form, as typed
     # One authority only: no share question, and the decision's authority is not asked.
     assert not any(".part" in name for name in prompter.asked)
     assert "decisions[0].autorite" not in prompter.asked
@@ -503,12 +508,33 @@ def test_departement_must_match_the_finess(tmp_path: Path) -> None:
     script = [*organisme(), *mecs_start()]
     at = script.index(("etablissements[0].departement", DEFAULT))
     script[at] = ("etablissements[0].departement", "75")
-    script.insert(at + 1, ("etablissements[0].departement", "72"))
-    script.insert(at + 2, ("etablissements[0].regime_budgetaire", INTERRUPT))
-    script = script[: at + 3]
+    script.insert(at + 1, ("etablissements[0].corriger", "departement"))
+    script.insert(at + 2, ("etablissements[0].departement", "72"))
+    script.insert(at + 3, ("etablissements[0].regime_budgetaire", INTERRUPT))
+    script = script[: at + 4]
     outcome, prompter, _ = run_script(tmp_path, script)
     assert prompter.errors == ["le FINESS 720000011 ne correspond pas au département 75"]
     assert outcome.statut == "interrompu"
+
+
+def test_a_finess_that_contradicts_the_departement_can_be_corrected(tmp_path: Path) -> None:
+    """No dead end: the FINESS typed earlier can be changed instead of the département."""
+    script = [*organisme(), *mecs_start(finess="750000000")]
+    at = script.index(("etablissements[0].departement", DEFAULT))
+    script[at] = ("etablissements[0].departement", "72")
+    script.insert(at + 1, ("etablissements[0].corriger", "finess"))
+    script.insert(at + 2, ("etablissements[0].finess", "720000011"))
+    script.insert(at + 3, ("etablissements[0].regime_budgetaire", INTERRUPT))
+    script = script[: at + 4]
+    outcome, prompter, path = run_script(tmp_path, script)
+    assert outcome.statut == "interrompu"
+    assert prompter.errors == ["le FINESS 750000000 ne correspond pas au département 72"]
+    assert prompter.defaults["etablissements[0].finess"] == "750000000"  # the typed one
+    data, _ = read_dossier_file(path)
+    assert (data["etablissements"][0]["finess"], data["etablissements"][0]["departement"]) == (
+        "720000011",
+        "72",
+    )
 
 
 # ------------------------------------------------------------------- review and edit
@@ -641,6 +667,7 @@ def test_lawyer_branching_and_the_requete_block(tmp_path: Path, with_lawyer: boo
         "faits_complementaires",
         "pieces_complementaires[0]",
         "lieu_signature",
+        "date_document",
         "organisme.signataire",
         "revue",
     ]
@@ -732,6 +759,7 @@ def test_review_edits_the_complements(tmp_path: Path) -> None:
         ("pieces_complementaires[0]", "Pièce A"),
         ("pieces_complementaires[1]", ""),
         ("lieu_signature", "Paris"),
+        ("date_document", "20/11/2026"),
     ]
     second_edit = [
         *[(name, DEFAULT) for name, _ in avocat()],
@@ -740,6 +768,7 @@ def test_review_edits_the_complements(tmp_path: Path) -> None:
         ("pieces_complementaires[0]", "Pièce B"),
         ("pieces_complementaires[1]", ""),
         ("lieu_signature", DEFAULT),
+        ("date_document", DEFAULT),
     ]
     script = [
         *mecs_script([("etablissements[0].methode", "cout_unitaire")], ("etp", "2")),
@@ -760,6 +789,7 @@ def test_review_edits_the_complements(tmp_path: Path) -> None:
         "etape",
         "complements",
         "signataire",
+        "champ",
     ]
     first, second, third = (review_lines(prompter, n) for n in range(3))
     assert "Avocat : aucun" in first
@@ -966,10 +996,113 @@ def test_without_a_terminal_points_to_recours_generer(tmp_path: Path) -> None:
 def test_cli_imports_stay_light() -> None:
     code = (
         "import sys, recours.cli.main; "
-        "heavy = [m for m in ('questionary', 'prompt_toolkit', 'docxtpl', 'weasyprint') "
+        "heavy = [m for m in ('questionary', 'prompt_toolkit', 'docxtpl', 'weasyprint', 'fastapi', 'starlette', 'uvicorn') "
         "if m in sys.modules]; print(heavy)"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+# ------------------------------------------------------- précédent, dates, one-field edit
+
+
+def test_previous_key_asks_the_last_answer_again(tmp_path: Path) -> None:
+    script = organisme()
+    script.insert(2, ("organisme.siren", BACK))  # « précédent » at the SIREN
+    script.insert(3, ("organisme.forme_juridique", "association déclarée"))
+    script.insert(4, ("organisme.siren", BACK))
+    script.insert(5, ("organisme.forme_juridique", BACK))
+    script.insert(6, ("organisme.raison_sociale", "Association Les Grands Tilleuls"))
+    script.insert(7, ("organisme.forme_juridique", DEFAULT))
+    script = [*script, ("etablissements[0].nom", INTERRUPT)]
+    outcome, prompter, path = run_script(tmp_path, script)
+    assert outcome.statut == "interrompu"
+    # Going back proposes the answer given; the questions after it are asked again.
+    assert prompter.defaults["organisme.raison_sociale"] == "Association Les Tilleuls"
+    assert prompter.defaults["organisme.forme_juridique"] == "association déclarée"
+    data, _ = read_dossier_file(path)
+    assert data["organisme"]["raison_sociale"] == "Association Les Grands Tilleuls"
+    assert data["organisme"]["siren"] == "778899112"
+    assert any("Page précédente" in line for line in prompter.said)  # documented on screen
+
+
+def test_previous_key_on_the_first_question_says_so(tmp_path: Path) -> None:
+    script = [("organisme.raison_sociale", BACK), ("organisme.raison_sociale", INTERRUPT)]
+    _, prompter, _ = run_script(tmp_path, script)
+    assert prompter.errors == ["Pas de question précédente : c'est la première."]
+
+
+def test_dates_are_typed_the_french_way(tmp_path: Path) -> None:
+    script = [
+        *mecs_script([("etablissements[0].methode", "cout_unitaire")], ("etp", "2")),
+        *ending(revue="quitter"),
+    ]
+    at = script.index(("decisions[0].date", "2026-03-10"))
+    script[at] = ("decisions[0].date", "31/02/2026")  # impossible: asked again
+    script.insert(at + 1, ("decisions[0].date", "10/03/2026"))
+    script[script.index(("decisions[0].date_notification", "2026-03-15"))] = (
+        "decisions[0].date_notification",
+        "15/03/2026",
+    )
+    outcome, prompter, path = run_script(tmp_path, script)
+    assert outcome.statut == "enregistre"
+    assert "date invalide « 31/02/2026 » : format attendu JJ/MM/AAAA ou AAAA-MM-JJ" in (
+        prompter.errors
+    )
+    assert prompter.defaults["decisions[0].date_notification"] == "10/03/2026"
+    dossier = load_dossier(path)
+    assert (dossier.decisions[0].date, dossier.decisions[0].date_notification) == (
+        date(2026, 3, 10),
+        date(2026, 3, 15),
+    )
+
+
+def test_review_edits_one_field_found_by_its_label(tmp_path: Path) -> None:
+    script = [
+        *mecs_script([("etablissements[0].methode", "cout_unitaire")], ("etp", "2")),
+        *ending(revue="champ"),
+        ("revue.champ", "organisme.representant_legal.qualite"),
+        ("organisme.representant_legal.qualite", "trésorière"),
+        ("revue", "champ"),
+        ("revue.champ", "organisme.contact"),
+        ("organisme.contact", True),  # a group opened: its fields are asked, nothing else
+        ("organisme.contact.nom", "Karim Benali"),
+        ("organisme.contact.telephone", ""),
+        ("organisme.contact.courriel", ""),
+        ("revue", "quitter"),
+    ]
+    outcome, prompter, path = run_script(tmp_path, script)
+    assert outcome.statut == "enregistre"
+    assert prompter.defaults["organisme.representant_legal.qualite"] == "présidente"
+    # The choices are labelled in French with their current value, never as paths.
+    assert "organisme.representant_legal.qualite" in prompter.choices["revue.champ"]
+    dossier = load_dossier(path)
+    assert dossier.organisme.representant_legal.qualite == "trésorière"
+    assert dossier.organisme.contact is not None
+    assert dossier.organisme.contact.nom == "Karim Benali"
+
+
+def test_the_document_choice_is_saved_in_the_dossier(tmp_path: Path) -> None:
+    script = [
+        *mecs_script([("etablissements[0].methode", "cout_unitaire")], ("etp", "2")),
+        *ending(revue="quitter", documents=["gracieux", "requete"]),
+    ]
+    _, _, path = run_script(tmp_path, script)
+    assert load_dossier(path).decisions[0].documents == ["gracieux", "requete"]
+    # Resumed, the saved choice is proposed again.
+    data, _ = read_dossier_file(path)
+    _, prompter, _ = run_script(
+        tmp_path, [("etape.documents", DEFAULT), ("revue", "quitter")], data=data, path=path
+    )
+    assert prompter.defaults["etape.documents"] == ["gracieux", "requete"]
+
+
+def test_the_tool_s_own_plan_is_saved_as_no_choice(tmp_path: Path) -> None:
+    script = [
+        *mecs_script([("etablissements[0].methode", "cout_unitaire")], ("etp", "2")),
+        *ending(revue="quitter"),
+    ]
+    _, _, path = run_script(tmp_path, script)
+    assert load_dossier(path).decisions[0].documents is None

@@ -3,6 +3,7 @@ end-to-end ``recours nouveau`` run in tmux (send-keys / capture-pane)."""
 
 from __future__ import annotations
 
+import io
 import re
 import shlex
 import shutil
@@ -17,10 +18,11 @@ import docx
 import pytest
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
+from prompt_toolkit.output.plain_text import PlainTextOutput
 
 from recours.dossier.validation import load_dossier
 from recours.formatting import montant
-from recours.questionnaire.flow import Choice
+from recours.questionnaire.flow import Choice, PreviousQuestion
 from recours.questionnaire.prompter import QuestionaryPrompter
 
 DOWN, UP, ENTER, SPACE, CTRL_C = "\x1b[B", "\x1b[A", "\r", " ", "\x03"
@@ -80,6 +82,31 @@ def test_confirm_is_a_french_select(terminal: tuple) -> None:
     assert prompter.confirm("Continuer ?", name="x", default=False) is True
 
 
+@pytest.mark.parametrize("key", ["\x1b[5~", "\x10"])  # Page Up, Ctrl-P
+def test_previous_key_raises_previous_question(terminal: tuple, key: str) -> None:
+    prompter, pipe = terminal
+    pipe.send_text(key)
+    with pytest.raises(PreviousQuestion):
+        prompter.text("Raison sociale", name="x")
+    pipe.send_text(key)
+    with pytest.raises(PreviousQuestion):
+        prompter.select("Choix", CHOICES, name="x")
+    pipe.send_text(key)
+    with pytest.raises(PreviousQuestion):
+        prompter.checkbox("Cases", CHOICES, name="x")
+
+
+def test_checkbox_answer_is_written_in_french() -> None:
+    out = io.StringIO()
+    with create_pipe_input() as pipe:
+        prompter = QuestionaryPrompter(input=pipe, output=PlainTextOutput(out))
+        pipe.send_text(DOWN + SPACE + ENTER)
+        assert prompter.checkbox("Cases", CHOICES, name="x", default=["a"]) == ["a", "b"]
+    text = out.getvalue()
+    assert "? Cases : Premier, Deuxième" in text
+    assert "done" not in text and "selection" not in text
+
+
 def test_ctrl_c_raises_keyboard_interrupt(terminal: tuple) -> None:
     prompter, pipe = terminal
     pipe.send_text(CTRL_C)
@@ -91,7 +118,7 @@ def test_ctrl_c_raises_keyboard_interrupt(terminal: tuple) -> None:
 
 
 class Tmux:
-    """A private tmux server (its own socket) running one command in a 200x50 pane."""
+    """A private tmux server (its own socket) running one command in an 80x24 pane (the usual terminal)."""
 
     def __init__(self, socket: str) -> None:
         self.base = ["tmux", "-L", socket]
@@ -99,7 +126,7 @@ class Tmux:
 
     def start(self, command: str, cwd: Path) -> None:
         subprocess.run(
-            [*self.base, "new-session", "-d", "-s", "e2e", "-x", "200", "-y", "50", "-c", str(cwd)],
+            [*self.base, "new-session", "-d", "-s", "e2e", "-x", "80", "-y", "24", "-c", str(cwd)],
             check=True,
         )
         subprocess.run([*self.base, "set-option", "-g", "history-limit", "20000"], check=True)
@@ -212,6 +239,7 @@ ANSWERS: list[tuple[str, str | Keys | Lines | None]] = [
     ("Pièce jointe supplémentaire n° 1", "Rapport d'activité 2025"),
     ("Pièce jointe supplémentaire n° 2", None),
     ("Lieu de signature", None),
+    ("Date des documents", None),
     ("Qui signe les documents", None),
     ("Que voulez-vous faire", None),
 ]
@@ -261,6 +289,9 @@ def test_recours_nouveau_end_to_end_in_tmux(tmp_path: Path) -> None:
         "\u202f", " "
     ).replace("\u00a0", " ")
     assert "Documents écrits dans documents :" in screen
+    assert "Page précédente" in screen  # the « précédent » key is documented on screen
+    assert "? Autorités de tarification de l'établissement : Conseil départemental" in screen
+    assert "done" not in screen and "selection" not in screen  # no English
     assert "Prochaine échéance : recours gracieux" in screen
     document = tmp_path / "documents" / "recours-gracieux_conseil-departemental-sarthe.docx"
     text = _docx_text(document)

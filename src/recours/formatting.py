@@ -208,3 +208,23 @@ def de(nom: str, article: Article = "") -> str:
 def a(nom: str, article: Article = "") -> str:
     """'au Mans', 'à La Rochelle', 'aux Sables-d'Olonne', 'à la Métropole', 'à Paris'."""
     return _preposition(nom, article, "à")
+
+
+_DATE_FR_RE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
+
+
+def lire_date(text: str) -> date:
+    """Read a date typed as JJ/MM/AAAA (French use, the workbook's) or AAAA-MM-JJ (ISO).
+
+    Raises ValueError with a French message.
+    """
+    match = _DATE_FR_RE.match(text)
+    try:
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+            return date(year, month, day)
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(
+            f"date invalide « {text.strip()} » : format attendu JJ/MM/AAAA ou AAAA-MM-JJ"
+        ) from None

@@ -124,7 +124,8 @@ _SKIPPED: dict[type[BaseModel], set[str]] = {
     },
     models.Etablissement: {"financeurs", "exercices"},
     models.Exercice: {"annee", "financement_recu"},
-    models.Decision: {"id", "autorite", "etablissements", "faits", "fichier"},
+    # documents: the batch chooses them with `recours lot generer --documents`.
+    models.Decision: {"id", "autorite", "etablissements", "faits", "fichier", "documents"},
     # 69D / 69M: not in the workbook yet (its layout is shared with federations); a row in
     # département 69 gets the « indiquez collectivite » warning.
     models.Autorite: {"collectivite"},

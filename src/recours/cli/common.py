@@ -55,12 +55,12 @@ def today() -> date:
 def parse_date(value: str | None, option: str) -> date | None:
     if value is None:
         return None
+    from recours.formatting import lire_date
+
     try:
-        parsed = date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(
-            f"{option} : date invalide « {value} », format attendu AAAA-MM-JJ"
-        ) from None
+        parsed = lire_date(value)
+    except ValueError as exc:
+        raise UsageError(f"{option} : {exc}") from None
     # The same plausibility bound as dossier dates: 9999-12-31 would overflow every delay.
     if not 1990 <= parsed.year <= 2100:
         raise UsageError(f"{option} : date invraisemblable « {value} » (entre 1990 et 2100)")
@@ -176,8 +176,8 @@ def echo_generation(result: Any, sortie: Path, show_templates: bool) -> None:
 # Options shared by the commands that generate documents (generer, nouveau, lot generer).
 AUJOURDHUI_OPTION = click.option(
     "--aujourdhui",
-    metavar="AAAA-MM-JJ",
-    help="Date de référence des délais (par défaut : aujourd'hui).",
+    metavar="JJ/MM/AAAA",
+    help="Date de référence des délais, JJ/MM/AAAA ou AAAA-MM-JJ (par défaut : aujourd'hui).",
 )
 FORMATS_OPTION = click.option(
     "--formats",

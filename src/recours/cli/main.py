@@ -64,23 +64,23 @@ def main() -> None:
 @main.command(context_settings=CONTEXT)
 @click.option(
     "--notification",
-    metavar="AAAA-MM-JJ",
+    metavar="JJ/MM/AAAA",
     help="Date de notification de la décision (sauf calcul de la seule demande indemnitaire "
     "ou de la prescription).",
 )
 @click.option(
     "--envoi-gracieux",
-    metavar="AAAA-MM-JJ",
+    metavar="JJ/MM/AAAA",
     help="Date d'envoi du recours gracieux (cachet de la poste).",
 )
 @click.option(
     "--reception-gracieux",
-    metavar="AAAA-MM-JJ",
+    metavar="JJ/MM/AAAA",
     help="Date de réception du recours gracieux par l'autorité.",
 )
 @click.option(
     "--rejet-explicite",
-    metavar="AAAA-MM-JJ",
+    metavar="JJ/MM/AAAA",
     help="Date de notification d'un rejet explicite du recours gracieux.",
 )
 @click.option(
@@ -605,3 +605,7 @@ main.add_command(modeles)
 from recours.cli.suivi import suivi  # noqa: E402
 
 main.add_command(suivi)
+
+from recours.cli.web import web  # noqa: E402
+
+main.add_command(web)

@@ -518,6 +518,12 @@ class Decision(Modele):
         None,
         description=f"Copie de la décision (pièce obligatoire de la requête) : {FICHIER_PIECE}",
     )
+    documents: list[Literal["gracieux", "requete"]] | None = Field(
+        None,
+        description="Documents à préparer contre cette décision : gracieux (recours gracieux "
+        "à l'autorité), requete (requête au tribunal administratif) ; liste vide : aucun ; "
+        "absent : ceux que l'outil retient selon l'étape de la procédure",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> Decision:

@@ -345,7 +345,6 @@ def _gracieux(
     libelle = f"recours gracieux — {autorite.nom}"
     pending = [d for d in own if not d.gracieux_envoye]
     open_ = [d for d in pending if d.gracieux_ouvert]
-    wanted = [d for d in own if _wants(d, GRACIEUX)]
     covered = open_ or pending or own
     blockers: list[Blocker] = []
     warnings: list[str] = []
@@ -388,12 +387,14 @@ def _gracieux(
         decisions=tuple(d.index for d in covered),
         libelle=libelle,
         stem=_unique_stem(f"recours-gracieux_{slug(autorite.nom)}", autorite.id, used),
-        par_defaut=any(d in wanted for d in open_),
+        par_defaut=any(_wants(d, GRACIEUX, d in open_) for d in pending),
         claim=claim,
         bloquants=tuple(blockers),
         avertissements=tuple(warnings),
         dans_le_delai=bool(open_),
-        pending_expired=bool(pending) and not open_ and any(d in wanted for d in pending),
+        pending_expired=bool(pending)
+        and not open_
+        and any(_wants(d, GRACIEUX, True) for d in pending),
     )
 
 
@@ -412,10 +413,11 @@ def _default_gracieux_when_nothing_else(
     ]
 
 
-def _wants(d: DecisionAnalysis, kind: DocumentKind) -> bool:
-    """Whether the user's choice for the decision (if any) includes this document."""
-    chosen = getattr(d.decision, "documents", None)
-    return chosen is None or kind in chosen
+def _wants(d: DecisionAnalysis, kind: DocumentKind, by_default: bool) -> bool:
+    """Whether the plan has this document for the decision: the user's choice saved in the
+    dossier (``decisions[].documents``) when there is one, else the tool's default."""
+    chosen = d.decision.documents
+    return by_default if chosen is None else kind in chosen
 
 
 def _requete(
@@ -498,7 +500,7 @@ def _requete(
             f"decision-{d.index + 1}",
             used,
         ),
-        par_defaut=gracieux is not None and _wants(d, REQUETE),
+        par_defaut=_wants(d, REQUETE, gracieux is not None),
         claim=d.claim,
         bloquants=tuple(blockers),
         avertissements=tuple(warnings),

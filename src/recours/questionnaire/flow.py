@@ -52,6 +52,11 @@ from recours.dossier.validation import context_for, problems_from, validate_doss
 from recours.errors import DossierInvalidError
 from recours.files import atomic_write_text
 from recours.law.referentiel import load_referentiel
+from recours.questionnaire.spec import Choice, label
+from recours.questionnaire.spec import Scope as spec_scope
+from recours.questionnaire.spec import question as spec_question
+
+__all__ = ["Choice"]
 
 if TYPE_CHECKING:
     from recours.documents.generate import GenerationResult
@@ -60,15 +65,6 @@ Data = dict[str, Any]
 Check = Callable[[Any], Any]
 
 # --------------------------------------------------------------------------- prompter
-
-
-@dataclass(frozen=True)
-class Choice:
-    """One choice of a select or checkbox: the stored value and what the user reads."""
-
-    value: str
-    title: str
-    description: str | None = None
 
 
 class Prompter(Protocol):
@@ -112,6 +108,16 @@ class Prompter(Protocol):
 
 class AnswerError(ValueError):
     """An answer the dossier model refuses; the message is French."""
+
+
+class PreviousQuestion(Exception):
+    """The user asked for the previous question (the « précédent » key)."""
+
+
+BACK_KEY_HELP = (
+    "Touche Page précédente (⇞) ou Ctrl-P : revenir à la question précédente. "
+    "Ctrl-C : arrêter (vos réponses sont gardées)."
+)
 
 
 @functools.cache
@@ -277,6 +283,7 @@ def dump_dossier(data: Data, path: Path, final: bool = False, in_progress: bool 
         state = IN_PROGRESS if in_progress else REVIEWED
         header += (
             f"{state}. Pour reprendre :\n#   recours nouveau --reprendre {shlex.quote(str(path))}\n"
+            f"#   ou, dans le navigateur : recours web {shlex.quote(str(path))}\n"
         )
     body = yaml.dump(
         final_form(data) if final else data,
@@ -311,13 +318,32 @@ def resume_hint(path: Path) -> str:
 
 
 def _shown(value: Any) -> str:
+    """An answer as proposed for editing, in French (recours.formatting)."""
+    from recours.formatting import date_courte, nombre
+
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return format(value, "f").replace(".", ",")
+        return nombre(value, 4)
     if isinstance(value, date):
-        return value.isoformat()
+        return date_courte(value)
     return str(value)
+
+
+def _typed(path: str, raw: str) -> Any:
+    """Dates typed as JJ/MM/AAAA or AAAA-MM-JJ (the spec's date questions)."""
+    try:
+        question = spec_question(path)
+    except KeyError:
+        return raw
+    if question.kind != "date" or not raw:
+        return raw
+    from recours.formatting import lire_date
+
+    try:
+        return lire_date(raw)
+    except ValueError as exc:
+        raise AnswerError(str(exc)) from None
 
 
 def _key_of(value: Any) -> str:
@@ -388,11 +414,29 @@ class Questionnaire:
         # Documents chosen at the "étape" step (not part of the dossier file).
         self.documents: list[str] = []
         self.default_documents: list[str] = []
+        # Paths answered in this session, in order (« précédent » goes back along them),
+        # and the answered paths to ask again although they are valid.
+        self.history: list[str] = []
+        self.reask: set[str] = set()
 
     # -- primitives ------------------------------------------------------------------
 
     def _save(self) -> None:
         self.store.save(self.data)
+
+    def _where(self, problem: Any) -> str:
+        """A problem located by its question's French label, not its dossier path."""
+        from recours.questionnaire.spec import place
+
+        return f"{place(self.data, problem.chemin)} : {problem.message}"
+
+    def _skip(self, box: Data, key: str, path: str) -> bool:
+        """Whether an answered question is left as it is (resume, not editing, not « précédent »)."""
+        return key in box and not self.editing and path not in self.reask
+
+    def _answered(self, path: str) -> None:
+        self.reask.discard(path)
+        self.history.append(path)
 
     @contextlib.contextmanager
     def _edit(self, editing: bool = True) -> Iterator[None]:
@@ -436,7 +480,7 @@ class Questionnaire:
         multiline: bool = False,
     ) -> Any:
         """Ask one typed answer until the model accepts it; store and save it."""
-        if key in box and not self.editing:
+        if self._skip(box, key, path):
             problem = self._problem(check, box[key], optional, cross)
             if problem is None:
                 return box[key]
@@ -450,7 +494,7 @@ class Questionnaire:
             self.asked += 1
             raw = ask(message, name=path, default=_shown(default), instruction=instruction).strip()
             try:
-                value = None if optional and not raw else check(raw)
+                value = None if optional and not raw else check(_typed(path, raw))
             except AnswerError as exc:
                 self.prompter.error(str(exc))
                 default = raw
@@ -467,6 +511,7 @@ class Questionnaire:
                 default = raw
                 continue
             self._save()
+            self._answered(path)
             return value
 
     def _select(
@@ -482,8 +527,7 @@ class Questionnaire:
     ) -> Any:
         values = [c.value for c in choices]
         if (
-            key in box
-            and not self.editing
+            self._skip(box, key, path)
             and _key_of(box[key]) in values
             and (box[key] is None or self._problem(check, box[key], False, None) is None)
         ):
@@ -497,6 +541,7 @@ class Questionnaire:
         value = None if answer == "" else check(answer)
         box[key] = value
         self._save()
+        self._answered(path)
         return value
 
     def _confirm(self, path: str, message: str, default: bool) -> bool:
@@ -505,15 +550,17 @@ class Questionnaire:
 
     def _optional_group(self, box: Data, key: str, path: str, message: str) -> Data | None:
         """A yes/no question that opens a group of fields; "no" is stored as null."""
-        if key in box and not self.editing and (box[key] is None or isinstance(box[key], dict)):
+        if self._skip(box, key, path) and (box[key] is None or isinstance(box[key], dict)):
             current: Data | None = box[key]
             return current
         if not self._confirm(path, message, default=isinstance(box.get(key), dict)):
             box[key] = None
             self._save()
+            self._answered(path)
             return None
         group = self._sub(box, key)
         self._save()
+        self._answered(path)
         return group
 
     def _list(
@@ -735,15 +782,7 @@ class Questionnaire:
         suggested = departement_from_finess(str(etab["finess"])) or departement_from_code_postal(
             str(adresse.get("code_postal", ""))
         )
-        self._text(
-            etab,
-            "departement",
-            field(Etablissement, "departement"),
-            f"{p}.departement",
-            "Département d'implantation",
-            default=suggested,
-            cross=lambda: cross_problems(Etablissement, etab, under("finess")),
-        )
+        self._departement(etab, p, suggested)
         cat = ref.categories[etab["categorie"]]
         self.prompter.say("Régimes budgétaires :")
         for regime in ref.regimes.values():
@@ -772,8 +811,40 @@ class Questionnaire:
             ),
         )
 
+    def _departement(self, etab: Data, p: str, suggested: str | None) -> None:
+        """The département, checked against the FINESS; on a mismatch either can change."""
+        self._text(
+            etab,
+            "departement",
+            field(Etablissement, "departement"),
+            f"{p}.departement",
+            "Département d'implantation",
+            default=suggested,
+        )
+        while problems := cross_problems(Etablissement, etab, under("finess")):
+            self.prompter.error("\n".join(problems))
+            self.asked += 1
+            answer = self.prompter.select(
+                "Le numéro FINESS et le département ne concordent pas : que corriger ?",
+                [
+                    Choice("departement", f"Le département (saisi : {etab['departement']})"),
+                    Choice("finess", f"Le numéro FINESS (saisi : {etab['finess']})"),
+                ],
+                name=f"{p}.corriger",
+                default="departement",
+            )
+            with self._edit():
+                self._text(
+                    etab,
+                    answer,
+                    field(Etablissement, answer),
+                    f"{p}.{answer}",
+                    "Département d'implantation"
+                    if answer == "departement"
+                    else "Numéro FINESS de l'établissement (9 caractères)",
+                )
+
     def _categorie(self, etab: Data, p: str) -> None:
-        ref = load_referentiel()
 
         def check(value: Any) -> Any:
             return check_field(Etablissement, "categorie", value)
@@ -781,9 +852,9 @@ class Questionnaire:
         def cross() -> list[str]:
             return cross_problems(Etablissement, etab, under("categorie"))
 
-        if "categorie" in etab and not self.editing and not cross():
+        if self._skip(etab, "categorie", f"{p}.categorie") and not cross():
             return
-        choices = [Choice(k, f"{c.libelle} [{k}]") for k, c in ref.categories.items()]
+        choices = spec_question("etablissements[].categorie").options(spec_scope(self.data, etab))
         while True:
             self.asked += 1
             answer = self.prompter.autocomplete(
@@ -796,6 +867,7 @@ class Questionnaire:
             problems = cross()
             if not problems:
                 self._save()
+                self._answered(f"{p}.categorie")
                 return
             self.prompter.error("\n".join(problems))
 
@@ -874,7 +946,7 @@ class Questionnaire:
             self.asked += 1
             answer = self.prompter.select(
                 f"{libelle} : quelle autorité ?",
-                [Choice(str(a["id"]), str(a.get("nom") or a["id"])) for a in existing]
+                [Choice(str(a["id"]), str(a.get("nom") or libelle)) for a in existing]
                 + [Choice("", "Une autre autorité (nouvelle)")],
                 name=f"{p}.{type_}",
                 default=default,
@@ -1126,7 +1198,7 @@ class Questionnaire:
                 field(Decision, "autorite"),
                 f"{p}.autorite",
                 "Autorité qui a pris la décision",
-                [Choice(str(a["id"]), str(a.get("nom") or a["id"])) for a in autorites],
+                spec_question("decisions[].autorite").options(spec_scope(self.data, dec)),
             )
         self._select(
             dec,
@@ -1150,7 +1222,7 @@ class Questionnaire:
             "date",
             field(Decision, "date", self.today),
             f"{p}.date",
-            "Date de la décision (AAAA-MM-JJ)",
+            "Date de la décision (JJ/MM/AAAA)",
             default=self.today,
         )
         self._text(
@@ -1158,7 +1230,7 @@ class Questionnaire:
             "date_notification",
             field(Decision, "date_notification", self.today),
             f"{p}.date_notification",
-            "Date à laquelle elle vous a été notifiée (réception, AAAA-MM-JJ)",
+            "Date à laquelle elle vous a été notifiée (réception, JJ/MM/AAAA)",
             default=dec["date"],
             cross=lambda: cross_problems(Decision, dec, under("date_notification")),
             instruction=notification_help(),
@@ -1227,7 +1299,7 @@ class Questionnaire:
             "date_envoi",
             field(RecoursGracieuxEnvoye, "date_envoi", self.today),
             f"{q}.date_envoi",
-            "Date d'envoi du recours gracieux (cachet de la poste, AAAA-MM-JJ)",
+            "Date d'envoi du recours gracieux (cachet de la poste, JJ/MM/AAAA)",
             default=self.today,
             cross=lambda: cross_problems(Decision, dec, under("recours_gracieux")),
         )
@@ -1236,7 +1308,7 @@ class Questionnaire:
             "date_reception",
             field(RecoursGracieuxEnvoye, "date_reception", self.today),
             f"{q}.date_reception",
-            "Date de réception par l'autorité (avis de réception, AAAA-MM-JJ)",
+            "Date de réception par l'autorité (avis de réception, JJ/MM/AAAA)",
             optional=True,
             cross=lambda: cross_problems(Decision, dec, under("recours_gracieux")),
         )
@@ -1262,7 +1334,7 @@ class Questionnaire:
                 "date_notification",
                 field(RejetExplicite, "date_notification", self.today),
                 f"{p}.rejet_explicite.date_notification",
-                "Date de réception de ce rejet (AAAA-MM-JJ)",
+                "Date de réception de ce rejet (JJ/MM/AAAA)",
                 default=self.today,
                 cross=lambda: cross_problems(Decision, dec, under("rejet_explicite")),
             )
@@ -1283,8 +1355,7 @@ class Questionnaire:
         values = [c.value for c in choices]
         current = box.get(key)
         if (
-            key in box
-            and not self.editing
+            self._skip(box, key, path)
             and isinstance(current, list)
             and all(str(v) in values for v in current)
         ):
@@ -1304,15 +1375,12 @@ class Questionnaire:
         everything = everything_as_empty and set(answer) == set(values)
         box[key] = [] if everything else check(answer)
         self._save()
+        self._answered(path)
 
     # étape --------------------------------------------------------------------------
 
     def etape(self) -> None:
         """Deadlines of each decision, and the documents that still make sense."""
-        from recours.cli.report import deadline_status
-        from recours.formatting import date_avec_jour, date_longue
-        from recours.law.deadlines import STATUTS_OUVERTS
-        from recours.law.procedure import decision_deadlines
 
         self.prompter.say("\n— Étape de la procédure et délais —")
         try:
@@ -1322,79 +1390,34 @@ class Questionnaire:
         except DossierInvalidError as exc:
             self.prompter.error("Délais non calculables tant que le dossier est incomplet :")
             for problem in exc.problemes:
-                self.prompter.error(f"  {problem}")
+                self.prompter.error(f"  {self._where(problem)}")
             self.documents = []
             return
-        ref = load_referentiel()
-        gracieux_ok = requete_ok = requete_default = False
-        for index, dec in enumerate(dossier.decisions):
-            report = decision_deadlines(dossier, dec, self.today)
-            gracieux, contentieux = report.recours_gracieux, report.recours_contentieux
-            nom = dossier.autorite(dec.autorite).nom
-            self.prompter.say(
-                f"Décision {index + 1} : {ref.natures_decision[dec.nature].libelle} de {nom}, "
-                f"notifiée le {date_longue(dec.date_notification)}"
-            )
-            if dec.recours_gracieux is None:
-                if gracieux.statut in STATUTS_OUVERTS:
-                    gracieux_ok = True
-                    self.prompter.say(
-                        f"  Recours gracieux : à envoyer au plus tard le "
-                        f"{date_avec_jour(gracieux.date_limite)} (cachet de la poste) — "
-                        f"{deadline_status(gracieux)}"
-                    )
-                else:
-                    self.prompter.say(
-                        f"  Recours gracieux : délai EXPIRÉ le {date_avec_jour(gracieux.date_limite)}"
-                        " ; un recours gracieux n'est plus possible."
-                    )
-            else:
-                sent = date_longue(dec.recours_gracieux.date_envoi)
-                if report.gracieux_interruptif:
-                    self.prompter.say(
-                        f"  Recours gracieux envoyé le {sent} : il a interrompu le délai de "
-                        "recours contentieux."
-                    )
-                else:
-                    self.prompter.say(
-                        f"  Recours gracieux envoyé le {sent} : TARDIF, il n'a pas interrompu le "
-                        "délai de recours contentieux."
-                    )
-                if report.rejet_implicite is not None and dec.rejet_explicite is None:
-                    self.prompter.say(
-                        f"  Rejet implicite (silence de l'autorité) le "
-                        f"{date_avec_jour(report.rejet_implicite)}."
-                    )
-            if contentieux.statut in STATUTS_OUVERTS:
-                requete_ok = True
-                rejected = dec.rejet_explicite is not None or (
-                    report.rejet_implicite is not None and report.rejet_implicite <= self.today
-                )
-                if report.gracieux_interruptif and rejected:
-                    requete_default = True
-                self.prompter.say(
-                    f"  Requête au tribunal administratif : à enregistrer au plus tard le "
-                    f"{date_avec_jour(contentieux.date_limite)} — {deadline_status(contentieux)}"
-                )
-            else:
-                self.prompter.say(
-                    f"  Requête au tribunal administratif : délai EXPIRÉ le "
-                    f"{date_avec_jour(contentieux.date_limite)}."
-                )
-                if report.possibilites:
-                    self.prompter.say("  Ce qui reste possible :")
-                    for text in report.possibilites:
-                        self.prompter.say(f"    - {' '.join(text.split())}")
-            for warning in report.avertissements:
-                self.prompter.say(f"  ! {' '.join(warning.split())}")
+        from recours.law.analysis import analyse
+        from recours.questionnaire.stage import dossier_stage
+
+        # The tool's own plan for this stage: the analysis of the dossier without the
+        # choices already saved in it (they are the answer being asked for).
+        undecided = dossier.model_copy(
+            update={
+                "decisions": [d.model_copy(update={"documents": None}) for d in dossier.decisions]
+            }
+        )
+        stage = dossier_stage(analyse(undecided, self.today, load_referentiel()))
+        for decision_stage in stage.decisions:
+            self.prompter.say(decision_stage.titre)
+            for line in decision_stage.lignes:
+                self.prompter.say(f"    {line}" if line.startswith("- ") else f"  {line}")
+            for warning in decision_stage.avertissements:
+                self.prompter.say(f"  ! {warning}")
+        gracieux_ok = "gracieux" in stage.possibles
+        requete_ok = "requete" in stage.possibles
         offered: list[Choice] = []
         if gracieux_ok:
             offered.append(Choice("gracieux", "Recours gracieux (lettre à l'autorité)"))
         if requete_ok:
             offered.append(Choice("requete", "Requête au tribunal administratif"))
-        self.default_documents = (["gracieux"] if gracieux_ok else []) + (
-            ["requete"] if requete_default else []
-        )
+        self.default_documents = list(stage.conseilles)
         if not offered:
             self.prompter.say(
                 "Tous les délais sont expirés : aucun document ne peut plus être utilement "
@@ -1402,11 +1425,25 @@ class Questionnaire:
             )
             self.documents = []
             return
-        default = self.default_documents or [offered[0].value]
+        saved = [d.get("documents") for d in self.data.get("decisions", [])]
+        chosen = next((d for d in saved if isinstance(d, list)), None)
+        default = (
+            [v for v in chosen if v in {c.value for c in offered}]
+            if chosen is not None
+            else self.default_documents or [offered[0].value]
+        )
         self.asked += 1
         self.documents = self.prompter.checkbox(
             "Documents à préparer", offered, name="etape.documents", default=default
         )
+        # Saved in the dossier (Decision.documents), so that `recours generer` prepares
+        # the same documents later; None keeps the tool's plan.
+        stored = (
+            None if sorted(self.documents) == sorted(self.default_documents) else self.documents
+        )
+        for dec in self.data.get("decisions", []):
+            dec["documents"] = None if stored is None else list(stored)
+        self._save()
 
     def _before_etape(self) -> Data:
         """The dossier without the sections asked after the étape (the deadlines do not
@@ -1456,9 +1493,11 @@ class Questionnaire:
             "faits_complementaires",
             field(Dossier, "faits_complementaires"),
             "faits_complementaires",
-            "Faits complémentaires à exposer (texte libre, sur plusieurs lignes si besoin)",
+            # Short enough for 80 columns: prompt_toolkit shows nothing of a multi-line
+            # question whose prompt wraps.
+            label("faits_complementaires"),
             optional=True,
-            instruction=INSTRUCTION_LIGNE_VIDE,
+            instruction="(facultatif ; ligne vide : fin)",
             multiline=True,
         )
         self._pieces()
@@ -1471,6 +1510,15 @@ class Questionnaire:
             "Lieu de signature",
             default=siege.get("commune"),
             optional=True,
+        )
+        self._text(
+            self.data,
+            "date_document",
+            field(Dossier, "date_document"),
+            "date_document",
+            "Date des documents (JJ/MM/AAAA)",
+            optional=True,
+            instruction="(facultatif : vide = date du jour de la génération)",
         )
 
     def _pieces(self) -> None:
@@ -1588,7 +1636,22 @@ class Questionnaire:
     # -- whole interview -----------------------------------------------------------------
 
     def interview(self) -> str:
-        """Ask what is missing, then the review; return "generer" or "quitter"."""
+        """Ask what is missing, then the review; return "generer" or "quitter".
+
+        « précédent » (:class:`PreviousQuestion`) marks the last answer to be asked again
+        and starts over: every other answered question is skipped, so the user lands on it.
+        """
+        self.prompter.say(BACK_KEY_HELP)
+        while True:
+            try:
+                return self._interview()
+            except PreviousQuestion:
+                if not self.history:
+                    self.prompter.error("Pas de question précédente : c'est la première.")
+                    continue
+                self.reask.add(self.history.pop())
+
+    def _interview(self) -> str:
         complete = False
         try:
             validate_dossier(without_nulls(self.data), "reprise", aujourdhui=self.today)
@@ -1618,30 +1681,105 @@ class Questionnaire:
                     Choice("generer", "Tout est exact : enregistrer et générer les documents")
                 )
             choices += [Choice(k, f"Modifier : {v}") for k, v in SECTIONS.items()]
+            choices.append(Choice("champ", "Modifier une seule réponse (recherche par intitulé)"))
             choices.append(Choice("quitter", "Enregistrer et quitter sans générer"))
             self.asked += 1
-            answer = self.prompter.select(
-                "Que voulez-vous faire ?",
-                choices,
-                name="revue",
-                default="generer" if valid else "organisme",
-            )
-            if answer in ("generer", "quitter"):
-                return answer
-            with self._edit():
-                getattr(self, answer)()
-            if answer in ("etablissements", "decisions"):
-                with self._edit(False):
-                    self.etape()
+            try:
+                answer = self.prompter.select(
+                    "Que voulez-vous faire ?",
+                    choices,
+                    name="revue",
+                    default="generer" if valid else "organisme",
+                )
+                if answer in ("generer", "quitter"):
+                    return answer
+                if answer == "champ":
+                    self.edit_one()
+                    continue
+                with self._edit():
+                    getattr(self, answer)()
+                if answer in ("etablissements", "decisions"):
+                    with self._edit(False):
+                        self.etape()
+            except PreviousQuestion:
+                continue  # back to the review menu
+
+    def edit_one(self) -> None:
+        """Change one answer chosen by its label, then ask what the change makes missing."""
+        from recours.questionnaire import spec
+
+        fields = list(spec.all_fields(self.data))
+        choices = [
+            Choice(pf.path, f"{where} — {pf.label} : {spec.shown(pf, self.data) or '—'}")
+            for where, pf in fields
+        ]
+        self.asked += 1
+        picked = self.prompter.autocomplete(
+            "Quelle réponse modifier ? (tapez une partie de l'intitulé)",
+            choices,
+            name="revue.champ",
+        )
+        pf = next(pf for _where, pf in fields if pf.path == picked)
+        self.ask_field(pf)
+        # A group opened, a method changed: ask what the change left unanswered.
+        with self._edit(False):
+            self.organisme()
+            self.etablissements()
+            self.decisions()
+            if pf.path.startswith(("decisions", "etablissements")):
+                self.etape()
+            self.complements()
+            self.signataire()
+
+    def ask_field(self, pf: Any) -> None:
+        """Ask one question of the spec (:mod:`recours.questionnaire.spec`) and store it."""
+        from recours.questionnaire import spec
+
+        q = pf.question
+        scope = spec.scope_of(self.data, pf)
+        current = spec.get_path(self.data, pf.path)
+        shown = spec.answer_of(q, current)
+        while True:
+            self.asked += 1
+            answer: Any
+            if q.kind == "group":
+                answer = (
+                    "oui"
+                    if self.prompter.confirm(pf.label, name=pf.path, default=shown == "oui")
+                    else "non"
+                )
+            elif q.kind == "select":
+                answer = self.prompter.select(
+                    pf.label, q.options(scope), name=pf.path, default=str(shown)
+                )
+            elif q.kind == "checkbox":
+                options = q.options(scope)
+                answer = self.prompter.checkbox(
+                    pf.label, options, name=pf.path,
+                    default=list(shown) or [c.value for c in options],
+                )  # fmt: skip
+            elif q.kind in ("multiline", "lines"):
+                answer = self.prompter.multiline(pf.label, name=pf.path, default=str(shown))
+            else:
+                suffix = " (JJ/MM/AAAA)" if q.kind == "date" else ""
+                answer = self.prompter.text(pf.label + suffix, name=pf.path, default=str(shown))
+            try:
+                value = spec.value_for(pf, answer, current, scope)
+            except AnswerError as exc:
+                self.prompter.error(str(exc))
+                continue
+            spec.set_path(self.data, pf.path, value)
+            self._save()
+            self._answered(pf.path)
+            return
 
     def summary(self) -> tuple[list[str], bool]:
         """Review screen: every section with its key figures; and whether the dossier is valid."""
         from recours.cli.report import deadline_status
         from recours.formatting import date_avec_jour, date_longue, pourcentage
-        from recours.law.amounts import compute_amounts
+        from recours.law.analysis import analyse
         from recours.law.categories import category_warnings
         from recours.law.deadlines import next_deadline
-        from recours.law.procedure import decision_deadlines
 
         lines = ["", "════ Récapitulatif du dossier ════"]
         try:
@@ -1650,7 +1788,7 @@ class Questionnaire:
             )
         except DossierInvalidError as exc:
             lines.append("Le dossier est incomplet ou contient des erreurs, à corriger :")
-            lines += [f"  - {p}" for p in exc.problemes]
+            lines += [f"  - {self._where(p)}" for p in exc.problemes]
             return lines, False
         ref = load_referentiel()
         org = dossier.organisme
@@ -1676,7 +1814,8 @@ class Questionnaire:
                 f"financeurs : {fins} — méthode : {METHODE_TITRES[etab.methode]} — exercices : {years}"
             )
             lines += [f"  ! {w}" for w in category_warnings(etab, ref)]
-        amounts = compute_amounts(dossier)
+        analysis = analyse(dossier, self.today, ref)
+        amounts = analysis.montants
         lines.append("Montants par autorité :")
         for aid, tot in amounts.par_autorite.items():
             lines.append(
@@ -1688,7 +1827,7 @@ class Questionnaire:
             lines.append(f"  ! {warning}")
         lines.append("Décisions et délais :")
         for index, dec in enumerate(dossier.decisions):
-            report = decision_deadlines(dossier, dec, self.today)
+            report = analysis.decision(index).delais
             state = (
                 f"recours gracieux envoyé le {date_longue(dec.recours_gracieux.date_envoi)}"
                 if dec.recours_gracieux
@@ -1705,6 +1844,9 @@ class Questionnaire:
             found = next_deadline(report)
             if found is not None:
                 lines.append(f"    prochaine échéance : {date_avec_jour(found.date_limite)}")
+        if analysis.exercices:
+            lines.append("Exercice par exercice :")
+            lines += [f"  - {status.texte}" for status in analysis.exercices]
         labels = {"gracieux": "recours gracieux", "requete": "requête"}
         lines.append(
             "Documents à générer : "

@@ -14,16 +14,36 @@ from typing import Any
 import questionary
 from prompt_toolkit.enums import DEFAULT_BUFFER
 from prompt_toolkit.filters import has_focus
-from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
+from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent, merge_key_bindings
 from prompt_toolkit.styles import Style
 
-from recours.questionnaire.flow import Choice
+from recours.questionnaire.flow import Choice, PreviousQuestion
 
 STYLE = Style([("qmark", "fg:ansicyan bold"), ("question", "bold"), ("answer", "fg:ansigreen")])
 INSTRUCTION_SELECT = "(flèches puis Entrée)"
 INSTRUCTION_SEARCH = "(tapez pour filtrer, flèches puis Entrée)"
 INSTRUCTION_CHECKBOX = "(Espace pour cocher, Entrée pour valider)"
 INSTRUCTION_MULTILINE = "(Entrée sur une ligne vide pour terminer)"
+
+
+def _back_bindings() -> KeyBindings:
+    """Page Up (« Page précédente ») or Ctrl-P: back to the previous question."""
+    bindings = KeyBindings()
+
+    @bindings.add("pageup", eager=True)
+    @bindings.add("c-p", eager=True)
+    def _back(event: KeyPressEvent) -> None:
+        event.app.exit(exception=PreviousQuestion(), style="class:aborting")
+
+    return bindings
+
+
+def _with_back(question: Any) -> Any:
+    application = question.application
+    application.key_bindings = merge_key_bindings(
+        [application.key_bindings or KeyBindings(), _back_bindings()]
+    )
+    return question
 
 
 def _choices(choices: Sequence[Choice], checked: Sequence[str] | None = None) -> list[Any]:
@@ -47,8 +67,10 @@ class QuestionaryPrompter:
     def text(
         self, message: str, *, name: str, default: str = "", instruction: str | None = None
     ) -> str:
-        answer = questionary.text(
-            message, default=default, instruction=instruction, style=STYLE, **self.terminal
+        answer = _with_back(
+            questionary.text(
+                message, default=default, instruction=instruction, style=STYLE, **self.terminal
+            )
         ).unsafe_ask()
         return str(answer)
 
@@ -70,14 +92,16 @@ class QuestionaryPrompter:
             else:
                 buffer.newline(copy_margin=False)
 
-        answer = questionary.text(
-            message,
-            default=default,
-            multiline=True,
-            instruction=instruction or INSTRUCTION_MULTILINE,
-            key_bindings=bindings,
-            style=STYLE,
-            **self.terminal,
+        answer = _with_back(
+            questionary.text(
+                message,
+                default=default,
+                multiline=True,
+                instruction=instruction or INSTRUCTION_MULTILINE,
+                key_bindings=bindings,
+                style=STYLE,
+                **self.terminal,
+            )
         ).unsafe_ask()
         return str(answer)
 
@@ -100,37 +124,51 @@ class QuestionaryPrompter:
             if search
             else {"instruction": INSTRUCTION_SELECT}
         )
-        answer = questionary.select(
-            message,
-            _choices(choices),
-            default=default if default in {c.value for c in choices} else None,
-            style=STYLE,
-            **options,
-            **self.terminal,
+        answer = _with_back(
+            questionary.select(
+                message,
+                _choices(choices),
+                default=default if default in {c.value for c in choices} else None,
+                style=STYLE,
+                **options,
+                **self.terminal,
+            )
         ).unsafe_ask()
         return str(answer)
 
     def checkbox(
         self, message: str, choices: Sequence[Choice], *, name: str, default: Sequence[str] = ()
     ) -> list[str]:
-        answer = questionary.checkbox(
-            message,
-            _choices(choices, checked=default),
-            instruction=INSTRUCTION_CHECKBOX,
-            style=STYLE,
-            **self.terminal,
-        ).unsafe_ask()
-        return [str(v) for v in answer]
+        question = _with_back(
+            questionary.checkbox(
+                message,
+                _choices(choices, checked=default),
+                instruction=INSTRUCTION_CHECKBOX,
+                style=STYLE,
+                **self.terminal,
+            )
+        )
+        # questionary writes the answer in English (« done (2 selections) »): erase it
+        # and write the French one.
+        question.application.erase_when_done = True
+        answer = [str(v) for v in question.unsafe_ask()]
+        titles = [c.title for c in choices if c.value in answer]
+        questionary.print(
+            f"? {message} : {', '.join(titles) if titles else 'aucun'}", **self._print_terminal()
+        )
+        return answer
 
     def confirm(self, message: str, *, name: str, default: bool = True) -> bool:
         # questionary.confirm only knows y/n keys and prints "(Y/n)": a French select instead.
-        answer = questionary.select(
-            message,
-            [questionary.Choice("Oui", value="oui"), questionary.Choice("Non", value="non")],
-            default="oui" if default else "non",
-            instruction=INSTRUCTION_SELECT,
-            style=STYLE,
-            **self.terminal,
+        answer = _with_back(
+            questionary.select(
+                message,
+                [questionary.Choice("Oui", value="oui"), questionary.Choice("Non", value="non")],
+                default="oui" if default else "non",
+                instruction=INSTRUCTION_SELECT,
+                style=STYLE,
+                **self.terminal,
+            )
         ).unsafe_ask()
         return bool(answer == "oui")
 

@@ -1,0 +1,206 @@
+"""``recours web`` without a browser: the app through Starlette's test client.
+
+Security (token, Host, Origin, CSP), the page flow over the question spec, saving after
+each page, French errors, downloads. The same app is driven by a real Chromium in
+test_web_browser.py.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import zipfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+pytest.importorskip("fastapi")
+from fastapi.testclient import TestClient
+
+from recours.cli.main import main
+from recours.dossier.validation import load_dossier, read_dossier_file
+from recours.web import forms
+from recours.web.app import Settings, create_app
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+PORT = 8765
+BASE = f"http://127.0.0.1:{PORT}"
+ORIGIN = {"Origin": BASE}
+
+
+def client_for(path: Path, today: date = date(2026, 11, 1)) -> tuple[TestClient, Settings]:
+    settings = Settings(path=path, today=today, port=PORT)
+    client = TestClient(create_app(settings), base_url=BASE)
+    return client, settings
+
+
+def logged_in(path: Path) -> TestClient:
+    client, settings = client_for(path)
+    response = client.get(f"/?jeton={settings.token}", follow_redirects=False)
+    assert response.status_code == 303
+    return client
+
+
+def inline_errors(html: str) -> dict[str, str]:
+    return dict(re.findall(r'id="(champ-[^"]+)-erreur" role="alert">([^<]*)<', html))
+
+
+def test_without_the_token_nothing_is_served(tmp_path: Path) -> None:
+    client, _settings = client_for(tmp_path / "dossier.yaml")
+    for url in ("/", "/page/organisme", "/revue", "/static/htmx.min.js", "/apercu/0"):
+        response = client.get(url)
+        assert response.status_code == 403, url
+        assert "Accès refusé" in response.text
+    assert client.get("/?jeton=mauvais").status_code == 403
+    response = client.post(
+        "/page/organisme", data={"organisme.raison_sociale": "x"}, headers=ORIGIN
+    )
+    assert response.status_code == 403
+    assert not (tmp_path / "dossier.yaml").exists()
+
+
+def test_token_becomes_a_strict_httponly_cookie(tmp_path: Path) -> None:
+    client, settings = client_for(tmp_path / "dossier.yaml")
+    response = client.get(f"/?jeton={settings.token}", follow_redirects=False)
+    cookie = response.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie.replace("Strict", "strict")
+    assert settings.token not in cookie  # the cookie is derived, the token stays in the URL
+    assert response.headers["location"] == "/"  # the token leaves the address bar
+    page = client.get("/")
+    assert page.status_code == 200
+    assert page.headers["content-security-policy"].startswith("default-src 'self'")
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert '<script src="/static/htmx.min.js"' in page.text  # vendored, no CDN
+    assert "http" not in re.sub(r'content="[^"]*"', "", page.text.split("<body")[0])
+
+
+@pytest.mark.parametrize("host", ["evil.example", f"evil.example:{PORT}", "127.0.0.1:9"])
+def test_other_host_names_are_refused(tmp_path: Path, host: str) -> None:
+    client = logged_in(tmp_path / "dossier.yaml")
+    assert client.get("/", headers={"Host": host}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"Origin": "http://evil.example"}, {"Origin": "null"}, {"Sec-Fetch-Site": "cross-site"}],
+)
+def test_posts_from_another_origin_are_refused(tmp_path: Path, headers: dict[str, str]) -> None:
+    client = logged_in(tmp_path / "dossier.yaml")
+    response = client.post(
+        "/page/organisme", data={"organisme.raison_sociale": "x"}, headers=headers
+    )
+    assert response.status_code == 403
+    assert not (tmp_path / "dossier.yaml").exists()
+
+
+def test_a_page_saves_valid_answers_and_shows_french_errors(tmp_path: Path) -> None:
+    path = tmp_path / "dossier.yaml"
+    client = logged_in(path)
+    response = client.post(
+        "/page/organisme",
+        data={
+            "organisme.raison_sociale": "Dupont & Fils <SARL>",
+            "organisme.siren": "123456789",
+            "organisme.siege.code_postal": "7200",
+            "organisme.siege.commune": "Le Mans",
+            "organisme.signataire": "non",
+            "organisme.contact": "non",
+            "action": "suivant",
+        },
+        headers=ORIGIN,
+    )
+    assert response.status_code == 200  # stays on the page
+    errors = inline_errors(response.text)
+    assert errors["champ-organisme-siren"].startswith("SIREN invalide")
+    assert errors["champ-organisme-siege-code_postal"].startswith("code postal invalide")
+    assert errors["champ-organisme-siege-voie"] == "champ obligatoire"
+    assert "Dupont &amp; Fils &lt;SARL&gt;" in response.text
+    assert "<SARL>" not in response.text
+    data, _ = read_dossier_file(path)  # saved at once, valid answers only
+    assert data["organisme"]["raison_sociale"] == "Dupont & Fils <SARL>"
+    assert "siren" not in data["organisme"]
+    assert path.read_text(encoding="utf-8").startswith("# Dossier en cours de saisie")
+
+
+def test_a_complete_dossier_is_reviewed_previewed_and_downloaded(tmp_path: Path) -> None:
+    path = tmp_path / "dossier.yaml"
+    shutil.copy(EXAMPLES / "multisite-ars-cpom.yaml", path)
+    client = logged_in(path)
+    assert "Le dossier est complet" in client.get("/").text
+    review = client.get("/revue").text
+    assert "modifier" in review
+    assert not re.search(r">\s*(ars|cd)-[0-9a-z]+\s*<", review)  # no internal identifiers
+    stage = client.get("/etape").text
+    assert "Recours gracieux" in stage
+    links = sorted(set(re.findall(r'href="/apercu/(\d+)"', stage)))
+    assert links
+    preview = client.get(f"/apercu/{links[0]}")
+    assert preview.status_code == 200
+    assert load_dossier(path).organisme.raison_sociale.split()[0] in preview.text
+    assert client.get("/apercu/style.css").headers["content-type"].startswith("text/css")
+    assert client.get("/apercu/../pyproject.toml").status_code == 404
+    word = client.get(f"/telecharger/{links[0]}/docx")
+    assert word.status_code == 200
+    assert word.headers["content-disposition"].startswith("attachment; filename=")
+    assert word.content[:2] == b"PK"
+
+
+def test_the_telerecours_folder_comes_as_a_zip(tmp_path: Path) -> None:
+    path = tmp_path / "dossier.yaml"
+    text = (EXAMPLES / "mecs-conseil-departemental.yaml").read_text(encoding="utf-8")
+    path.write_text(text.replace("    voies_et_delais_mentionnes: true\n",
+                                 "    voies_et_delais_mentionnes: true\n"
+                                 "    documents: [requete]\n"), encoding="utf-8")  # fmt: skip
+    client = logged_in(path)
+    stage = client.get("/etape").text
+    number = re.search(r'href="/telecharger/(\d+)/zip"', stage)
+    assert number, stage
+    response = client.get(f"/telecharger/{number.group(1)}/zip")
+    assert response.status_code == 200
+    names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+    assert any(n.endswith("/requete.pdf") for n in names)
+    assert any(n.endswith("/inventaire.pdf") for n in names)
+
+
+def test_pages_follow_in_order_with_previous_and_next() -> None:
+    data: dict[str, Any] = {"autorites": [{}], "etablissements": [{"exercices": [{}, {}]}]}
+    urls = [s.url for s in forms.steps(data)]
+    assert urls == [
+        "/page/organisme",
+        "/liste/autorites",
+        "/page/autorites/0",
+        "/liste/etablissements",
+        "/page/etablissements/0",
+        "/page/exercices/0/0",
+        "/page/exercices/0/1",
+        "/liste/decisions",
+        "/etape",
+        "/page/complements",
+        "/revue",
+    ]
+    previous, following = forms.neighbours(data, forms.Step("page", "exercices", (0, 0)))
+    assert (previous and previous.url, following and following.url) == (
+        "/page/etablissements/0",
+        "/page/exercices/0/1",
+    )
+
+
+def test_the_file_edited_elsewhere_is_read_again(tmp_path: Path) -> None:
+    path = tmp_path / "dossier.yaml"
+    shutil.copy(EXAMPLES / "mecs-conseil-departemental.yaml", path)
+    client = logged_in(path)
+    assert "Les Coquelicots du Maine" in client.get("/page/organisme").text
+    path.write_text(path.read_text(encoding="utf-8").replace("Coquelicots du Maine", "Bleuets"),
+                    encoding="utf-8")  # fmt: skip
+    assert "Association Les Bleuets" in client.get("/page/organisme").text
+
+
+def test_recours_web_is_documented_in_french() -> None:
+    result = CliRunner().invoke(main, ["web", "--help"])
+    assert result.exit_code == 0
+    assert "--sans-navigateur" in result.output
+    assert "Remplir le dossier dans un formulaire web" in result.output
