@@ -16,10 +16,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from recours.documents.context import (
+    DEMANDE_INDEMNITAIRE,
     GRACIEUX,
+    MISE_EN_DEMEURE,
     REQUETE,
     Context,
+    demande_indemnitaire_context,
     gracieux_context,
+    mise_en_demeure_context,
     requete_context,
 )
 from recours.documents.sandbox import TEMPLATE_FILES, bundled_templates_dir
@@ -159,14 +163,20 @@ def _document_warnings(analysis: Analysis, doc: PlannedDocument, ref: Referentie
 def build_context(analysis: Analysis, doc: PlannedDocument) -> Context:
     if doc.kind == "gracieux":
         return gracieux_context(analysis, doc)
+    if doc.kind == "demande_indemnitaire":
+        return demande_indemnitaire_context(analysis, doc)
+    if doc.kind == "mise_en_demeure":
+        return mise_en_demeure_context(analysis, doc)
     return requete_context(analysis, doc)
 
 
 def _metadata(dossier: Dossier, ctx: Context, doc: PlannedDocument, today: date) -> dict[str, Any]:
-    kind = GRACIEUX if doc.kind == "gracieux" else REQUETE
+    kinds = {k.code: k for k in (GRACIEUX, REQUETE, DEMANDE_INDEMNITAIRE, MISE_EN_DEMEURE)}
+    kind = kinds[doc.kind]
     accord = ctx["accord"]
+    addressee = ctx["payeur"]["nom"] if doc.kind == "mise_en_demeure" else ctx["autorite"]["nom"]
     return {
-        "titre": f"{kind.titre} — {dossier.organisme.raison_sociale} — {ctx['autorite']['nom']}",
+        "titre": f"{kind.titre} — {dossier.organisme.raison_sociale} — {addressee}",
         "auteur": dossier.organisme.raison_sociale,
         "sujet": f"Financement de l'accord du {accord['date']} (« Ségur pour tous »)",
         "date": dossier.date_document or today,

@@ -39,7 +39,7 @@ from recours.law.indemnity import (
 )
 from recours.law.procedure import Juridiction, competent_court, decision_deadlines, lawyer_rule
 from recours.law.referentiel import Moyen, Referentiel, RegleAvocat
-from recours.law.routes import dossier_reclamations
+from recours.law.routes import dossier_reclamations, notified_unpaid
 
 GRACIEUX: Literal["gracieux"] = "gracieux"
 REQUETE: Literal["requete"] = "requete"
@@ -685,6 +685,9 @@ def _demande_indemnitaire(
     warnings: list[str] = []
     kept: set[int] = set()
     for annee in sorted({s.annee for s in statuses}):
+        if notified_unpaid(dossier, autorite.id, annee):
+            warnings.append(ref.message("indemnitaire_notifie", document=libelle, annee=annee))
+            continue
         presc = compute_prescription(annee, reclamations, today, type_autorite=autorite.type)
         if presc.statut == STATUT_PRESCRIT:
             texte = " ".join(
@@ -743,6 +746,9 @@ def _demande_indemnitaire(
         )
     warnings.append(ref.message("indemnitaire_faute", document=libelle))
     pairs = {(s.finess, s.annee) for s in statuses if s.annee in kept}
+    regimes = {e.regime_budgetaire for e in dossier.etablissements if e.finess in dict(pairs)}
+    if "cpom_eprd" in regimes:
+        warnings.append(ref.message("indemnitaire_faute_cpom", document=libelle))
     claim = _claim(amounts, autorite.id, pairs)
     blockers = _nothing_to_claim(libelle, claim, ref)
     busy = any(doc.autorite == autorite.id and doc.par_defaut for doc in tariff)
