@@ -117,8 +117,8 @@ def build_demande_indemnitaire() -> None:
         "{{ s.etablissement }} (FINESS {{ s.finess }}) : {% if s.sans_decision %}le financement "
         "de cette indemnité pour l'exercice {{ x.annee }} n'a fait l'objet d'aucune décision de "
         "votre part{% else %}la décision suivante n'a pas intégré le financement de cette "
-        "indemnité : {{ s.decision.intitule }} (notification du "
-        "{{ s.decision.date_notification }}){% endif %}. Le coût de l'indemnité qui reste à "
+        "indemnité : {{ s.decision_intitule }} (notification du "
+        "{{ s.decision_notification }}){% endif %}. Le coût de l'indemnité qui reste à "
         "notre charge pour cet exercice s'élève à {{ s.montant }}."
     )
     b.tag("{%p endfor %}")

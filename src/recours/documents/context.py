@@ -562,7 +562,12 @@ def demande_indemnitaire_context(analysis: Analysis, doc: PlannedDocument) -> Co
                 "finess": s.finess,
                 "montant": _money(s.reclame),
                 "sans_decision": s.decision is None,
-                "decision": decisions[s.decision] if s.decision is not None else None,
+                "decision_intitule": decisions[s.decision]["intitule"]
+                if s.decision is not None
+                else "",
+                "decision_notification": (
+                    decisions[s.decision]["date_notification"] if s.decision is not None else ""
+                ),
             }
         )
     ctx = _base(dossier, analysis.aujourdhui, DEMANDE_INDEMNITAIRE, doc)
