@@ -115,8 +115,7 @@ def build_demande_indemnitaire() -> None:
     b.tag("{%p for s in x.situations %}")
     b.p(
         "{{ s.etablissement }} (FINESS {{ s.finess }}) : {% if s.sans_decision %}le financement "
-        "de cette indemnité pour l'exercice {{ x.annee }} n'a fait l'objet d'aucune décision de "
-        "votre part{% else %}la décision suivante n'a pas intégré le financement de cette "
+        "de cette indemnité pour l'exercice {{ x.annee }} ne nous a pas été alloué{% else %}la décision suivante n'a pas intégré le financement de cette "
         "indemnité : {{ s.decision_intitule }} (notification du "
         "{{ s.decision_notification }}){% endif %}. Le coût de l'indemnité qui reste à "
         "notre charge pour cet exercice s'élève à {{ s.montant }}."

@@ -555,7 +555,8 @@ def demande_indemnitaire_context(analysis: Analysis, doc: PlannedDocument) -> Co
     decisions = {i: decision_context(dossier, dossier.decisions[i], ref) for i in decision_indices}
     etabs = [e for e in dossier.etablissements if e.finess in {f for f, _ in claimed}]
     by_year: dict[int, list[dict[str, Any]]] = {}
-    for s in sorted(statuses, key=lambda s: (s.annee, s.etablissement)):
+    order = {e.finess: i for i, e in enumerate(dossier.etablissements)}
+    for s in sorted(statuses, key=lambda s: (s.annee, order[s.finess])):
         by_year.setdefault(s.annee, []).append(
             {
                 "etablissement": s.etablissement,
