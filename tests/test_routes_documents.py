@@ -304,6 +304,11 @@ def test_cli_generer_and_verifier(tmp_path: Path, runner: CliRunner) -> None:
     assert "  - mise en demeure de payer — Département du Doubs (exercice 2026) : à générer" in (
         result.stdout
     )
+    # What remains for 2026 is the mise en demeure, not a demande indemnitaire.
+    assert (
+        "Pour Maison d'enfants L'Escale 2026 : Un financement notifié pour cet exercice n'a pas "
+        "été entièrement versé : la mise en demeure de payer adressée au payeur le réclame"
+    ) in result.stdout
 
 
 def test_claim_chain_deadlines(runner: CliRunner) -> None:

@@ -613,6 +613,8 @@ def _exercises(
                     )
             final = etat in ("definitif", "sans_decision")
             restes = _restes(etabs[ligne.finess], ref) if final else ""
+            if final and notified_unpaid(dossier, part.autorite, ligne.annee):
+                restes = ref.message("reste_mise_en_demeure")
             out.append(
                 ExerciseStatus(
                     finess=ligne.finess,
