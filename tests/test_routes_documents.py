@@ -354,3 +354,28 @@ def test_claim_chain_deadlines(runner: CliRunner) -> None:
         (2024, "2030-12-31"),
         (2025, "2030-12-31"),
     ]
+
+
+def test_batch_reports_the_new_documents(tmp_path: Path) -> None:
+    # A federation batch (YAML list of dossiers) gives the example's default documents; the
+    # report names them and leaves the tariff deadlines empty (they have none).
+    import csv
+
+    import yaml
+
+    from recours.batch.runner import LotOptions, run_lot
+
+    source = tmp_path / "dossiers.yaml"
+    data = _raw()
+    data.pop("$schema", None)
+    source.write_text(yaml.safe_dump([data], allow_unicode=True), "utf-8")
+    out = tmp_path / "lot"
+    summary = run_lot(source, LotOptions(sortie=out, today=TODAY, formats=("docx",)), jobs=1)
+    assert summary.lignes_en_erreur == 0
+    with (out / "rapport.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter=";"))
+    assert sorted((r["Document"], r["Échéance du recours gracieux"]) for r in rows) == [
+        ("demande indemnitaire préalable", ""),
+        ("mise en demeure de payer", ""),
+    ]
+    assert {r["Établissements"] for r in rows} == {"Maison d'enfants L'Escale (250000017)"}

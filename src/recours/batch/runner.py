@@ -376,6 +376,14 @@ def _generate_dossier(dossier: Any, options: LotOptions, result: GroupResult) ->
         result.refuses += line.statut == STATUT_REFUSE
 
 
+_DOCUMENT_LABELS = {
+    "gracieux": "recours gracieux",
+    "requete": "requête",
+    "demande_indemnitaire": "demande indemnitaire préalable",
+    "mise_en_demeure": "mise en demeure de payer",
+}
+
+
 def _letter_lines(analysis: Any, planned: Any) -> list[ReportLine]:
     """One line per planned letter, with its établissements, amounts and deadlines.
 
@@ -387,17 +395,28 @@ def _letter_lines(analysis: Any, planned: Any) -> list[ReportLine]:
     lines = []
     for doc in planned:
         decisions = [analysis.decision(i) for i in doc.decisions]
-        document = "recours gracieux" if doc.kind == "gracieux" else "requête"
+        document = _DOCUMENT_LABELS.get(doc.kind, "requête")
         autorite = dossier.autorite(doc.autorite)
         etabs: dict[str, Any] = {}
         for d in decisions:
             for etab in d.etablissements:
                 etabs.setdefault(etab.finess, etab)
+        claimed = {line.finess for line in doc.claim.lignes}
+        for etab in dossier.etablissements:
+            if not decisions and etab.finess in claimed:
+                etabs.setdefault(etab.finess, etab)
         du = doc.claim.du
         recu = doc.claim.recu
-        gracieux = min((d.delais.recours_gracieux for d in decisions), key=lambda x: x.date_limite)
+        # A demande indemnitaire or a mise en demeure has no decision, hence no deadline.
+        gracieux = min(
+            (d.delais.recours_gracieux for d in decisions),
+            key=lambda x: x.date_limite,
+            default=None,
+        )
         contentieux = min(
-            (d.delais.recours_contentieux for d in decisions), key=lambda x: x.date_limite
+            (d.delais.recours_contentieux for d in decisions),
+            key=lambda x: x.date_limite,
+            default=None,
         )
         lines.append(
             ReportLine(
@@ -410,10 +429,10 @@ def _letter_lines(analysis: Any, planned: Any) -> list[ReportLine]:
                 du=du,
                 recu=recu,
                 ecart=doc.claim.reclame,
-                echeance_gracieux=gracieux.date_limite,
-                statut_gracieux=deadline_status(gracieux),
-                echeance_contentieux=contentieux.date_limite,
-                statut_contentieux=deadline_status(contentieux),
+                echeance_gracieux=gracieux.date_limite if gracieux else None,
+                statut_gracieux=deadline_status(gracieux) if gracieux else "",
+                echeance_contentieux=contentieux.date_limite if contentieux else None,
+                statut_contentieux=deadline_status(contentieux) if contentieux else "",
                 fichiers=doc.stem,
             )
         )
