@@ -124,6 +124,14 @@ def test_lafon_and_fault_warnings_go_to_the_user(
     assert ref.textes_voies["lafon_risque"].confiance == "U"
     assert any("aucune source n'a été lue sur ce point (à vérifier)" in w for w in warnings)
     assert any("l'exercice 2026 n'est pas réclamé" in w for w in warnings)
+    # The last day to claim each exercise (rights of Y: 1 Jan Y+1 to 31 Dec Y+4).
+    for sentence in (
+        "Exercice 2024 : la prescription quadriennale court du 1er janvier 2025 au "
+        "31 décembre 2028 inclus",
+        "Exercice 2025 : la prescription quadriennale court du 1er janvier 2026 au "
+        "31 décembre 2029 inclus",
+    ):
+        assert any(sentence in _plain(w) for w in warnings), sentence
     assert any(
         "aucun payeur n'est indiqué (financements_notifies[0].payeur)" in w for w in warnings
     )
@@ -267,6 +275,10 @@ def test_repeat_claim_after_a_rejection_is_warned_and_not_default() -> None:
         for w in demande.avertissements
     )
     assert any("déjà été envoyée le 10 janvier 2026" in w for w in demande.avertissements)
+    # The earlier claim (sent in 2026) interrupted the prescription: new period 2027-2030.
+    assert any(
+        "Exercice 2024" in w and "31 décembre 2030" in _plain(w) for w in demande.avertissements
+    )
 
 
 def test_cli_generer_and_verifier(tmp_path: Path, runner: CliRunner) -> None:

@@ -31,7 +31,6 @@ from recours.law.deadlines import (
 )
 from recours.law.deadlines import next_deadline as next_of
 from recours.law.indemnity import (
-    STATUT_BIENTOT_PRESCRIT,
     STATUT_PRESCRIT,
     avertissement,
     compute_prescription,
@@ -700,12 +699,9 @@ def _demande_indemnitaire(
             )
             continue
         kept.add(annee)
-        if presc.statut == STATUT_BIENTOT_PRESCRIT:
-            warnings += [
-                f"{libelle} : {w.texte}"
-                for w in presc.avertissements
-                if w.code == "prescription_bientot"
-            ]
+        # The last day to claim the exercise, and any interruption the dossier records.
+        shown = {"prescription_cours", "prescription_interruption", "prescription_bientot"}
+        warnings += [f"{libelle} : {w.texte}" for w in presc.avertissements if w.code in shown]
     for status in statuses:
         if status.annee not in kept:
             continue
