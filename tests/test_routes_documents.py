@@ -275,6 +275,12 @@ def test_repeat_claim_after_a_rejection_is_warned_and_not_default() -> None:
         for w in demande.avertissements
     )
     assert any("déjà été envoyée le 10 janvier 2026" in w for w in demande.avertissements)
+    # Without the R.112-5 mentions no delay ran (CE avis n° 420797): the rejection can still
+    # be brought to court, so no confirmative warning, only the next step.
+    data["demandes_indemnitaires"][0]["accuse_reception_conforme"] = "non"
+    other = analyse(_dossier(data), TODAY, load_referentiel()).plan(["demande_indemnitaire"])
+    assert not any("refus confirmatif" in w for w in other[0].avertissements)
+    assert any("déjà été envoyée le 10 janvier 2026" in w for w in other[0].avertissements)
     # The earlier claim (sent in 2026) interrupted the prescription: new period 2027-2030.
     assert any(
         "Exercice 2024" in w and "31 décembre 2030" in _plain(w) for w in demande.avertissements

@@ -27,18 +27,18 @@ from recours.law.deadlines import (
     STATUTS_OUVERTS,
     Deadline,
     DeadlineReport,
-    add_months,
 )
 from recours.law.deadlines import next_deadline as next_of
 from recours.law.indemnity import (
     STATUT_PRESCRIT,
     avertissement,
+    compute_indemnity_chain,
     compute_prescription,
     lafon_risk,
 )
 from recours.law.procedure import Juridiction, competent_court, decision_deadlines, lawyer_rule
 from recours.law.referentiel import Moyen, Referentiel, RegleAvocat
-from recours.law.routes import dossier_reclamations, notified_unpaid
+from recours.law.routes import demande_input, dossier_reclamations, notified_unpaid
 
 GRACIEUX: Literal["gracieux"] = "gracieux"
 REQUETE: Literal["requete"] = "requete"
@@ -714,23 +714,25 @@ def _demande_indemnitaire(
             warnings.append(
                 ref.message("indemnitaire_lafon", document=libelle, texte=risk.avertissement.texte)
             )
-    sent = [
-        d
-        for d in dossier.demandes_indemnitaires
+    sent_indices = [
+        i
+        for i, d in enumerate(dossier.demandes_indemnitaires)
         if d.autorite == autorite.id
         and d.date_envoi <= today
         and (not d.exercices or kept & set(d.exercices))
     ]
-    months = ref.delais.rejet_implicite_mois
-    for earlier in sent:
-        if earlier.rejet_explicite is not None:
-            rejected = earlier.rejet_explicite.date_notification
-        else:
-            rejected = add_months(earlier.date_reception or earlier.date_envoi, months)
-        if rejected <= today:
+    sent = [dossier.demandes_indemnitaires[i] for i in sent_indices]
+    for index in sent_indices:
+        # A rejection whose delay to go to court has run out: a new identical claim would
+        # get a confirmative refusal (CAA Paris n° 23PA04085). While the delay is open, or
+        # when none runs (acknowledgment without the mentions), the next step is the requête.
+        chain = compute_indemnity_chain(demande_input(dossier, index), today)
+        if chain.statut == STATUT_EXPIRE and chain.point_de_depart is not None:
             warnings.append(
                 f"{libelle} : "
-                + avertissement("indemnitaire_confirmative", date=date_longue(rejected)).texte
+                + avertissement(
+                    "indemnitaire_confirmative", date=date_longue(chain.point_de_depart)
+                ).texte
             )
     already = {a for d in sent for a in (d.exercices or kept)}
     if sent:
