@@ -397,3 +397,13 @@ def test_batch_reports_the_new_documents(tmp_path: Path) -> None:
         ("mise en demeure de payer", ""),
     ]
     assert {r["Établissements"] for r in rows} == {"Maison d'enfants L'Escale (250000017)"}
+
+
+def test_custom_template_check_names_the_new_documents(tmp_path: Path, runner: CliRunner) -> None:
+    (tmp_path / "mise_en_demeure.html").write_text("<p>{{ tribunal.nom }}</p>\n", "utf-8")
+    result = runner.invoke(main, ["modeles", "verifier", "--sans-pdf", str(tmp_path)])
+    assert result.exit_code == 1
+    assert (
+        "mise_en_demeure.html, ligne 1 — erreur : variable « tribunal » absente du contexte de "
+        "la mise en demeure de payer (elle n'existe que pour : requête)"
+    ) in result.stdout
