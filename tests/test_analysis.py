@@ -77,9 +77,15 @@ OUTCOMES = [
     # voies-de-droit §1.1: a tariff decision fixes one exercise; the letter against the 2026
     # prix de journée claims 2026 only, not 2024 and 2025.
     ("une-decision-un-exercice", {}, TODAY, [("gracieux", (2026,))]),
-    # CRPA L.411-2: once both recours gracieux deadlines have passed, the letter is still
-    # planned (so the user is told why it is held back), but it no longer says it is in time.
-    ("recours-gracieux-expire", {}, date(2027, 1, 5), [("gracieux", (2025, 2026))]),
+    # voies-de-droit §1.3 and §2: once every decision is final (2025 and 2026 on 5 Jan 2027)
+    # and 2024 has none, the route of the stage is the demande indemnitaire préalable, for
+    # every exercise still owed and not prescribed.
+    (
+        "tout-est-definitif",
+        {},
+        date(2027, 1, 5),
+        [("demande_indemnitaire", (2024, 2025, 2026))],
+    ),
     # PD §2.3 / CRPA L.411-2: once the recours gracieux is sent, the next step is the requête;
     # the implicit rejection is born two months after receipt (L.231-4, L.114-3).
     (

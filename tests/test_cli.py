@@ -221,7 +221,8 @@ INDEMNITAIRE = (
     "tarification de l'exercice est devenue définitive, une demande indemnitaire de même portée "
     "risque d'être rejetée (CE, Sect., 2 mai 1959, Lafon ; CE, 9 mars 2018, n° 405355) — qu'un "
     "arrêté de tarification soit une décision « à objet purement pécuniaire » n'a pas été "
-    "tranché (à vérifier avec un avocat). Ce document n'est pas encore produit par recours."
+    "tranché (à vérifier avec un avocat). Elle peut être rédigée : recours generer "
+    "--documents demande_indemnitaire."
 )
 
 

@@ -53,7 +53,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Path]]
             load_dossier(example),
             sortie=folder,
             today=TODAY,
-            documents=["gracieux", "requete"],
+            documents=["gracieux", "requete", "demande_indemnitaire", "mise_en_demeure"],
             hors_delai=True,
             sans_avocat=True,
         )
@@ -79,6 +79,8 @@ def _pairs(generated: dict[str, list[Path]]) -> list[tuple[str, Path, Path]]:
 def test_every_example_gives_every_document(generated: dict[str, list[Path]]) -> None:
     names = {stem: sorted(p.name for p in files) for stem, files in generated.items()}
     assert names["mecs-conseil-departemental"] == [
+        "demande-indemnitaire_departement-de-la-sarthe.docx",
+        "demande-indemnitaire_departement-de-la-sarthe.pdf",
         "recours-gracieux_departement-de-la-sarthe.docx",
         "recours-gracieux_departement-de-la-sarthe.pdf",
         "requete_prix-de-journee-2025_departement-de-la-sarthe.docx",
@@ -86,8 +88,21 @@ def test_every_example_gives_every_document(generated: dict[str, list[Path]]) ->
         "requete_prix-de-journee-2026_departement-de-la-sarthe.docx",
         "requete_prix-de-journee-2026_departement-de-la-sarthe.pdf",
     ]
-    assert len(names["multisite-ars-cpom"]) == 10  # 2 authorities, 3 decisions, 2 formats
-    assert len(names["chrs-prefet-region"]) == 6  # 1 authority, 2 decisions
+    # 2 authorities (a recours gracieux and a demande indemnitaire each), 3 decisions
+    assert len(names["multisite-ars-cpom"]) == 14
+    assert len(names["chrs-prefet-region"]) == 8  # 1 authority, 2 decisions
+    assert names["annees-definitives-indemnitaire"] == [
+        "demande-indemnitaire_departement-du-doubs.docx",
+        "demande-indemnitaire_departement-du-doubs.pdf",
+        "mise-en-demeure_departement-du-doubs_2026.docx",
+        "mise-en-demeure_departement-du-doubs_2026.pdf",
+        "recours-gracieux_departement-du-doubs.docx",
+        "recours-gracieux_departement-du-doubs.pdf",
+        "requete_prix-de-journee-2024_departement-du-doubs.docx",
+        "requete_prix-de-journee-2024_departement-du-doubs.pdf",
+        "requete_prix-de-journee-2025_departement-du-doubs.docx",
+        "requete_prix-de-journee-2025_departement-du-doubs.pdf",
+    ]
 
 
 def test_golden_text(generated: dict[str, list[Path]], request: pytest.FixtureRequest) -> None:

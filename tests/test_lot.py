@@ -282,7 +282,9 @@ def test_force_overwrites_and_hors_delai_generates_out_of_time(
     source = write_xlsx(tmp_path / "lot.xlsx", lot_rows()[3:4])
     sortie = tmp_path / "s"
     base = ["lot", "generer", str(source), "--sortie", str(sortie), "--formats", "docx", "-j", "1"]
-    late = [*base, "--aujourdhui", "2027-02-01"]  # the recours gracieux expired in December
+    # The recours gracieux expired in December (asked for explicitly: once every decision is
+    # final, the plan of the stage is the demande indemnitaire préalable).
+    late = [*base, "--aujourdhui", "2027-02-01", "--documents", "gracieux"]
     letter = sortie / ORG_B / "recours-gracieux_departement-de-la-sarthe.docx"
     forced = runner.invoke(main, [*late, "--force"])
     assert forced.exit_code == 1

@@ -132,13 +132,14 @@ def test_libreoffice_opens_and_converts_every_docx(tmp_path: Path) -> None:
             load_dossier(example),
             sortie=tmp_path / example.stem,
             today=date(2026, 11, 22),
-            documents=["gracieux", "requete"],
+            documents=["gracieux", "requete", "demande_indemnitaire", "mise_en_demeure"],
             formats=["docx"],
             hors_delai=True,
             sans_avocat=True,
         )
         docs += [f.path for f in result.fichiers]
-    assert len(docs) == 11  # 4 recours gracieux, 7 requêtes
+    # 5 recours gracieux, 9 requêtes, 5 demandes indemnitaires, 1 mise en demeure
+    assert len(docs) == 20
     out = tmp_path / "lo"
     profile = (tmp_path / "profil").as_uri()
     subprocess.run(
@@ -161,5 +162,6 @@ def test_libreoffice_opens_and_converts_every_docx(tmp_path: Path) -> None:
         assert pdf.exists(), f"LibreOffice n'a pas converti {docx.name}"
         text = normalise_pdf(pdf_text(pdf))
         # The amounts of the Word file survive a real Word client.
-        total = next(p for p in docx_paragraphs(docx) if p.startswith("Total |")).split(" | ")[-1]
+        # (the last row of the last table: the total, or the mise en demeure's reste dû)
+        total = [p for p in docx_paragraphs(docx) if " | " in p][-1].split(" | ")[-1]
         assert total.replace("\u202f", " ") in text.replace("\u202f", " ")

@@ -57,7 +57,9 @@ NOT_ASKED = {
             "financements_notifies": (
                 "", "[].autorite", "[].etablissement", "[].exercice", "[].date_notification",
                 "[].montant_notifie", "[].versements", "[].versements[].montant",
-                "[].versements[].date",
+                "[].versements[].date", "[].reference", "[].payeur", "[].payeur_adresse",
+                "[].payeur_adresse.voie", "[].payeur_adresse.complement",
+                "[].payeur_adresse.code_postal", "[].payeur_adresse.commune",
             ),
         }.items()
         for suffix in suffixes

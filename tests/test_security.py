@@ -820,10 +820,14 @@ def _max_rss_mb(args: list[str], tmp_path: Path) -> tuple[int, str, float]:
     import subprocess
 
     probe = tmp_path / "rss.txt"
+    # The peak of the child's own memory (VmHWM, in kB). Not ru_maxrss: Linux keeps it
+    # across exec, so it would report the pytest worker the child was forked from.
     code = (
-        "import atexit, resource, sys\n"
-        f"atexit.register(lambda: open({str(probe)!r}, 'w').write("
-        "str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)))\n"
+        "import atexit, re\n"
+        "def _peak():\n"
+        "    status = open('/proc/self/status').read()\n"
+        "    return re.search(r'VmHWM:\\s+(\\d+)', status).group(1)\n"
+        f"atexit.register(lambda: open({str(probe)!r}, 'w').write(_peak()))\n"
         "from recours.cli.main import main\n"
         f"main({args!r})\n"
     )

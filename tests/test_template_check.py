@@ -169,8 +169,8 @@ def test_html_rendering_error_reported_once_with_line(tmp_path: Path) -> None:
     assert [(p.lieu, p.message, p.extrait) for p in rapport.problemes] == [
         (
             "ligne 1",
-            "rendu impossible avec le dossier d'exemple « chrs-prefet-region » (recours "
-            "gracieux — Préfecture de la région Hauts-de-France) : division par zéro",
+            "rendu impossible avec le dossier d'exemple « annees-definitives-indemnitaire » "
+            "(recours gracieux — Département du Doubs) : division par zéro",
             "<p>{{ 1 // 0 }}</p>",
         )
     ]
@@ -368,8 +368,8 @@ def test_word_rendering_error_has_its_paragraph(tmp_path: Path) -> None:
         (
             ERREUR,
             "paragraphe 3",
-            "rendu impossible avec le dossier d'exemple « chrs-prefet-region » (requête — "
-            "dgf-2026) : division par zéro",
+            "rendu impossible avec le dossier d'exemple « annees-definitives-indemnitaire » "
+            "(requête — prix-de-journee-2024) : division par zéro",
         )
     ]
 
@@ -391,7 +391,7 @@ def test_valid_word_template_with_loops_renders_every_example(tmp_path: Path) ->
     )
     rapport = check_templates(tmp_path, pdf=False)
     assert rapport.problemes == []
-    assert rapport.rendus == 7  # one requête per decision of the example dossiers
+    assert rapport.rendus == 9  # one requête per decision of the example dossiers
 
 
 # ---------------------------------------------------------------- bundled templates
@@ -407,16 +407,21 @@ def test_exported_templates_pass_the_check_cli(tmp_path: Path, runner: CliRunner
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
         f"Vérification des modèles de {folder}",
+        "demande_indemnitaire.docx : aucun problème",
+        "demande_indemnitaire.html : aucun problème",
         "inventaire.html : aucun problème",
+        "mise_en_demeure.docx : aucun problème",
+        "mise_en_demeure.html : aucun problème",
         "recours_gracieux.docx : aucun problème",
         "recours_gracieux.html : aucun problème",
         "requete.docx : aucun problème",
         "requete.html : aucun problème",
         "style.css : aucun problème",
         "tableau_montants.html : aucun problème",
-        # 11 documents (4 recours gracieux, 7 requêtes) x their HTML and Word templates, plus
-        # the inventory and the amounts table of each requête.
-        "Rendus des dossiers d'exemple réussis : 36",
+        # 20 documents (5 recours gracieux, 9 requêtes, 5 demandes indemnitaires, 1 mise en
+        # demeure) x their HTML and Word templates, plus the inventory and the amounts table
+        # of each requête.
+        "Rendus des dossiers d'exemple réussis : 58",
         "Résultat : 0 erreur, 0 avertissement.",
     ]
 
@@ -430,7 +435,7 @@ def test_export_refuses_a_non_empty_folder(tmp_path: Path, runner: CliRunner) ->
         "(utilisez --force pour y écrire quand même)\n"
     )
     assert not (tmp_path / "requete.docx").exists()
-    assert len(export_templates(tmp_path, force=True)) == 13
+    assert len(export_templates(tmp_path, force=True)) == 17
 
 
 def test_check_cli_reports_and_fails(tmp_path: Path, runner: CliRunner) -> None:
@@ -442,7 +447,11 @@ def test_check_cli_reports_and_fails(tmp_path: Path, runner: CliRunner) -> None:
             f"Vérification des modèles de {tmp_path}",
             "recours_gracieux.html, ligne 1 — erreur : filtre inconnu « majuscules »",
             "    près de : « <p>{{ montants.total_du|majuscules }}</p> »",
+            "demande_indemnitaire.docx : absent, le modèle fourni sera utilisé",
+            "demande_indemnitaire.html : absent, le modèle fourni sera utilisé",
             "inventaire.html : absent, le modèle fourni sera utilisé",
+            "mise_en_demeure.docx : absent, le modèle fourni sera utilisé",
+            "mise_en_demeure.html : absent, le modèle fourni sera utilisé",
             "recours_gracieux.docx : absent, le modèle fourni sera utilisé",
             "requete.docx : absent, le modèle fourni sera utilisé",
             "requete.html : absent, le modèle fourni sera utilisé",

@@ -42,8 +42,8 @@ def test_json_reference_lists_dotted_paths(runner: CliRunner) -> None:
         "chemin": "organisme.raison_sociale",
         "type": "texte",
         "description": "Raison sociale",
-        "exemple": "Association Le Relais du Nord",
-        "documents": ["gracieux", "requete"],
+        "exemple": "Association L'Escale des Tilleuls",
+        "documents": ["gracieux", "requete", "demande_indemnitaire", "mise_en_demeure"],
         "champ_dossier": "organisme.raison_sociale",
         "aide_champ": "Raison sociale de l'organisme gestionnaire",
     }

@@ -577,7 +577,11 @@ class _Checker:
         return None
 
     def kind_label(self) -> str:
-        return "du recours gracieux" if self.kind == "gracieux" else "de la requête"
+        return {
+            "gracieux": "du recours gracieux",
+            "demande_indemnitaire": "de la demande indemnitaire préalable",
+            "mise_en_demeure": "de la mise en demeure de payer",
+        }.get(self.kind or "", "de la requête")
 
     def children(self, path: str) -> list[str]:
         """Names under an object path that exist in this template's context."""

@@ -26,13 +26,18 @@ from recours.law.referentiel import load_referentiel
 
 # A fixed date (the examples' document date) keeps deadline statuses reproducible.
 EXAMPLE_TODAY = date(2026, 11, 20)
-KINDS = ("gracieux", "requete")
-KIND_LABELS = {"gracieux": "recours gracieux", "requete": "requête"}
+KINDS = ("gracieux", "requete", "demande_indemnitaire", "mise_en_demeure")
+KIND_LABELS = {
+    "gracieux": "recours gracieux",
+    "requete": "requête",
+    "demande_indemnitaire": "demande indemnitaire préalable",
+    "mise_en_demeure": "mise en demeure de payer",
+}
 
 # Which context each template file is rendered with: the inventory and the amounts table
 # are pièces of the requête.
 TEMPLATE_KINDS = {
-    name: ("gracieux" if document == "gracieux" else "requete")
+    name: (document if document in KINDS else "requete")
     for (document, _fmt), name in TEMPLATE_FILES.items()
 }
 
@@ -80,8 +85,10 @@ def _prefixed(prefix: str, table: dict[str, str]) -> dict[str, str]:
 
 DESCRIPTIONS: dict[str, str] = {
     "document": "Le document produit",
-    "document.type": "Type de document : « gracieux » ou « requete »",
-    "document.titre": "Titre du document (Recours gracieux, Requête)",
+    "document.type": "Type de document : « gracieux », « requete », « demande_indemnitaire » "
+    "ou « mise_en_demeure »",
+    "document.titre": "Titre du document (Recours gracieux, Requête, Demande indemnitaire "
+    "préalable, Mise en demeure de payer)",
     "document.date": "Date du document, en toutes lettres",
     "document.date_iso": "Date du document au format AAAA-MM-JJ",
     "document.lieu": "Lieu de signature (par défaut : commune du siège)",
@@ -241,6 +248,41 @@ DESCRIPTIONS: dict[str, str] = {
     "avocat_requis.obligatoire": "Le ministère d'avocat est-il obligatoire ?",
     "avocat_requis.certain": "Cette conclusion est-elle certaine ?",
     "avocat_requis.explication": "Explication de la règle",
+    # Demande indemnitaire préalable.
+    "exercices": "Exercices réclamés, année par année (demande indemnitaire seulement)",
+    "exercices[].annee": "Exercice",
+    "exercices[].situations": "Établissements de l'exercice et leur situation",
+    "exercices[].situations[].etablissement": "Nom de l'établissement",
+    "exercices[].situations[].finess": "FINESS de l'établissement",
+    "exercices[].situations[].montant": "Coût resté à la charge de l'organisme pour l'exercice",
+    "exercices[].situations[].sans_decision": "Vrai si aucune décision de l'autorité n'est "
+    "enregistrée pour cet exercice",
+    "exercices[].situations[].decision_intitule": "Intitulé de la décision devenue définitive "
+    "(vide sans décision)",
+    "exercices[].situations[].decision_notification": "Date de notification de cette décision "
+    "(vide sans décision)",
+    "faute": "Fondement de la faute invoquée (demande indemnitaire seulement)",
+    "faute.refus": "Vrai si une décision a refusé le financement (refus illégal)",
+    "faute.carence": "Vrai si un exercice n'a fait l'objet d'aucune décision (carence)",
+    # Mise en demeure de payer.
+    "payeur": "Destinataire de la mise en demeure : l'organisme qui verse le financement",
+    "payeur.nom": "Nom du payeur",
+    "payeur.lignes": "Lignes du bloc destinataire (titre et nom)",
+    **_prefixed("payeur.adresse", {**_ADRESSE, "": "Adresse du payeur"}),
+    "payeur.est_autorite": "Vrai si la lettre est adressée à l'autorité elle-même (aucun "
+    "payeur indiqué) : pas de copie à l'autorité",
+    "payeur.formule_appel": "Formule d'appel de la lettre",
+    "financement": "Le financement notifié mais non entièrement versé",
+    "financement.exercice": "Exercice du financement",
+    "financement.date_notification": "Date de la notification, en toutes lettres",
+    "financement.reference": "Référence de la notification (vide s'il n'y en a pas)",
+    "financement.montant_notifie": "Montant notifié",
+    "financement.montant_verse": "Total des versements reçus",
+    "financement.reste_du": "Reste dû",
+    "financement.reste_du_en_lettres": "Reste dû, en toutes lettres",
+    "financement.versements": "Versements reçus, par date",
+    "financement.versements[].date": "Date du versement",
+    "financement.versements[].montant": "Montant du versement",
 }
 
 # Context objects that mirror a dossier model: (model, path of the field in the dossier).
@@ -333,9 +375,9 @@ def example_contexts(today: date = EXAMPLE_TODAY) -> list[ExampleContext]:
             # Every document the dossier can have, written now or not: each is a context
             # a template must render.
             label = (
-                doc.libelle
-                if doc.kind == "gracieux"
-                else f"requête — {analysis.decision(doc.decisions[0]).ident}"
+                f"requête — {analysis.decision(doc.decisions[0]).ident}"
+                if doc.kind == "requete"
+                else doc.libelle
             )
             out.append(ExampleContext(path.stem, doc.kind, label, build_context(analysis, doc)))
     return out

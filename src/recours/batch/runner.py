@@ -185,6 +185,12 @@ def _document_fingerprint(dossier: Any, doc: Any, options: LotOptions) -> str:
     for decision in decisions:
         for etab in dossier.etablissements_de(decision):
             etabs.setdefault(etab.finess, etab)
+    # A demande indemnitaire or a mise en demeure has no decision: its claim lines say
+    # which établissements and exercises it is built from.
+    claimed = {line.finess for line in doc.claim.lignes}
+    for etab in dossier.etablissements:
+        if etab.finess in claimed:
+            etabs.setdefault(etab.finess, etab)
     own = dossier.model_dump(
         mode="json",
         by_alias=True,
@@ -192,7 +198,8 @@ def _document_fingerprint(dossier: Any, doc: Any, options: LotOptions) -> str:
     )
     payload = {
         "dossier": own,
-        "autorite": dossier.autorite(decisions[0].autorite).model_dump(mode="json"),
+        "autorite": dossier.autorite(doc.autorite).model_dump(mode="json"),
+        "claim": [[line.finess, line.annee, str(line.reclame)] for line in doc.claim.lignes],
         "decisions": [d.model_dump(mode="json") for d in decisions],
         "etablissements": [e.model_dump(mode="json") for e in etabs.values()],
         "document": [doc.kind, doc.stem],
@@ -592,6 +599,14 @@ def _remove_stale_temporaries(folder: Path) -> None:
             path.unlink(missing_ok=True)
 
 
+_DOCUMENT_LABELS = {
+    "gracieux": "recours gracieux",
+    "requete": "requête",
+    "demande_indemnitaire": "demande indemnitaire préalable",
+    "mise_en_demeure": "mise en demeure de payer",
+}
+
+
 def _letter_lines(analysis: Any, planned: Any) -> list[ReportLine]:
     """One line per planned letter, with its établissements, amounts and deadlines.
 
@@ -605,15 +620,26 @@ def _letter_lines(analysis: Any, planned: Any) -> list[ReportLine]:
     lines = []
     for doc in planned:
         decisions = [analysis.decision(i) for i in doc.decisions]
-        document = "recours gracieux" if doc.kind == "gracieux" else "requête"
+        document = _DOCUMENT_LABELS.get(doc.kind, "requête")
         autorite = dossier.autorite(doc.autorite)
         etabs: dict[str, Any] = {}
         for d in decisions:
             for etab in d.etablissements:
                 etabs.setdefault(etab.finess, etab)
-        gracieux = min((d.delais.recours_gracieux for d in decisions), key=lambda x: x.date_limite)
+        claimed = {line.finess for line in doc.claim.lignes}
+        for etab in dossier.etablissements:
+            if not decisions and etab.finess in claimed:
+                etabs.setdefault(etab.finess, etab)
+        # A demande indemnitaire or a mise en demeure has no decision, hence no deadline.
+        gracieux = min(
+            (d.delais.recours_gracieux for d in decisions),
+            key=lambda x: x.date_limite,
+            default=None,
+        )
         contentieux = min(
-            (d.delais.recours_contentieux for d in decisions), key=lambda x: x.date_limite
+            (d.delais.recours_contentieux for d in decisions),
+            key=lambda x: x.date_limite,
+            default=None,
         )
         lines.append(
             ReportLine(
@@ -627,10 +653,10 @@ def _letter_lines(analysis: Any, planned: Any) -> list[ReportLine]:
                 du=doc.claim.du,
                 recu=doc.claim.recu,
                 ecart=doc.claim.reclame,
-                echeance_gracieux=gracieux.date_limite,
-                statut_gracieux=deadline_status(gracieux),
-                echeance_contentieux=contentieux.date_limite,
-                statut_contentieux=deadline_status(contentieux),
+                echeance_gracieux=gracieux.date_limite if gracieux else None,
+                statut_gracieux=deadline_status(gracieux) if gracieux else "",
+                echeance_contentieux=contentieux.date_limite if contentieux else None,
+                statut_contentieux=deadline_status(contentieux) if contentieux else "",
                 fichiers=doc.stem,
             )
         )

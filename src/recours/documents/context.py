@@ -594,3 +594,147 @@ def _pieces_requete(
     items.append(_Item(_table_title(ref), generee=True))
     items += [_Item(title) for title in faits]
     return _numbered(items + _extra_items(dossier), ref)
+
+
+# --- demande indemnitaire préalable and mise en demeure de payer (issue 11) ---------------
+
+DEMANDE_INDEMNITAIRE = DocumentKind("demande_indemnitaire", "Demande indemnitaire préalable")
+MISE_EN_DEMEURE = DocumentKind("mise_en_demeure", "Mise en demeure de payer")
+
+
+def demande_indemnitaire_context(analysis: Analysis, doc: PlannedDocument) -> Context:
+    """Context of the demande indemnitaire préalable to one authority (voies-de-droit §2).
+
+    ``exercices`` gives, year by year, each établissement's situation: the final decision
+    that fixed it (``decision``), or none recorded (``sans_decision``).
+    """
+    ref = load_referentiel()
+    dossier = analysis.dossier
+    claimed = {(line.finess, line.annee) for line in doc.claim.lignes}
+    statuses = [
+        s
+        for s in analysis.exercices
+        if s.autorite == doc.autorite and (s.finess, s.annee) in claimed
+    ]
+    decision_indices = sorted({s.decision for s in statuses if s.decision is not None})
+    decisions = {i: decision_context(dossier, dossier.decisions[i], ref) for i in decision_indices}
+    etabs = [e for e in dossier.etablissements if e.finess in {f for f, _ in claimed}]
+    by_year: dict[int, list[dict[str, Any]]] = {}
+    order = {e.finess: i for i, e in enumerate(dossier.etablissements)}
+    for s in sorted(statuses, key=lambda s: (s.annee, order[s.finess])):
+        by_year.setdefault(s.annee, []).append(
+            {
+                "etablissement": s.etablissement,
+                "finess": s.finess,
+                "montant": _money(s.reclame),
+                "sans_decision": s.decision is None,
+                "decision_intitule": decisions[s.decision]["intitule"]
+                if s.decision is not None
+                else "",
+                "decision_notification": (
+                    decisions[s.decision]["date_notification"] if s.decision is not None else ""
+                ),
+            }
+        )
+    ctx = _base(dossier, analysis.aujourdhui, DEMANDE_INDEMNITAIRE, doc)
+    ctx.update(
+        {
+            "autorite": autorite_context(dossier.autorite(doc.autorite), ref),
+            "etablissements": [etablissement_context(e, ref) for e in etabs],
+            "decisions": list(decisions.values()),
+            "exercices": [
+                {"annee": str(annee), "situations": items}
+                for annee, items in sorted(by_year.items())
+            ],
+            "faute": {
+                "refus": any(s.decision is not None for s in statuses),
+                "carence": any(s.decision is None for s in statuses),
+            },
+            "montants": montants_context(dossier, doc.claim),
+            "moyens": moyens_context(list(doc.moyens), ref),
+            "regimes": _regimes(etabs, ref),
+            "pieces": _pieces_demande(dossier, list(decisions.values()), ref),
+        }
+    )
+    return ctx
+
+
+def _pieces_demande(
+    dossier: Dossier, decisions: list[dict[str, Any]], ref: Referentiel
+) -> list[dict[str, Any]]:
+    items = [_Item(f"Copie de la décision : {d['intitule']}") for d in decisions]
+    items.append(_Item(_table_title(ref), generee=True))
+    return _numbered(items + _extra_items(dossier), ref)
+
+
+def mise_en_demeure_context(analysis: Analysis, doc: PlannedDocument) -> Context:
+    """Context of the mise en demeure de payer of one notified funding (voies-de-droit §7.1).
+
+    ``payeur`` is the addressee: the organisation the dossier names, or the authority that
+    notified the funding (``payeur.est_autorite``); the authority receives a copy.
+    """
+    ref = load_referentiel()
+    dossier = analysis.dossier
+    assert doc.financement is not None
+    fin = dossier.financements_notifies[doc.financement]
+    autorite = dossier.autorite(fin.autorite)
+    auto_ctx = autorite_context(autorite, ref)
+    if fin.etablissement is not None:
+        etabs = [e for e in dossier.etablissements if e.finess == fin.etablissement]
+    else:
+        etabs = [
+            e
+            for e in dossier.etablissements
+            if any(f.autorite == fin.autorite for f in e.financeurs)
+        ]
+    if fin.payeur is not None:
+        payeur = {
+            "nom": fin.payeur,
+            "lignes": [fin.payeur],
+            "adresse": _adresse(fin.payeur_adresse),
+            "est_autorite": False,
+            "formule_appel": "Madame, Monsieur",
+        }
+    else:
+        payeur = {
+            "nom": autorite.nom,
+            "lignes": [auto_ctx["titre_titulaire"], autorite.nom],
+            "adresse": auto_ctx["adresse"],
+            "est_autorite": True,
+            "formule_appel": auto_ctx["formule_appel"],
+        }
+    reste = fin.reste_du
+    ctx = _base(dossier, analysis.aujourdhui, MISE_EN_DEMEURE, doc)
+    ctx.update(
+        {
+            "autorite": auto_ctx,
+            "payeur": payeur,
+            "etablissements": [etablissement_context(e, ref) for e in etabs],
+            "financement": {
+                "exercice": str(fin.exercice),
+                "date_notification": fmt.date_longue(fin.date_notification),
+                "reference": fin.reference or "",
+                "montant_notifie": _money(fin.montant_notifie),
+                "montant_verse": _money(fin.montant_verse),
+                "reste_du": _money(reste),
+                "reste_du_en_lettres": fmt.montant_en_lettres(reste),
+                "versements": [
+                    {"date": fmt.date_longue(v.date), "montant": _money(v.montant)}
+                    for v in sorted(fin.versements, key=lambda v: v.date)
+                ],
+            },
+            "pieces": _pieces_mise_en_demeure(dossier, fin.reference, fin.date_notification),
+        }
+    )
+    return ctx
+
+
+def _pieces_mise_en_demeure(
+    dossier: Dossier, reference: str | None, notified: date
+) -> list[dict[str, Any]]:
+    numero = f" {reference}" if reference else ""
+    items = [
+        _Item(f"Copie de la notification{numero} du {fmt.date_longue(notified)}"),
+        _Item("Relevé des versements reçus"),
+    ]
+    return _numbered(items + _extra_items(dossier), load_referentiel())

@@ -16,10 +16,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from recours.documents.context import (
+    DEMANDE_INDEMNITAIRE,
     GRACIEUX,
+    MISE_EN_DEMEURE,
     REQUETE,
     Context,
+    demande_indemnitaire_context,
     gracieux_context,
+    mise_en_demeure_context,
     requete_context,
 )
 from recours.documents.sandbox import TEMPLATE_FILES, bundled_templates_dir
@@ -177,14 +181,20 @@ def _document_warnings(analysis: Analysis, doc: PlannedDocument, ref: Referentie
 def build_context(analysis: Analysis, doc: PlannedDocument) -> Context:
     if doc.kind == "gracieux":
         return gracieux_context(analysis, doc)
+    if doc.kind == "demande_indemnitaire":
+        return demande_indemnitaire_context(analysis, doc)
+    if doc.kind == "mise_en_demeure":
+        return mise_en_demeure_context(analysis, doc)
     return requete_context(analysis, doc)
 
 
 def _metadata(dossier: Dossier, ctx: Context, doc: PlannedDocument, today: date) -> dict[str, Any]:
-    kind = GRACIEUX if doc.kind == "gracieux" else REQUETE
+    kinds = {k.code: k for k in (GRACIEUX, REQUETE, DEMANDE_INDEMNITAIRE, MISE_EN_DEMEURE)}
+    kind = kinds[doc.kind]
     accord = ctx["accord"]
+    addressee = ctx["payeur"]["nom"] if doc.kind == "mise_en_demeure" else ctx["autorite"]["nom"]
     return {
-        "titre": f"{kind.titre} — {dossier.organisme.raison_sociale} — {ctx['autorite']['nom']}",
+        "titre": f"{kind.titre} — {dossier.organisme.raison_sociale} — {addressee}",
         "auteur": dossier.organisme.raison_sociale,
         "sujet": f"Financement de l'accord du {accord['date']} (« Ségur pour tous »)",
         "date": dossier.date_document or today,
@@ -210,7 +220,7 @@ def _targets(
 
 def _check_pieces(
     dossier: Dossier,
-    contexts: dict[PlannedDocument, Context],
+    contexts: Sequence[tuple[PlannedDocument, Context]],
     base: Path,
     result: GenerationResult,
 ) -> None:
@@ -226,7 +236,7 @@ def _check_pieces(
     max_mo = load_referentiel().telerecours.taille_max_fichier.valeur
     problems: list[str] = []
     missing: list[str] = []
-    for doc, ctx in contexts.items():
+    for doc, ctx in contexts:
         if doc.kind != "requete":
             continue
         for piece in ctx["pieces"]:
@@ -320,12 +330,15 @@ def generate(
         result.avertissements += [n for n in notes if n not in result.avertissements]
         allowed.append((doc, outcome))
     docs = [doc for doc, _ in allowed]
-    contexts = {doc: build_context(analysis, doc) for doc in docs}
+    # Keyed by file stem: a planned document is not hashable (it holds referential models).
+    contexts = {doc.stem: build_context(analysis, doc) for doc in docs}
     renderers = renderers_for(modeles)
     if "pdf" in formats or bordereau:
         _check_pdf_sources(renderers, docs, result)
     if bordereau:
-        _check_pieces(dossier, contexts, dossier_dir or Path.cwd(), result)
+        _check_pieces(
+            dossier, [(doc, contexts[doc.stem]) for doc in docs], dossier_dir or Path.cwd(), result
+        )
     existing = [p for p in _targets(docs, formats, sortie, bordereau, archive) if p.exists()]
     if existing and not force:
         raise FileExistsRefusedError(
@@ -335,7 +348,7 @@ def generate(
     if allowed:
         ensure_dir(sortie)
     for doc, outcome in allowed:
-        ctx = contexts[doc]
+        ctx = contexts[doc.stem]
         meta = _metadata(dossier, ctx, doc, today)
         written_before = len(result.fichiers)
         from_word = renderers.pdf_source(doc.kind) == "docx"

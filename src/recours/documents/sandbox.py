@@ -46,6 +46,10 @@ TEMPLATE_FILES = {
     ("gracieux", "pdf"): "recours_gracieux.html",
     ("requete", "docx"): "requete.docx",
     ("requete", "pdf"): "requete.html",
+    ("demande_indemnitaire", "docx"): "demande_indemnitaire.docx",
+    ("demande_indemnitaire", "pdf"): "demande_indemnitaire.html",
+    ("mise_en_demeure", "docx"): "mise_en_demeure.docx",
+    ("mise_en_demeure", "pdf"): "mise_en_demeure.html",
     ("inventaire", "pdf"): "inventaire.html",
     ("montants", "pdf"): "tableau_montants.html",
 }

@@ -734,6 +734,16 @@ class FinancementNotifie(Modele):
     versements: list[Versement] = Field(
         default_factory=list, description="Versements reçus au titre de ce financement"
     )
+    reference: Ligne | None = Field(
+        None, description="Référence de la notification (numéro de l'arrêté, du courrier)"
+    )
+    payeur: Ligne | None = Field(
+        None,
+        description="Organisme qui verse le financement, destinataire de la mise en demeure "
+        "(pour un établissement financé par l'ARS : la caisse d'assurance maladie)",
+        examples=["Caisse primaire d'assurance maladie de la Seine-Saint-Denis"],
+    )
+    payeur_adresse: Adresse | None = Field(None, description="Adresse du payeur")
 
     @property
     def montant_verse(self) -> Decimal:

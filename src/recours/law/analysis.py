@@ -29,13 +29,23 @@ from recours.law.deadlines import (
     DeadlineReport,
 )
 from recours.law.deadlines import next_deadline as next_of
+from recours.law.indemnity import (
+    STATUT_PRESCRIT,
+    avertissement,
+    compute_indemnity_chain,
+    compute_prescription,
+    lafon_risk,
+)
 from recours.law.procedure import Juridiction, competent_court, decision_deadlines, lawyer_rule
 from recours.law.referentiel import Moyen, Referentiel, RegleAvocat
+from recours.law.routes import demande_input, dossier_reclamations, notified_unpaid
 
 GRACIEUX: Literal["gracieux"] = "gracieux"
 REQUETE: Literal["requete"] = "requete"
-DocumentKind = Literal["gracieux", "requete"]
-DOCUMENTS: tuple[DocumentKind, ...] = (GRACIEUX, REQUETE)
+DEMANDE_INDEMNITAIRE: Literal["demande_indemnitaire"] = "demande_indemnitaire"
+MISE_EN_DEMEURE: Literal["mise_en_demeure"] = "mise_en_demeure"
+DocumentKind = Literal["gracieux", "requete", "demande_indemnitaire", "mise_en_demeure"]
+DOCUMENTS: tuple[DocumentKind, ...] = (GRACIEUX, REQUETE, DEMANDE_INDEMNITAIRE, MISE_EN_DEMEURE)
 
 # What lifts a blocker: the CLI option of the same meaning, or nothing.
 OPTION_HORS_DELAI: Literal["hors_delai"] = "hors_delai"
@@ -147,6 +157,8 @@ class PlannedDocument:
     avertissements: tuple[str, ...]
     dans_le_delai: bool  # the document may say it is formed in time
     pending_expired: bool = False  # recours gracieux whose every pending decision expired
+    financement: int | None = None  # mise en demeure: index in dossier.financements_notifies
+    moyens: tuple[Ground, ...] = ()  # demande indemnitaire: grounds of the fault
 
     def refus(self, options: Iterable[Option] = ()) -> tuple[Blocker, ...]:
         """Blockers that the given options do not lift."""
@@ -215,9 +227,26 @@ def analyse(dossier: Dossier, today: date, ref: Referentiel) -> Analysis:
     used: set[str] = set()
     gracieux = [_gracieux(dossier, a, decisions, ref, used) for a in dossier.autorites]
     requetes = [_requete(dossier, d, ref, used) for d in decisions]
-    documents = _default_gracieux_when_nothing_else([*gracieux, *requetes])
     exercices = _exercises(dossier, amounts, decisions, ref)
+    tariff = [doc for doc in [*gracieux, *requetes] if doc is not None]
+    demandes = [
+        _demande_indemnitaire(dossier, a, amounts, exercices, tariff, today, ref, used)
+        for a in dossier.autorites
+    ]
+    relances = [_mise_en_demeure(dossier, i, ref, used) for i in _unpaid(dossier)]
+    documents = _default_gracieux_when_nothing_else([*tariff, *demandes, *relances])
     warnings = [*dossier_warnings(dossier, today), *amounts.avertissements]
+    busy = {doc.autorite for doc in tariff if doc.par_defaut}
+    warnings += [
+        ref.message(
+            "indemnitaire_possible",
+            document=doc.libelle,
+            exercices=", ".join(map(str, doc.claim.exercices)),
+            montant=montant(doc.claim.reclame),
+        )
+        for doc in documents
+        if doc.kind == DEMANDE_INDEMNITAIRE and doc.autorite in busy and not doc.refus()
+    ]
     warnings += [s.texte for s in exercices if s.restes]
     warnings += remaining_routes(exercices, ref)
     return Analysis(
@@ -585,6 +614,8 @@ def _exercises(
                     )
             final = etat in ("definitif", "sans_decision")
             restes = _restes(etabs[ligne.finess], ref) if final else ""
+            if final and notified_unpaid(dossier, part.autorite, ligne.annee):
+                restes = ref.message("reste_mise_en_demeure")
             out.append(
                 ExerciseStatus(
                     finess=ligne.finess,
@@ -621,6 +652,217 @@ def _restes(etab: Etablissement, ref: Referentiel) -> str:
         else "reste_cpom"
     )
     return ref.message(first) + " " + ref.message("reste_indemnitaire")
+
+
+# --- demande indemnitaire préalable and mise en demeure (voies-de-droit §2, §7.1) -------
+
+
+def _demande_indemnitaire(
+    dossier: Dossier,
+    autorite: Autorite,
+    amounts: AmountsReport,
+    exercices: Sequence[ExerciseStatus],
+    tariff: Sequence[PlannedDocument],
+    today: date,
+    ref: Referentiel,
+    used: set[str],
+) -> PlannedDocument | None:
+    """The demande indemnitaire préalable to one authority (voies-de-droit §1.3, §2).
+
+    It claims the exercises whose decision is final or that no decision covers, with money
+    still owed and not prescribed (loi n° 68-1250). It joins the default plan only when no
+    other document is due for the authority and no demande was already sent for these
+    exercises. The Lafon risk of each exercise with a final express decision, a repeat claim
+    after a rejection and the prescription soon to be acquired are warnings for the user;
+    the letter itself asserts none of them.
+    """
+    statuses = [
+        s
+        for s in exercices
+        if s.autorite == autorite.id and s.etat in ("definitif", "sans_decision")
+    ]
+    if not statuses:
+        return None
+    libelle = f"demande indemnitaire préalable — {autorite.nom}"
+    reclamations = dossier_reclamations(dossier, autorite.id)
+    warnings: list[str] = []
+    kept: set[int] = set()
+    for annee in sorted({s.annee for s in statuses}):
+        if notified_unpaid(dossier, autorite.id, annee):
+            warnings.append(ref.message("indemnitaire_notifie", document=libelle, annee=annee))
+            continue
+        presc = compute_prescription(annee, reclamations, today, type_autorite=autorite.type)
+        if presc.statut == STATUT_PRESCRIT:
+            texte = " ".join(
+                w.texte for w in presc.avertissements if w.code == "prescription_acquise"
+            )
+            warnings.append(
+                ref.message("indemnitaire_prescrit", document=libelle, annee=annee, texte=texte)
+            )
+            continue
+        kept.add(annee)
+        # The last day to claim the exercise, and any interruption the dossier records.
+        shown = {"prescription_cours", "prescription_interruption", "prescription_bientot"}
+        warnings += [f"{libelle} : {w.texte}" for w in presc.avertissements if w.code in shown]
+    for status in statuses:
+        if status.annee not in kept:
+            continue
+        if status.etat == "definitif" and status.decision is not None:
+            decision = dossier.decisions[status.decision]
+            risk = lafon_risk(status.annee, decision.date_notification, True)
+        else:
+            risk = lafon_risk(status.annee, None, False)
+        if risk.avertissement is not None:
+            warnings.append(
+                ref.message("indemnitaire_lafon", document=libelle, texte=risk.avertissement.texte)
+            )
+    sent_indices = [
+        i
+        for i, d in enumerate(dossier.demandes_indemnitaires)
+        if d.autorite == autorite.id
+        and d.date_envoi <= today
+        and (not d.exercices or kept & set(d.exercices))
+    ]
+    sent = [dossier.demandes_indemnitaires[i] for i in sent_indices]
+    for index in sent_indices:
+        # A rejection whose delay to go to court has run out: a new identical claim would
+        # get a confirmative refusal (CAA Paris n° 23PA04085). While the delay is open, or
+        # when none runs (acknowledgment without the mentions), the next step is the requête.
+        chain = compute_indemnity_chain(demande_input(dossier, index), today)
+        if chain.statut == STATUT_EXPIRE and chain.point_de_depart is not None:
+            warnings.append(
+                f"{libelle} : "
+                + avertissement(
+                    "indemnitaire_confirmative", date=date_longue(chain.point_de_depart)
+                ).texte
+            )
+    already = {a for d in sent for a in (d.exercices or kept)}
+    if sent:
+        warnings.append(
+            ref.message(
+                "indemnitaire_deja_envoyee",
+                document=libelle,
+                date_envoi=date_longue(max(d.date_envoi for d in sent)),
+                exercices=", ".join(map(str, sorted(already & kept))),
+            )
+        )
+    warnings.append(ref.message("indemnitaire_faute", document=libelle))
+    pairs = {(s.finess, s.annee) for s in statuses if s.annee in kept}
+    regimes = {e.regime_budgetaire for e in dossier.etablissements if e.finess in dict(pairs)}
+    if "cpom_eprd" in regimes:
+        warnings.append(ref.message("indemnitaire_faute_cpom", document=libelle))
+    claim = _claim(amounts, autorite.id, pairs)
+    blockers = _nothing_to_claim(libelle, claim, ref)
+    busy = any(doc.autorite == autorite.id and doc.par_defaut for doc in tariff)
+    etabs = [e for e in dossier.etablissements if e.finess in {f for f, _ in pairs}]
+    return PlannedDocument(
+        kind=DEMANDE_INDEMNITAIRE,
+        autorite=autorite.id,
+        decisions=(),
+        libelle=libelle,
+        stem=_unique_stem(f"demande-indemnitaire_{slug(autorite.nom)}", autorite.id, used),
+        par_defaut=not busy and not blockers and not (kept <= already),
+        claim=claim,
+        bloquants=tuple(blockers),
+        avertissements=tuple(dict.fromkeys(warnings)),
+        dans_le_delai=True,
+        moyens=_indemnity_grounds(etabs, autorite, ref),
+    )
+
+
+def _indemnity_grounds(
+    etabs: Sequence[Etablissement], autorite: Autorite, ref: Referentiel
+) -> tuple[Ground, ...]:
+    """Grounds of the fault: those of the regimes that need no fact of a decision."""
+    keys: list[str] = []
+    for etab in etabs:
+        for key in ref.regimes[etab.regime_budgetaire].moyens:
+            moyen = ref.moyens[key]
+            applies = not moyen.autorites or autorite.type in moyen.autorites
+            if applies and not moyen.faits and key not in keys:
+                keys.append(key)
+    return tuple(Ground(key, ref.moyens[key], True, ()) for key in keys)
+
+
+def _unpaid(dossier: Dossier) -> list[int]:
+    return [i for i, f in enumerate(dossier.financements_notifies) if f.reste_du > 0]
+
+
+def _mise_en_demeure(
+    dossier: Dossier,
+    index: int,
+    ref: Referentiel,
+    used: set[str],
+) -> PlannedDocument:
+    """The mise en demeure de payer of one notified-but-unpaid funding (voies-de-droit §7.1).
+
+    Addressed to the payer: for an ARS-funded ESMS the caisse pays (CASF R.314-111), so the
+    letter is held back until the dossier names it; otherwise the authority itself is the
+    addressee by default, with a warning.
+    """
+    fin = dossier.financements_notifies[index]
+    autorite = dossier.autorite(fin.autorite)
+    payeur = fin.payeur or autorite.nom
+    libelle = f"mise en demeure de payer — {payeur} (exercice {fin.exercice})"
+    blockers: list[Blocker] = []
+    warnings: list[str] = []
+    if fin.payeur is None:
+        if autorite.type == "ars":
+            blockers.append(
+                Blocker(
+                    "payeur_inconnu",
+                    ref.message("mise_en_demeure_payeur_inconnu", document=libelle, index=index),
+                    None,
+                )
+            )
+        else:
+            warnings.append(
+                ref.message("mise_en_demeure_payeur_autorite", document=libelle, index=index)
+            )
+    sent = [
+        m
+        for m in dossier.mises_en_demeure
+        if m.autorite == fin.autorite
+        and (not m.exercices or fin.exercice in m.exercices)
+        and m.date_envoi >= fin.date_notification
+    ]
+    if sent:
+        warnings.append(
+            ref.message(
+                "mise_en_demeure_deja_envoyee",
+                document=libelle,
+                date_envoi=date_longue(max(m.date_envoi for m in sent)),
+                annee=fin.exercice,
+            )
+        )
+    etab = next((e for e in dossier.etablissements if e.finess == fin.etablissement), None)
+    line = ClaimLine(
+        finess=fin.etablissement or "",
+        etablissement=etab.nom if etab else "",
+        annee=fin.exercice,
+        formule="",
+        cout=fin.montant_notifie,
+        autorite=fin.autorite,
+        pourcentage=Decimal(100),
+        du=fin.montant_notifie,
+        recu=fin.montant_verse,
+        reclame=fin.reste_du,
+    )
+    return PlannedDocument(
+        kind=MISE_EN_DEMEURE,
+        autorite=autorite.id,
+        decisions=(),
+        libelle=libelle,
+        stem=_unique_stem(
+            f"mise-en-demeure_{slug(payeur, 40)}_{fin.exercice}", f"financement-{index + 1}", used
+        ),
+        par_defaut=not sent,
+        claim=Claim((line,)),
+        bloquants=tuple(blockers),
+        avertissements=tuple(warnings),
+        dans_le_delai=True,
+        financement=index,
+    )
 
 
 # --- next deadline --------------------------------------------------------------------

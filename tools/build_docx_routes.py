@@ -1,0 +1,303 @@
+"""Build the Word templates of the indemnity routes (templates/demande_indemnitaire.docx,
+templates/mise_en_demeure.docx) with python-docx.
+
+Kept apart from build_docx_templates.py (whose Builder it reuses); keep the text in step
+with templates/demande_indemnitaire.html and templates/mise_en_demeure.html (a parity test
+compares the rendered Word and PDF documents).
+
+    python tools/build_docx_routes.py
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from build_docx_templates import Builder
+
+
+def _sender(b: Builder) -> None:
+    b.p("Expéditeur", ("b", "{{ organisme.raison_sociale }}"))
+    b.p("Expéditeur", "{{ organisme.forme_juridique }}")
+    b.p(
+        "Expéditeur",
+        "SIREN {{ organisme.siren }}{% if organisme.rna %} — RNA {{ organisme.rna }}{% endif %}",
+    )
+    b.tag("{%p for ligne in organisme.siege.lignes %}")
+    b.p("Expéditeur", "{{ ligne }}")
+    b.tag("{%p endfor %}")
+    b.tag("{%p for e in etablissements %}")
+    b.p("Expéditeur", "{{ e.nom }} — FINESS {{ e.finess }}")
+    b.tag("{%p endfor %}")
+    b.tag("{%p if organisme.contact.nom %}")
+    b.p(
+        "Expéditeur",
+        "Dossier suivi par : {{ organisme.contact.nom }}"
+        "{% if organisme.contact.telephone %} — {{ organisme.contact.telephone }}{% endif %}"
+        "{% if organisme.contact.courriel %} — {{ organisme.contact.courriel }}{% endif %}",
+    )
+    b.tag("{%p endif %}")
+    b.p("Expéditeur", "")
+
+
+def _signature_and_pieces(b: Builder) -> None:
+    # The signatory's own name, without « Madame » / « Monsieur », under their letter.
+    b.p("Signature", "{{ organisme.representant_legal.nom }}")
+    b.p("Signature", "{{ organisme.representant_legal.qualite }}")
+
+
+def _pieces(b: Builder) -> None:
+    b.p("Intertitre", "Pièces jointes")
+    b.tag("{%p for p in pieces %}")
+    b.p("Pièces", "{{ p.numero }}. {{ p.intitule }}")
+    b.tag("{%p endfor %}")
+
+
+def build_demande_indemnitaire() -> None:
+    b = Builder("Demande indemnitaire préalable")
+    b.footer(
+        "{{ organisme.raison_sociale }} — demande indemnitaire préalable"
+        "{% if document.reference %} — réf. {{ document.reference }}{% endif %}"
+    )
+    _sender(b)
+    b.p("Destinataire", "{{ autorite.titre_titulaire }}")
+    b.p("Destinataire", "{{ autorite.nom }}")
+    b.tag("{%p if autorite.service %}")
+    b.p("Destinataire", "{{ autorite.service }}")
+    b.tag("{%p endif %}")
+    b.tag("{%p for ligne in autorite.adresse.lignes %}")
+    b.p("Destinataire", "{{ ligne }}")
+    b.tag("{%p endfor %}")
+    b.p("Expéditeur", "")
+    b.p("Lieu et date", "{{ document.lieu }}, le {{ document.date }}")
+    b.p("Mention", "Lettre recommandée avec demande d'avis de réception")
+    b.p(
+        "Objet",
+        "Objet : Demande indemnitaire préalable — financement de l'indemnité prévue par "
+        "l'accord du {{ accord.date }} (« Ségur pour tous »), "
+        "{% if montants.par_exercice|length > 1 %}exercices{% else %}exercice{% endif %} "
+        "{{ montants.exercices }}",
+    )
+    b.p("Mention", "Références :")
+    b.tag("{%p for e in etablissements %}")
+    b.p("Énumération", "– {{ e.nom }}, FINESS {{ e.finess }} — {{ e.categorie_libelle }}")
+    b.tag("{%p endfor %}")
+    b.p("Énumération", "– Exercices : {{ montants.exercices }}")
+    b.tag("{%p for d in decisions %}")
+    b.p("Énumération", "– {{ d.intitule }} (notification du {{ d.date_notification }})")
+    b.tag("{%p endfor %}")
+    b.tag("{%p if document.reference %}")
+    b.p("Énumération", "– Notre référence : {{ document.reference }}")
+    b.tag("{%p endif %}")
+    b.p("Corps", "{{ autorite.formule_appel }},")
+    b.p("Intertitre", "Les faits")
+    b.p(
+        "Corps",
+        "L'{{ accord.titre }} (ci-après « l'accord ») institue, à compter du "
+        "{{ accord.date_effet }}, une indemnité de {{ accord.montant_mensuel }} brut par mois "
+        "pour un salarié à temps plein, au bénéfice des salariés qui ne percevaient aucune des "
+        "mesures Ségur antérieures. Il a été agréé par {{ accord.agrement }}, puis étendu par "
+        "{{ accord.extension }}. Notre association est tenue de verser cette indemnité.",
+    )
+    b.tag("{%p for x in exercices %}")
+    b.p("Sous-intertitre", "Exercice {{ x.annee }}")
+    b.tag("{%p for s in x.situations %}")
+    b.p(
+        "Corps",
+        "{{ s.etablissement }} (FINESS {{ s.finess }}) : {% if s.sans_decision %}le financement "
+        "de cette indemnité pour l'exercice {{ x.annee }} ne nous a pas été alloué{% else %}la décision suivante n'a pas intégré le financement de cette "
+        "indemnité : {{ s.decision_intitule }} (notification du "
+        "{{ s.decision_notification }}){% endif %}. Le coût de l'indemnité qui reste à "
+        "notre charge pour cet exercice s'élève à {{ s.montant }}.",
+    )
+    b.tag("{%p endfor %}")
+    b.tag("{%p endfor %}")
+    b.tag("{%p if faits_complementaires %}")
+    b.p("Texte saisi", "{{ faits_complementaires }}")
+    b.tag("{%p endif %}")
+    b.p("Intertitre", "La faute")
+    b.p(
+        "Corps",
+        "Cette absence de financement résulte {% if faute.refus %}{% if decisions|length > 1 %}"
+        "des décisions précitées{% else %}de la décision précitée{% endif %}"
+        "{% if faute.carence %} et, pour les exercices et établissements qu'aucune décision n'a "
+        "traités, {% endif %}{% endif %}{% if faute.carence %}de la carence de votre "
+        "administration dans l'exercice de son pouvoir de tarification{% endif %}. Elle "
+        "méconnaît les règles qui s'imposent à votre administration en matière de tarification"
+        "{% if moyens %}, rappelées ci-dessous{% endif %} : cette illégalité constitue une faute "
+        "de nature à engager sa responsabilité.",
+    )
+    b.tag("{%p for m in moyens %}")
+    b.p("Sous-intertitre", "{{ m.intitule }}")
+    b.p("Corps", "{{ m.expose }}")
+    b.tag("{%p endfor %}")
+    b.p("Intertitre", "Le préjudice")
+    b.p(
+        "Corps",
+        "Cette faute nous cause directement un préjudice égal au coût de l'indemnité dont nous "
+        "supportons la charge sans en avoir reçu le financement. Il s'établit comme suit, "
+        "établissement par établissement et exercice par exercice :",
+    )
+    b.amounts_table()
+    b.tag("{%p for x in montants.par_exercice %}")
+    b.p("Énumération", "– Exercice {{ x.annee }} : {{ x.ecart }}")
+    b.tag("{%p endfor %}")
+    b.p(
+        "Corps",
+        "Le préjudice s'élève ainsi à {{ montants.total_ecart }} "
+        "({{ montants.total_ecart_en_lettres }}).",
+    )
+    b.p("Intertitre", "Notre demande")
+    b.p(
+        "Corps",
+        "Pour ces motifs, nous vous demandons de bien vouloir nous verser la somme de "
+        "{{ montants.total_ecart }} en réparation de ce préjudice, assortie des intérêts au taux "
+        "légal à compter de la date de réception de la présente demande "
+        "({{ textes.cc_1231_6 }}), ainsi que de la capitalisation de ces intérêts "
+        "({{ textes.cc_1343_2 }}).",
+    )
+    b.p(
+        "Corps",
+        "La présente demande constitue une réclamation écrite qui interrompt la prescription "
+        "quadriennale des créances qu'elle concerne, en application de "
+        "l'{{ textes.loi_1968_art2 }}. Elle constitue également la demande préalable prévue par "
+        "l'{{ textes.cja_r421_1_al2 }}. Nous vous remercions de nous adresser un accusé de "
+        "réception comportant les mentions prévues par l'{{ textes.crpa_r112_5 }}.",
+    )
+    b.p(
+        "Formule de politesse",
+        "Nous vous prions d'agréer, {{ autorite.formule_appel }}, l'expression de notre haute "
+        "considération.",
+    )
+    _signature_and_pieces(b)
+    _pieces(b)
+    b.save("demande_indemnitaire.docx")
+
+
+def _amounts_row(b: Builder) -> None:
+    headers = ["Exercice", "Montant notifié", "Montant versé", "Reste dû"]
+    cells = [
+        "{{ financement.exercice }}",
+        "{{ financement.montant_notifie }}",
+        "{{ financement.montant_verse }}",
+        "{{ financement.reste_du }}",
+    ]
+    table = b.doc.add_table(rows=0, cols=len(headers))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for values, bold in ((headers, True), (cells, False)):
+        tr = table.add_row()
+        for i, value in enumerate(values):
+            para = tr.cells[i].paragraphs[0]
+            para.paragraph_format.space_after = Pt(0)
+            if i > 0:
+                para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            run = para.add_run(value)
+            run.bold = bold
+            run.font.size = Pt(9.5)
+
+
+def build_mise_en_demeure() -> None:
+    b = Builder("Mise en demeure de payer")
+    b.footer(
+        "{{ organisme.raison_sociale }} — mise en demeure de payer"
+        "{% if document.reference %} — réf. {{ document.reference }}{% endif %}"
+    )
+    _sender(b)
+    b.tag("{%p for ligne in payeur.lignes %}")
+    b.p("Destinataire", "{{ ligne }}")
+    b.tag("{%p endfor %}")
+    b.tag("{%p if payeur.est_autorite and autorite.service %}")
+    b.p("Destinataire", "{{ autorite.service }}")
+    b.tag("{%p endif %}")
+    b.tag("{%p for ligne in payeur.adresse.lignes %}")
+    b.p("Destinataire", "{{ ligne }}")
+    b.tag("{%p endfor %}")
+    b.p("Expéditeur", "")
+    b.p("Lieu et date", "{{ document.lieu }}, le {{ document.date }}")
+    b.p("Mention", "Lettre recommandée avec demande d'avis de réception")
+    b.p(
+        "Objet",
+        "Objet : Mise en demeure de payer — financement notifié au titre de l'exercice "
+        "{{ financement.exercice }} pour l'indemnité prévue par l'accord du "
+        "{{ accord.date }} (« Ségur pour tous »)",
+    )
+    b.p("Mention", "Références :")
+    b.p(
+        "Énumération",
+        "– Notification{% if financement.reference %} {{ financement.reference }}{% endif %} "
+        "du {{ financement.date_notification }} ({{ autorite.nom }})",
+    )
+    b.tag("{%p for e in etablissements %}")
+    b.p("Énumération", "– {{ e.nom }}, FINESS {{ e.finess }} — {{ e.categorie_libelle }}")
+    b.tag("{%p endfor %}")
+    b.p("Énumération", "– Exercice : {{ financement.exercice }}")
+    b.tag("{%p if document.reference %}")
+    b.p("Énumération", "– Notre référence : {{ document.reference }}")
+    b.tag("{%p endif %}")
+    b.p("Corps", "{{ payeur.formule_appel }},")
+    b.p("Intertitre", "Les faits")
+    b.p(
+        "Corps",
+        "Par notification{% if financement.reference %} {{ financement.reference }}{% endif %} "
+        "du {{ financement.date_notification }}, {{ autorite.defendeur_nom }} a alloué, au titre "
+        "de l'exercice {{ financement.exercice }}, un financement de "
+        "{{ financement.montant_notifie }} destiné à couvrir le coût de l'indemnité prévue par "
+        "l'{{ accord.titre }}, pour {% if etablissements|length > 1 %}les établissements"
+        "{% else %}l'établissement{% endif %} {% for e in etablissements %}{{ e.nom }} (FINESS "
+        "{{ e.finess }}){% if not loop.last %}, {% endif %}{% endfor %}.",
+    )
+    b.tag("{%p if financement.versements %}")
+    b.p("Corps", "À ce jour, nous avons reçu à ce titre les versements suivants :")
+    b.tag("{%p for v in financement.versements %}")
+    b.p("Énumération", "– le {{ v.date }} : {{ v.montant }}")
+    b.tag("{%p endfor %}")
+    b.tag("{%p else %}")
+    b.p("Corps", "À ce jour, aucun versement ne nous est parvenu à ce titre.")
+    b.tag("{%p endif %}")
+    _amounts_row(b)
+    b.tag("{%p if faits_complementaires %}")
+    b.p("Texte saisi", "{{ faits_complementaires }}")
+    b.tag("{%p endif %}")
+    b.p("Intertitre", "Notre demande")
+    b.p(
+        "Corps",
+        "Nous vous mettons en demeure de nous verser, dans les meilleurs délais, la somme de "
+        "{{ financement.reste_du }} ({{ financement.reste_du_en_lettres }}) restant due sur ce "
+        "financement notifié.",
+    )
+    b.p(
+        "Corps",
+        "Cette somme portera intérêts au taux légal à compter de la date de réception de la "
+        "présente mise en demeure ({{ textes.cc_1231_6 }} ; {{ textes.cc_1344_1 }}).",
+    )
+    b.p(
+        "Corps",
+        "La présente lettre constitue la demande préalable prévue par "
+        "l'{{ textes.cja_r421_1_al2 }}. Elle constitue également une demande de paiement qui "
+        "interrompt la prescription quadriennale, en application de "
+        "l'{{ textes.loi_1968_art2 }}. Nous vous remercions de nous adresser un accusé de "
+        "réception comportant les mentions prévues par l'{{ textes.crpa_r112_5 }}.",
+    )
+    b.p(
+        "Formule de politesse",
+        "Nous vous prions d'agréer, {{ payeur.formule_appel }}, l'expression de notre "
+        "{% if payeur.est_autorite %}haute considération{% else %}considération distinguée"
+        "{% endif %}.",
+    )
+    _signature_and_pieces(b)
+    b.tag("{%p if not payeur.est_autorite %}")
+    b.p("Énumération", "Copie : {{ autorite.titre_titulaire }}, {{ autorite.nom }}")
+    b.tag("{%p endif %}")
+    _pieces(b)
+    b.save("mise_en_demeure.docx")
+
+
+if __name__ == "__main__":
+    build_demande_indemnitaire()
+    build_mise_en_demeure()
