@@ -3,7 +3,7 @@
 For each authority of a dossier, the next step follows from the dossier's own fields
 (decisions[].recours_gracieux, decisions[].rejet_explicite) and its journal (answers,
 requêtes filed, judgments, payments); the dates come from the deadline engine through
-`deadlines_of`, the one place that reads them (to be swapped for the legal analysis).
+`deadlines_of`, the one place that reads them, from the dossier's legal analysis.
 Pure: no I/O, no clock (today is a parameter).
 """
 
@@ -18,6 +18,7 @@ from typing import Any
 
 from recours.dossier.models import Autorite, Decision, Dossier, Evenement
 from recours.formatting import date_longue, montant
+from recours.law.analysis import Analysis
 from recours.law.deadlines import DeadlineReport
 
 EN_RETARD = "en_retard"
@@ -28,11 +29,10 @@ ETATS = (EN_RETARD, A_ECHEANCE, EN_ATTENTE, A_VENIR)
 """Display order of the states."""
 
 
-def deadlines_of(dossier: Dossier, decision: Decision, today: date) -> DeadlineReport:
-    """The deadlines of one decision: the only access of the follow-up to the law."""
-    from recours.law.procedure import decision_deadlines
-
-    return decision_deadlines(dossier, decision, today)
+def deadlines_of(analysis: Analysis, index: int) -> DeadlineReport:
+    """The deadlines of one decision, from the dossier's legal analysis: the only access of
+    the follow-up to the law."""
+    return analysis.decision(index).delais
 
 
 @dataclass(frozen=True)
@@ -89,9 +89,13 @@ def _latest(events: Iterable[Evenement], **match: str) -> Evenement | None:
 
 def dossier_items(dossier: Dossier, path: str, today: date, days: int) -> list[Item]:
     """The open steps of one dossier on `today`; `days` is the horizon of « à échéance »."""
+    from recours.law.analysis import analyse
+    from recours.law.referentiel import load_referentiel
+
     items: list[Item] = []
     command_path = shlex.quote(path)
     journal = dossier.journal
+    analysis = analyse(dossier, today, load_referentiel())
 
     for autorite in dossier.autorites:
         decisions = [(i, d) for i, d in enumerate(dossier.decisions) if d.autorite == autorite.id]
@@ -129,7 +133,7 @@ def dossier_items(dossier: Dossier, path: str, today: date, days: int) -> list[I
 
         pending = [(i, d) for i, d in decisions if d.recours_gracieux is None]
         if pending:
-            reports = [deadlines_of(dossier, d, today) for _, d in pending]
+            reports = [deadlines_of(analysis, i) for i, _ in pending]
             limits = [r.recours_gracieux.date_limite for r in reports]
             open_limits = [x for x in limits if x >= today]
             if open_limits:
@@ -215,7 +219,7 @@ def dossier_items(dossier: Dossier, path: str, today: date, days: int) -> list[I
                         )
                     )
                 continue
-            report = deadlines_of(dossier, decision, today)
+            report = deadlines_of(analysis, index)
             gracieux = decision.recours_gracieux
             assert gracieux is not None
             contentieux = report.recours_contentieux
