@@ -412,12 +412,16 @@ class Referentiel(_Strict):
             template = self.messages[code].texte
         except KeyError:
             raise ReferentielError(f"message inconnu du référentiel : {code}") from None
-        citations = {
+        # Only the template's own layout is folded: the values keep their no-break spaces.
+        return " ".join(template.split()).format_map({**self._citations, **params})
+
+    @functools.cached_property
+    def _citations(self) -> dict[str, str]:
+        """{art_<key>} placeholders: the short citation of every article (built once)."""
+        return {
             "art_" + key.replace("-", "_").replace(".", "_"): art.court
             for key, art in self.articles.items()
         }
-        # Only the template's own layout is folded: the values keep their no-break spaces.
-        return " ".join(template.split()).format_map({**citations, **params})
 
     def autorite_locale(
         self, departement: str, collectivite: str | None = None
