@@ -32,6 +32,8 @@ from recours.documents.render_docx import DocxRenderer, Proprietes
 from recours.documents.render_pdf import Metadonnees, PdfRenderer, harfbuzz_subset_available
 from recours.documents.sandbox import bundled_templates_dir, convert_multiline, make_env
 from recours.dossier.validation import load_dossier
+from recours.law.analysis import analyse
+from recours.law.referentiel import load_referentiel
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = date(2026, 11, 22)
@@ -44,8 +46,10 @@ def rss_mib() -> float:
 
 
 def contexts(n: int) -> list[dict[str, Any]]:
-    dossier = load_dossier(ROOT / "examples" / "multisite-ars-cpom.yaml")
-    base = gracieux_context(dossier, "ars-idf", TODAY)
+    dossier = load_dossier(ROOT / "examples" / "multisite-ars-cpom.yaml", aujourdhui=TODAY)
+    analysis = analyse(dossier, TODAY, load_referentiel())
+    doc = next(d for d in analysis.documents if d.kind == "gracieux" and d.autorite == "ars-idf")
+    base = gracieux_context(analysis, doc)
     out = []
     for i in range(n):
         ctx = json.loads(json.dumps(base))  # plain copy
