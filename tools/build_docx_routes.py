@@ -18,31 +18,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_docx_templates import Builder
-
-
-def _sender(b: Builder) -> None:
-    b.p("Expéditeur", ("b", "{{ organisme.raison_sociale }}"))
-    b.p("Expéditeur", "{{ organisme.forme_juridique }}")
-    b.p(
-        "Expéditeur",
-        "SIREN {{ organisme.siren }}{% if organisme.rna %} — RNA {{ organisme.rna }}{% endif %}",
-    )
-    b.tag("{%p for ligne in organisme.siege.lignes %}")
-    b.p("Expéditeur", "{{ ligne }}")
-    b.tag("{%p endfor %}")
-    b.tag("{%p for e in etablissements %}")
-    b.p("Expéditeur", "{{ e.nom }} — FINESS {{ e.finess }}")
-    b.tag("{%p endfor %}")
-    b.tag("{%p if organisme.contact.nom %}")
-    b.p(
-        "Expéditeur",
-        "Dossier suivi par : {{ organisme.contact.nom }}"
-        "{% if organisme.contact.telephone %} — {{ organisme.contact.telephone }}{% endif %}"
-        "{% if organisme.contact.courriel %} — {{ organisme.contact.courriel }}{% endif %}",
-    )
-    b.tag("{%p endif %}")
-    b.p("Expéditeur", "")
+from build_docx_templates import Builder, sender_block
 
 
 def _signature_and_pieces(b: Builder) -> None:
@@ -64,7 +40,7 @@ def build_demande_indemnitaire() -> None:
         "{{ organisme.raison_sociale }} — demande indemnitaire préalable"
         "{% if document.reference %} — réf. {{ document.reference }}{% endif %}"
     )
-    _sender(b)
+    sender_block(b)
     b.p("Destinataire", "{{ autorite.titre_titulaire }}")
     b.p("Destinataire", "{{ autorite.nom }}")
     b.tag("{%p if autorite.service %}")
@@ -208,7 +184,7 @@ def build_mise_en_demeure() -> None:
         "{{ organisme.raison_sociale }} — mise en demeure de payer"
         "{% if document.reference %} — réf. {{ document.reference }}{% endif %}"
     )
-    _sender(b)
+    sender_block(b)
     b.tag("{%p for ligne in payeur.lignes %}")
     b.p("Destinataire", "{{ ligne }}")
     b.tag("{%p endfor %}")

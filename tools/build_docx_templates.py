@@ -445,12 +445,8 @@ class Builder:
         self.doc.save(TEMPLATES / name)
 
 
-def build_gracieux() -> None:
-    b = Builder("Recours gracieux")
-    b.footer(
-        "{{ organisme.raison_sociale }} — recours gracieux"
-        "{% if document.reference %} — réf. {{ document.reference }}{% endif %}"
-    )
+def sender_block(b: Builder) -> None:
+    """The sender of a letter: the association, its établissements, who follows the file."""
     b.p("Expéditeur", ("b", "{{ organisme.raison_sociale }}"))
     b.p("Expéditeur", "{{ organisme.forme_juridique }}")
     b.p(
@@ -472,6 +468,15 @@ def build_gracieux() -> None:
     )
     b.tag("{%p endif %}")
     b.p("Expéditeur", "")
+
+
+def build_gracieux() -> None:
+    b = Builder("Recours gracieux")
+    b.footer(
+        "{{ organisme.raison_sociale }} — recours gracieux"
+        "{% if document.reference %} — réf. {{ document.reference }}{% endif %}"
+    )
+    sender_block(b)
     b.p("Destinataire", "{{ autorite.titre_titulaire }}")
     b.p("Destinataire", "{{ autorite.nom }}")
     b.tag("{%p if autorite.service %}")
