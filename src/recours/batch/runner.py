@@ -859,9 +859,6 @@ def _check_output(sortie: Path, force: bool) -> None:
         )
 
 
-ProgressCallback = Callable[[GroupResult, int], None]
-
-
 def run_lot(
     source: Path,
     options: LotOptions,

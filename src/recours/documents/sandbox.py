@@ -14,7 +14,6 @@ import functools
 import os
 import re
 import string
-import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -577,11 +576,6 @@ def convert_multiline(value: Any, convert: Callable[[MultiLine], Any]) -> Any:
     if isinstance(value, list):
         return [convert_multiline(v, convert) for v in value]
     return value
-
-
-def heavy_modules_loaded() -> list[str]:
-    """Which heavy engines this process has imported (for diagnostics and tests)."""
-    return [m for m in ("weasyprint", "docxtpl", "questionary") if m in sys.modules]
 
 
 def describe_template_error(exc: BaseException) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -453,15 +453,3 @@ def validate_value(annotation: Any, value: Any, aujourdhui: date | None = None) 
         return TypeAdapter(annotation).validate_python(value, context=context_for(aujourdhui))
     except ValidationError as exc:
         raise ValueError("; ".join(p.message for p in problems_from(exc))) from None
-
-
-def validate_model(
-    model: type[M], data: Any, source: str, prefix: Loc = (), aujourdhui: date | None = None
-) -> M:
-    try:
-        return model.model_validate(data, context=context_for(aujourdhui))
-    except ValidationError as exc:
-        raise DossierInvalidError(source, problems_from(exc, prefix=prefix)) from None
-
-
-Validator = Callable[[Any], Any]
