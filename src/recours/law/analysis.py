@@ -11,8 +11,9 @@ recompute it. Every sentence comes from the referential (``messages``).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Literal
@@ -190,17 +191,44 @@ class ExerciseStatus:
 
 @dataclass(frozen=True)
 class Analysis:
+    """The analysis of one dossier on one day.
+
+    The decisions (claims, deadlines, court, lawyer rule, grounds) are computed at once;
+    the documents, the exercise statuses and the warnings on first use, once: a consumer
+    that needs only the deadlines (the follow-up of hundreds of dossiers) does not pay for
+    the wording of every letter.
+    """
+
     aujourdhui: date
     dossier: Dossier
     montants: AmountsReport
     decisions: tuple[DecisionAnalysis, ...]
-    documents: tuple[PlannedDocument, ...]
-    exercices: tuple[ExerciseStatus, ...]
-    avertissements: tuple[str, ...]
-    prochaine_echeance: tuple[str, Deadline] | None
+    ref: Referentiel = field(repr=False, compare=False)
 
     def decision(self, index: int) -> DecisionAnalysis:
         return self.decisions[index]
+
+    @property
+    def documents(self) -> tuple[PlannedDocument, ...]:
+        return self._outcomes[0]
+
+    @property
+    def exercices(self) -> tuple[ExerciseStatus, ...]:
+        return self._outcomes[1]
+
+    @property
+    def avertissements(self) -> tuple[str, ...]:
+        return self._outcomes[2]
+
+    @functools.cached_property
+    def prochaine_echeance(self) -> tuple[str, Deadline] | None:
+        return _next_deadline(self.decisions)
+
+    @functools.cached_property
+    def _outcomes(
+        self,
+    ) -> tuple[tuple[PlannedDocument, ...], tuple[ExerciseStatus, ...], tuple[str, ...]]:
+        return _outcomes(self.dossier, self.montants, self.decisions, self.aujourdhui, self.ref)
 
     def plan(self, documents: Iterable[str] | None = None) -> list[PlannedDocument]:
         """The documents of the default plan, or every document of the kinds asked for.
@@ -224,6 +252,17 @@ def analyse(dossier: Dossier, today: date, ref: Referentiel) -> Analysis:
         _decision(dossier, index, decision, amounts, today, ref)
         for index, decision in enumerate(dossier.decisions)
     )
+    return Analysis(today, dossier, amounts, decisions, ref)
+
+
+def _outcomes(
+    dossier: Dossier,
+    amounts: AmountsReport,
+    decisions: tuple[DecisionAnalysis, ...],
+    today: date,
+    ref: Referentiel,
+) -> tuple[tuple[PlannedDocument, ...], tuple[ExerciseStatus, ...], tuple[str, ...]]:
+    """The documents the dossier can call for, the exercise statuses and the warnings."""
     used: set[str] = set()
     gracieux = [_gracieux(dossier, a, decisions, ref, used) for a in dossier.autorites]
     requetes = [_requete(dossier, d, ref, used) for d in decisions]
@@ -249,16 +288,7 @@ def analyse(dossier: Dossier, today: date, ref: Referentiel) -> Analysis:
     ]
     warnings += [s.texte for s in exercices if s.restes]
     warnings += remaining_routes(exercices, ref)
-    return Analysis(
-        aujourdhui=today,
-        dossier=dossier,
-        montants=amounts,
-        decisions=decisions,
-        documents=tuple(documents),
-        exercices=exercices,
-        avertissements=tuple(dict.fromkeys(warnings)),
-        prochaine_echeance=_next_deadline(decisions),
-    )
+    return tuple(documents), exercices, tuple(dict.fromkeys(warnings))
 
 
 # --- decisions ------------------------------------------------------------------------
