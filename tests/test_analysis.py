@@ -152,3 +152,37 @@ def test_every_exercise_with_a_gap_is_accounted_for() -> None:
         start=0,
     )
     assert in_letters + elsewhere == result.total_reclame
+
+
+@pytest.mark.parametrize(
+    ("event", "message"),
+    [
+        (
+            {"type": "requete_deposee", "decision": "dgf-2026", "date": "2026-11-10",
+             "juridiction": "tribunal administratif de Lille", "numero": "2601234"},
+            "une requête a déjà été déposée le 10 novembre 2026 (tribunal administratif de "
+            "Lille, n° 2601234, d'après le journal du dossier)",
+        ),
+        (
+            {"type": "reponse", "autorite": "prefet-hdf", "date": "2026-11-12",
+             "sens": "acceptee"},
+            "l'autorité a accepté le recours le 12 novembre 2026",
+        ),
+    ],
+)  # fmt: skip
+def test_the_journal_takes_the_requete_out_of_the_plan(event: dict[str, Any], message: str) -> None:
+    # Issue 13: the analysis reads the journal. The CHRS example is at the requête stage;
+    # once the requête is filed (or the authority accepted), it is not planned again, and
+    # the user is told why; asking for it explicitly still gives it.
+    raw = _example("chrs-prefet-region")
+    before = analyse(validate_dossier(copy.deepcopy(raw), "t", aujourdhui=TODAY), TODAY, REF)
+    assert [d.kind for d in before.plan()] == ["requete"]
+    raw["journal"] = [event]
+    after = analyse(validate_dossier(raw, "t", aujourdhui=TODAY), TODAY, REF)
+    # Nothing else is due for the 2026 decision: the plan turns to the final years
+    # (2024 without decision, 2025 final), for a demande indemnitaire préalable.
+    assert [(d.kind, d.claim.exercices) for d in after.plan()] == [
+        ("demande_indemnitaire", (2024, 2025))
+    ]
+    [requete] = [d for d in after.plan(["requete"]) if d.decisions == (0,)]
+    assert any(message in w for w in requete.avertissements)

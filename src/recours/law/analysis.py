@@ -482,11 +482,50 @@ def _wants(d: DecisionAnalysis, kind: DocumentKind, by_default: bool) -> bool:
 def _requete(
     dossier: Dossier, d: DecisionAnalysis, ref: Referentiel, used: set[str]
 ) -> PlannedDocument:
-    """The requête against one decision (and the rejection of its recours gracieux)."""
+    """The requête against one decision (and the rejection of its recours gracieux).
+
+    The journal of the dossier says what happened since: a requête already filed, or the
+    authority's acceptance, takes the requête out of the default plan (with a warning).
+    """
     libelle = f"requête — {d.autorite.nom} ({d.ident})"
     delais = d.delais
     blockers: list[Blocker] = []
     warnings: list[str] = []
+    followed = False
+    ident = dossier.decision_id(d.index)
+    filed = [e for e in dossier.journal if e.type == "requete_deposee" and e.decision == ident]
+    accepted = [
+        e
+        for e in dossier.journal
+        if e.type == "reponse" and e.autorite == d.autorite.id and e.sens == "acceptee"
+    ]
+    if filed:
+        event = max(filed, key=lambda e: e.date or date.min)
+        followed = True
+        warnings.append(
+            ref.message(
+                "requete_deja_deposee",
+                document=libelle,
+                date=date_longue(event.date) if event.date else "",
+                precisions=", ".join(
+                    [
+                        *([event.juridiction] if event.juridiction else []),
+                        *([f"n° {event.numero}"] if event.numero else []),
+                        "d'après le journal du dossier",
+                    ]
+                ),
+            )
+        )
+    elif accepted:
+        event = max(accepted, key=lambda e: e.date or date.min)
+        followed = True
+        warnings.append(
+            ref.message(
+                "recours_accepte",
+                document=libelle,
+                date=date_longue(event.date) if event.date else "",
+            )
+        )
     gracieux = d.decision.recours_gracieux
     awaiting = (
         gracieux is not None
@@ -559,7 +598,7 @@ def _requete(
             f"decision-{d.index + 1}",
             used,
         ),
-        par_defaut=_wants(d, REQUETE, gracieux is not None),
+        par_defaut=_wants(d, REQUETE, gracieux is not None) and not followed,
         claim=d.claim,
         bloquants=tuple(blockers),
         avertissements=tuple(warnings),
