@@ -215,6 +215,17 @@ def test_ars_funding_goes_to_the_caisse_with_a_copy(tmp_path: Path) -> None:
     )
     assert "aucun versement ne nous est parvenu" in "\n".join(word)
     assert "2026 | 10 000,00 € | 0,00 € | 10 000,00 €" in word
+    # The dossier names a signatory with a delegation: she signs, as on the recours
+    # gracieux, and her delegation is attached.
+    delegation = "délégation de pouvoir du conseil d'administration du 14 mars 2025"
+    signature = word.index("Sophie Nguyen")
+    assert word[signature : signature + 3] == [
+        "Sophie Nguyen",
+        "directrice générale",
+        f"par {delegation}",
+    ]
+    assert "Bernard Lefèvre" not in word
+    assert f"3. Délégation du signataire ({delegation})" in word
 
 
 def test_tariff_documents_keep_the_default_plan() -> None:

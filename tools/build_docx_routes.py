@@ -18,13 +18,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_docx_templates import Builder, sender_block
-
-
-def _signature_and_pieces(b: Builder) -> None:
-    # The signatory's own name, without « Madame » / « Monsieur », under their letter.
-    b.p("Signature", "{{ organisme.representant_legal.nom }}")
-    b.p("Signature", "{{ organisme.representant_legal.qualite }}")
+from build_docx_templates import Builder, sender_block, signature_block
 
 
 def _pieces(b: Builder) -> None:
@@ -150,7 +144,7 @@ def build_demande_indemnitaire() -> None:
         "Nous vous prions d'agréer, {{ autorite.formule_appel }}, l'expression de notre haute "
         "considération.",
     )
-    _signature_and_pieces(b)
+    signature_block(b)
     _pieces(b)
     b.save("demande_indemnitaire.docx")
 
@@ -266,7 +260,7 @@ def build_mise_en_demeure() -> None:
         "{% if payeur.est_autorite %}haute considération{% else %}considération distinguée"
         "{% endif %}.",
     )
-    _signature_and_pieces(b)
+    signature_block(b)
     b.tag("{%p if not payeur.est_autorite %}")
     b.p("Énumération", "Copie : {{ autorite.titre_titulaire }}, {{ autorite.nom }}")
     b.tag("{%p endif %}")

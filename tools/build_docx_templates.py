@@ -470,6 +470,16 @@ def sender_block(b: Builder) -> None:
     b.p("Expéditeur", "")
 
 
+def signature_block(b: Builder) -> None:
+    """The signatory of a letter: their own name, without « Madame » / « Monsieur », their
+    qualité and, when they are not the legal representative, their delegation."""
+    b.p("Signature", "{{ organisme.signataire.nom }}")
+    b.p("Signature", "{{ organisme.signataire.qualite }}")
+    b.tag("{%p if not organisme.signataire.est_representant_legal %}")
+    b.p("Signature", "par {{ organisme.signataire.delegation }}")
+    b.tag("{%p endif %}")
+
+
 def build_gracieux() -> None:
     b = Builder("Recours gracieux")
     b.footer(
@@ -566,12 +576,7 @@ def build_gracieux() -> None:
         "Nous vous prions d'agréer, {{ autorite.formule_appel }}, l'expression de notre haute "
         "considération.",
     )
-    # The signatory's own name, without « Madame » / « Monsieur », under their letter.
-    b.p("Signature", "{{ organisme.signataire.nom }}")
-    b.p("Signature", "{{ organisme.signataire.qualite }}")
-    b.tag("{%p if not organisme.signataire.est_representant_legal %}")
-    b.p("Signature", "par {{ organisme.signataire.delegation }}")
-    b.tag("{%p endif %}")
+    signature_block(b)
     b.p("Intertitre", "Pièces jointes")
     b.tag("{%p for p in pieces %}")
     b.p("Pièces", "{{ p.numero }}. {{ p.intitule }}")

@@ -18,7 +18,15 @@ from typing import Any
 from num2words import num2words
 
 from recours import formatting as fmt
-from recours.dossier.models import Adresse, Autorite, Decision, Dossier, Etablissement, Personne
+from recours.dossier.models import (
+    Adresse,
+    Autorite,
+    Decision,
+    Dossier,
+    Etablissement,
+    Organisme,
+    Personne,
+)
 from recours.law.amounts import METHODES
 from recours.law.analysis import Analysis, Claim, Ground, PlannedDocument
 from recours.law.autorites import destinataire
@@ -455,6 +463,16 @@ def _extra_items(dossier: Dossier) -> list[_Item]:
     return [_Item(p.intitule, source=p.fichier) for p in dossier.pieces_jointes]
 
 
+def _delegation(org: Organisme) -> list[_Item]:
+    """The delegation of the signatory, when the letter is not signed by the legal
+    representative."""
+    if org.signataire is None:
+        return []
+    return [
+        _Item(f"Délégation du signataire ({org.signataire.delegation})", source=org.fichier_pouvoir)
+    ]
+
+
 def _table_title(ref: Referentiel) -> str:
     date = fmt.date_longue(ref.accord.date_signature.valeur)
     return f"Tableau de calcul des montants dus au titre de l'accord du {date}"
@@ -487,13 +505,7 @@ def _pieces_gracieux(
         for d in decisions
     ]
     items.append(_Item(_table_title(ref)))
-    if dossier.organisme.signataire is not None:
-        items.append(
-            _Item(
-                f"Délégation du signataire ({dossier.organisme.signataire.delegation})",
-                source=dossier.organisme.fichier_pouvoir,
-            )
-        )
+    items += _delegation(dossier.organisme)
     items += [_Item(title) for title in faits]
     return _numbered(items + _extra_items(dossier), ref)
 
@@ -577,20 +589,12 @@ def _pieces_requete(
             )
         )
     items.append(_Item("Statuts de l'association", source=org.fichier_statuts))
-    if org.signataire is not None:
-        items.append(
-            _Item(
-                f"Délégation du signataire ({org.signataire.delegation})",
-                source=org.fichier_pouvoir,
-            )
+    items += _delegation(org) or [
+        _Item(
+            "Pièce justifiant de la qualité pour agir du représentant légal",
+            source=org.fichier_pouvoir,
         )
-    else:
-        items.append(
-            _Item(
-                "Pièce justifiant de la qualité pour agir du représentant légal",
-                source=org.fichier_pouvoir,
-            )
-        )
+    ]
     items.append(_Item(_table_title(ref), generee=True))
     items += [_Item(title) for title in faits]
     return _numbered(items + _extra_items(dossier), ref)
@@ -664,6 +668,7 @@ def _pieces_demande(
 ) -> list[dict[str, Any]]:
     items = [_Item(f"Copie de la décision : {d['intitule']}") for d in decisions]
     items.append(_Item(_table_title(ref), generee=True))
+    items += _delegation(dossier.organisme)
     return _numbered(items + _extra_items(dossier), ref)
 
 
@@ -736,5 +741,6 @@ def _pieces_mise_en_demeure(
     items = [
         _Item(f"Copie de la notification{numero} du {fmt.date_longue(notified)}"),
         _Item("Relevé des versements reçus"),
+        *_delegation(dossier.organisme),
     ]
     return _numbered(items + _extra_items(dossier), load_referentiel())
