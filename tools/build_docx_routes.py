@@ -18,14 +18,14 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_docx_templates import Builder, sender_block, signature_block
-
-
-def _pieces(b: Builder) -> None:
-    b.p("Intertitre", "Pièces jointes")
-    b.tag("{%p for p in pieces %}")
-    b.p("Pièces", "{{ p.numero }}. {{ p.intitule }}")
-    b.tag("{%p endfor %}")
+from build_docx_templates import (
+    Builder,
+    accord_paragraph,
+    pieces_block,
+    recipient_block,
+    sender_block,
+    signature_block,
+)
 
 
 def build_demande_indemnitaire() -> None:
@@ -35,14 +35,7 @@ def build_demande_indemnitaire() -> None:
         "{% if document.reference %} — réf. {{ document.reference }}{% endif %}"
     )
     sender_block(b)
-    b.p("Destinataire", "{{ autorite.titre_titulaire }}")
-    b.p("Destinataire", "{{ autorite.nom }}")
-    b.tag("{%p if autorite.service %}")
-    b.p("Destinataire", "{{ autorite.service }}")
-    b.tag("{%p endif %}")
-    b.tag("{%p for ligne in autorite.adresse.lignes %}")
-    b.p("Destinataire", "{{ ligne }}")
-    b.tag("{%p endfor %}")
+    recipient_block(b)
     b.p("Expéditeur", "")
     b.p("Lieu et date", "{{ document.lieu }}, le {{ document.date }}")
     b.p("Mention", "Lettre recommandée avec demande d'avis de réception")
@@ -66,14 +59,7 @@ def build_demande_indemnitaire() -> None:
     b.tag("{%p endif %}")
     b.p("Corps", "{{ autorite.formule_appel }},")
     b.p("Intertitre", "Les faits")
-    b.p(
-        "Corps",
-        "L'{{ accord.titre }} (ci-après « l'accord ») institue, à compter du "
-        "{{ accord.date_effet }}, une indemnité de {{ accord.montant_mensuel }} brut par mois "
-        "pour un salarié à temps plein, au bénéfice des salariés qui ne percevaient aucune des "
-        "mesures Ségur antérieures. Il a été agréé par {{ accord.agrement }}, puis étendu par "
-        "{{ accord.extension }}. Notre association est tenue de verser cette indemnité.",
-    )
+    accord_paragraph(b)
     b.tag("{%p for x in exercices %}")
     b.p("Sous-intertitre", "Exercice {{ x.annee }}")
     b.tag("{%p for s in x.situations %}")
@@ -145,7 +131,7 @@ def build_demande_indemnitaire() -> None:
         "considération.",
     )
     signature_block(b)
-    _pieces(b)
+    pieces_block(b)
     b.save("demande_indemnitaire.docx")
 
 
@@ -264,7 +250,7 @@ def build_mise_en_demeure() -> None:
     b.tag("{%p if not payeur.est_autorite %}")
     b.p("Énumération", "Copie : {{ autorite.titre_titulaire }}, {{ autorite.nom }}")
     b.tag("{%p endif %}")
-    _pieces(b)
+    pieces_block(b)
     b.save("mise_en_demeure.docx")
 
 

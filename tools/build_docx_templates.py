@@ -470,6 +470,38 @@ def sender_block(b: Builder) -> None:
     b.p("Expéditeur", "")
 
 
+def recipient_block(b: Builder) -> None:
+    """The authority a letter is addressed to: its head, its name, service and address."""
+    b.p("Destinataire", "{{ autorite.titre_titulaire }}")
+    b.p("Destinataire", "{{ autorite.nom }}")
+    b.tag("{%p if autorite.service %}")
+    b.p("Destinataire", "{{ autorite.service }}")
+    b.tag("{%p endif %}")
+    b.tag("{%p for ligne in autorite.adresse.lignes %}")
+    b.p("Destinataire", "{{ ligne }}")
+    b.tag("{%p endfor %}")
+
+
+def accord_paragraph(b: Builder) -> None:
+    """What the accord gives, and that the association must pay it."""
+    b.p(
+        "Corps",
+        "L'{{ accord.titre }} (ci-après « l'accord ») institue, à compter du {{ accord.date_effet }}, "
+        "une indemnité de {{ accord.montant_mensuel }} brut par mois pour un salarié à temps plein, "
+        "au bénéfice des salariés qui ne percevaient aucune des mesures Ségur antérieures. Il a été "
+        "agréé par {{ accord.agrement }}, puis étendu par {{ accord.extension }}. Notre association "
+        "est tenue de verser cette indemnité.",
+    )
+
+
+def pieces_block(b: Builder) -> None:
+    """The numbered list of the pièces attached to a letter."""
+    b.p("Intertitre", "Pièces jointes")
+    b.tag("{%p for p in pieces %}")
+    b.p("Pièces", "{{ p.numero }}. {{ p.intitule }}")
+    b.tag("{%p endfor %}")
+
+
 def signature_block(b: Builder) -> None:
     """The signatory of a letter: their own name, without « Madame » / « Monsieur », their
     qualité and, when they are not the legal representative, their delegation."""
@@ -487,14 +519,7 @@ def build_gracieux() -> None:
         "{% if document.reference %} — réf. {{ document.reference }}{% endif %}"
     )
     sender_block(b)
-    b.p("Destinataire", "{{ autorite.titre_titulaire }}")
-    b.p("Destinataire", "{{ autorite.nom }}")
-    b.tag("{%p if autorite.service %}")
-    b.p("Destinataire", "{{ autorite.service }}")
-    b.tag("{%p endif %}")
-    b.tag("{%p for ligne in autorite.adresse.lignes %}")
-    b.p("Destinataire", "{{ ligne }}")
-    b.tag("{%p endfor %}")
+    recipient_block(b)
     b.p("Lieu et date", "{{ document.lieu }}, le {{ document.date }}")
     b.p("Mention", "Lettre recommandée avec demande d'avis de réception")
     b.p(
@@ -524,14 +549,7 @@ def build_gracieux() -> None:
         "à nos salariés en application de l'accord du {{ accord.date }}.",
     )
     b.tag("{%p endfor %}")
-    b.p(
-        "Corps",
-        "L'{{ accord.titre }} (ci-après « l'accord ») institue, à compter du {{ accord.date_effet }}, "
-        "une indemnité de {{ accord.montant_mensuel }} brut par mois pour un salarié à temps plein, "
-        "au bénéfice des salariés qui ne percevaient aucune des mesures Ségur antérieures. Il a été "
-        "agréé par {{ accord.agrement }}, puis étendu par {{ accord.extension }}. Notre association "
-        "est tenue de verser cette indemnité.",
-    )
+    accord_paragraph(b)
     b.tag("{%p if faits_complementaires %}")
     b.p("Texte saisi", "{{ faits_complementaires }}")
     b.tag("{%p endif %}")
@@ -577,10 +595,7 @@ def build_gracieux() -> None:
         "considération.",
     )
     signature_block(b)
-    b.p("Intertitre", "Pièces jointes")
-    b.tag("{%p for p in pieces %}")
-    b.p("Pièces", "{{ p.numero }}. {{ p.intitule }}")
-    b.tag("{%p endfor %}")
+    pieces_block(b)
     b.save("recours_gracieux.docx")
 
 
