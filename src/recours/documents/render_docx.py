@@ -22,11 +22,11 @@ from lxml import etree  # type: ignore[import-untyped]
 from recours.documents.context import Context, MultiLine
 from recours.documents.docx_safety import external_problems
 from recours.documents.sandbox import (
-    TemplateLimitError,
     check_inside,
     convert_multiline,
     describe_template_error,
     make_env,
+    refusal,
     render_budget,
 )
 from recours.documents.typography import ORDINAL_RE, ordinal_parts, typographie
@@ -195,12 +195,8 @@ class DocxRenderer:
                 template.render(
                     convert_multiline(context, _listing), jinja_env=self._env, autoescape=True
                 )
-        except TemplateLimitError as exc:
-            raise TemplateError(f"{self.path.name} : {exc}") from None
         except jinja2.exceptions.SecurityError as exc:
-            raise TemplateError(
-                f"{self.path.name} : opération interdite par le bac à sable des modèles ({exc})"
-            ) from None
+            raise refusal(self.path.name, exc) from None
         except jinja2.TemplateError as exc:
             where = ""
             lines = getattr(exc, "docx_context", None)

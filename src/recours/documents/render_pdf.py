@@ -31,11 +31,11 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from recours.documents.context import Context, MultiLine
 from recours.documents.sandbox import (
     STYLESHEET,
-    TemplateLimitError,
     check_inside,
     convert_multiline,
     describe_template_error,
     html_env,
+    refusal,
 )
 from recours.documents.typography import ORDINAL_RE, typographie
 from recours.errors import TemplateError
@@ -185,12 +185,8 @@ class PdfRenderer:
             )
         except TemplateError:
             raise
-        except TemplateLimitError as exc:
-            raise TemplateError(f"{template_name} : {exc}") from None
         except jinja2.exceptions.SecurityError as exc:
-            raise TemplateError(
-                f"{template_name} : opération interdite par le bac à sable des modèles ({exc})"
-            ) from None
+            raise refusal(template_name, exc) from None
         except jinja2.TemplateError as exc:
             line = getattr(exc, "lineno", None)
             where = f", ligne {line}" if line else ""

@@ -88,6 +88,14 @@ class TemplateLimitError(SecurityError):
     """A template went past one of the bounds above (message in French)."""
 
 
+def refusal(name: str, exc: SecurityError) -> TemplateError:
+    """The French message for a template the sandbox stopped: past a bound, or an
+    operation it forbids."""
+    if isinstance(exc, TemplateLimitError):
+        return TemplateError(f"{name} : {exc}")
+    return TemplateError(f"{name} : opération interdite par le bac à sable des modèles ({exc})")
+
+
 def _number(n: float) -> str:
     return f"{n:,}".replace(",", "\u202f")
 
