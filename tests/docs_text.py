@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 import textwrap
 from pathlib import Path
 
@@ -15,6 +17,39 @@ SPACES = re.compile(r"[ \t\u00a0\u202f]+")
 # Documents print the typographic apostrophe (documents/typography.py); content checks
 # and golden files compare text, so they see one apostrophe whatever the typography.
 APOSTROPHE = str.maketrans({"\u2019": "'"})
+
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def libreoffice_pdf(docs: list[Path], out: Path, profile: Path) -> None:
+    """Convert Word documents to PDF in ``out`` with one LibreOffice run (a real Word
+    client), under a private profile."""
+    assert SOFFICE is not None
+    subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            *map(str, docs),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+
+
+def word_template(path: Path, *paragraphs: str) -> Path:
+    """A minimal Word template made of these paragraphs."""
+    doc = Document()
+    for text in paragraphs:
+        doc.add_paragraph(text)
+    doc.save(str(path))
+    return path
 
 
 def docx_paragraphs(path: Path) -> list[str]:

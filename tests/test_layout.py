@@ -20,7 +20,7 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
-from docs_text import AMOUNT_RE, docx_paragraphs, normalise_line
+from docs_text import AMOUNT_RE, SOFFICE, docx_paragraphs, libreoffice_pdf, normalise_line
 from recours.documents import generate as documents_module
 from recours.documents.generate import generate
 from recours.dossier.validation import load_dossier, load_yaml, validate_dossier
@@ -29,7 +29,6 @@ from recours.errors import RecoursError
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 TODAY = date(2026, 11, 22)
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 needs_libreoffice = pytest.mark.skipif(
     SOFFICE is None or shutil.which("pdftotext") is None,
     reason="LibreOffice (soffice) et poppler (pdftotext) sont nécessaires",
@@ -38,22 +37,7 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def _convert(docx: list[Path], out: Path) -> None:
-    assert SOFFICE is not None
-    subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation={(out / 'profil').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(out),
-            *map(str, docx),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    libreoffice_pdf(docx, out, out / "profil")
 
 
 def _pages(pdf: Path) -> list[str]:

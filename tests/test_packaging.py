@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import sysconfig
@@ -14,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from docs_text import docx_paragraphs, normalise_pdf, pdf_text
+from docs_text import SOFFICE, docx_paragraphs, libreoffice_pdf, normalise_pdf, pdf_text
 from recours.documents.generate import generate
 from recours.dossier.validation import load_dossier
 
@@ -121,9 +120,6 @@ def test_installed_wheel_generates_an_example(wheel: Path, tmp_path: Path) -> No
     assert "13 278,00 €" in normalise_pdf(pdf_text(docx.with_suffix(".pdf")))
 
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-
-
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice absent (installé par .ci/run)")
 def test_libreoffice_opens_and_converts_every_docx(tmp_path: Path) -> None:
     docs = []
@@ -141,22 +137,7 @@ def test_libreoffice_opens_and_converts_every_docx(tmp_path: Path) -> None:
     # 5 recours gracieux, 9 requêtes, 5 demandes indemnitaires, 1 mise en demeure
     assert len(docs) == 20
     out = tmp_path / "lo"
-    profile = (tmp_path / "profil").as_uri()
-    subprocess.run(
-        [
-            str(SOFFICE),
-            f"-env:UserInstallation={profile}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(out),
-            *map(str, docs),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    libreoffice_pdf(docs, out, tmp_path / "profil")
     for docx in docs:
         pdf = out / (docx.stem + ".pdf")
         assert pdf.exists(), f"LibreOffice n'a pas converti {docx.name}"

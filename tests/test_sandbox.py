@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from docx import Document
 
+from docs_text import word_template
 from recours.authoring.variables import EXAMPLE_TODAY
 from recours.documents.context import Context, gracieux_context
 from recours.documents.render_docx import DocxRenderer, Proprietes
@@ -51,14 +51,6 @@ PREFIX = "opération interdite par le bac à sable des modèles (accès interdit
 def context() -> Context:
     analysis = analyse(load_dossier(EXAMPLE), EXAMPLE_TODAY, load_referentiel())
     return gracieux_context(analysis, next(d for d in analysis.documents if d.kind == "gracieux"))
-
-
-def word_template(path: Path, *paragraphs: str) -> Path:
-    doc = Document()
-    for text in paragraphs:
-        doc.add_paragraph(text)
-    doc.save(str(path))
-    return path
 
 
 def props() -> Proprietes:

@@ -18,6 +18,7 @@ from docx import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
 import recours.documents.sandbox as sandbox
+from docs_text import word_template
 from recours.authoring.check import check_templates, report_text
 from recours.authoring.variables import EXAMPLE_TODAY
 from recours.cli.main import main
@@ -50,14 +51,6 @@ def props() -> Proprietes:
 
 def meta() -> Metadonnees:
     return Metadonnees("t", "a", "s", EXAMPLE_TODAY)
-
-
-def word_template(path: Path, *paragraphs: str) -> Path:
-    doc = Document()
-    for text in paragraphs:
-        doc.add_paragraph(text)
-    doc.save(str(path))
-    return path
 
 
 @pytest.fixture
