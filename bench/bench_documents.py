@@ -28,8 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from recours.documents.context import gracieux_context
-from recours.documents.render_docx import DocxRenderer, Proprietes
-from recours.documents.render_pdf import Metadonnees, PdfRenderer, harfbuzz_subset_available
+from recours.documents.metadata import Metadonnees
+from recours.documents.render_docx import DocxRenderer
+from recours.documents.render_pdf import PdfRenderer, harfbuzz_subset_available
 from recours.documents.sandbox import bundled_templates_dir, convert_multiline, make_env
 from recours.dossier.validation import load_dossier
 from recours.law.analysis import analyse
@@ -87,7 +88,7 @@ def bench_docx(n: int) -> dict[str, Any]:
     path = bundled_templates_dir() / "recours_gracieux.docx"
     ctxs = contexts(n)
     ours = DocxRenderer(path)
-    props = Proprietes("titre", "auteur", "sujet", TODAY)
+    props = Metadonnees("titre", "auteur", "sujet", TODAY)
     env = make_env()
 
     def run_ours(i: int) -> None:
@@ -146,7 +147,7 @@ def bench_memory(n: int) -> dict[str, Any]:
     ctxs = contexts(50)
     docx = DocxRenderer(templates / "recours_gracieux.docx")
     pdf = PdfRenderer([templates])
-    props = Proprietes("titre", "auteur", "sujet", TODAY)
+    props = Metadonnees("titre", "auteur", "sujet", TODAY)
     meta = Metadonnees("titre", "auteur", "sujet", TODAY)
     samples: dict[str, list[float]] = {"docx": [], "pdf": []}
     for i in range(n):

@@ -925,3 +925,15 @@ def test_ctrl_c_says_how_to_resume(
         "\nInterrompu. Les organismes terminés sont conservés ; pour reprendre, relancez la "
         f"même commande : recours lot generer {source} --sortie '{tmp_path / 'mon lot'}' -j 1\n"
     )
+
+
+def test_batch_counts_add_every_counter_and_cap_the_lists() -> None:
+    from recours.batch.runner import KEPT_PROBLEMS, GroupResult, LotSummary
+
+    summary = LotSummary(sortie=Path("sortie"), versions=["v"] * (KEPT_PROBLEMS - 1))
+    group = GroupResult(index=0, generes=3, refuses=1, fichiers=7, versions=["w", "x"])
+    summary.add(group)
+    summary.add(GroupResult(index=1, generes=2, retenus=4))
+    assert (summary.generes, summary.refuses, summary.retenus, summary.fichiers) == (5, 1, 4, 7)
+    assert summary.versions[-1] == "w" and len(summary.versions) == KEPT_PROBLEMS
+    assert not summary.ok

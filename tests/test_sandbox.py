@@ -17,8 +17,9 @@ from click.testing import CliRunner
 from docs_text import word_template
 from recours.authoring.variables import EXAMPLE_TODAY
 from recours.documents.context import Context, gracieux_context
-from recours.documents.render_docx import DocxRenderer, Proprietes
-from recours.documents.render_pdf import Metadonnees, PdfRenderer, TemplateFolderFetcher
+from recours.documents.metadata import Metadonnees
+from recours.documents.render_docx import DocxRenderer
+from recours.documents.render_pdf import PdfRenderer, TemplateFolderFetcher
 from recours.documents.sandbox import bundled_templates_dir, make_env
 from recours.dossier.validation import load_dossier
 from recours.errors import TemplateError
@@ -53,8 +54,8 @@ def context() -> Context:
     return gracieux_context(analysis, next(d for d in analysis.documents if d.kind == "gracieux"))
 
 
-def props() -> Proprietes:
-    return Proprietes("t", "a", "s", EXAMPLE_TODAY)
+def props() -> Metadonnees:
+    return Metadonnees("t", "a", "s", EXAMPLE_TODAY)
 
 
 @pytest.mark.parametrize("payload", ESCAPES)

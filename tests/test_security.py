@@ -23,8 +23,9 @@ from recours.authoring.check import check_templates, report_text
 from recours.authoring.variables import EXAMPLE_TODAY
 from recours.cli.main import main
 from recours.documents.context import Context, gracieux_context
-from recours.documents.render_docx import DocxRenderer, Proprietes
-from recours.documents.render_pdf import Metadonnees, PdfRenderer, TemplateFolderFetcher
+from recours.documents.metadata import Metadonnees
+from recours.documents.render_docx import DocxRenderer
+from recours.documents.render_pdf import PdfRenderer, TemplateFolderFetcher
 from recours.documents.sandbox import bundled_templates_dir, make_env
 from recours.dossier.validation import load_dossier
 from recours.errors import TemplateError
@@ -45,8 +46,8 @@ def context() -> Context:
     return gracieux_context(analysis, next(d for d in analysis.documents if d.kind == "gracieux"))
 
 
-def props() -> Proprietes:
-    return Proprietes("t", "a", "s", EXAMPLE_TODAY)
+def props() -> Metadonnees:
+    return Metadonnees("t", "a", "s", EXAMPLE_TODAY)
 
 
 def meta() -> Metadonnees:

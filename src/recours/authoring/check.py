@@ -987,7 +987,8 @@ def _render_docx(
 ) -> None:
     from docxtpl import Listing
 
-    from recours.documents.render_docx import DocxRenderer, Proprietes
+    from recours.documents.metadata import Metadonnees
+    from recours.documents.render_docx import DocxRenderer
     from recours.documents.sandbox import convert_multiline
 
     env = make_env()
@@ -1012,7 +1013,7 @@ def _render_docx(
             continue
         try:
             renderer.render(
-                example.context, Proprietes("Vérification", "recours", "", EXAMPLE_TODAY)
+                example.context, Metadonnees("Vérification", "recours", "", EXAMPLE_TODAY)
             )
             rapport.rendus += 1
         except Exception as exc:
@@ -1026,8 +1027,8 @@ def _render_html(
     rapport: RapportModeles,
     pdf: bool,
 ) -> None:
+    from recours.documents.metadata import Metadonnees
     from recours.documents.render_pdf import (
-        Metadonnees,
         PdfRenderer,
         TemplateFolderFetcher,
         _html_lines,

@@ -22,6 +22,7 @@ from typing import Any, TextIO
 
 from recours.files import AtomicFile, atomic_write_text
 from recours.formatting import date_courte
+from recours.law.amounts import Totaux
 
 REPORT_CSV = "rapport.csv"
 REPORT_XLSX = "rapport.xlsx"
@@ -115,19 +116,20 @@ assert list(REPORT_HEADERS) == [f.name for f in fields(ReportLine)]
 
 
 @dataclass
-class Totals:
-    """Gap and counts for one authority or one département."""
+class Totals(Totaux):
+    """The amounts' totals (due, received, gap), with counts, for one authority or département."""
 
     libelle: str = ""
     type_libelle: str = ""
-    du: Decimal = Decimal("0.00")
-    recu: Decimal = Decimal("0.00")
     etablissements: int = 0
     associations: int = 0
 
-    @property
-    def ecart(self) -> Decimal:
-        return self.du - self.recu
+    def count(self, du: Decimal, recu: Decimal, etablissements: int) -> None:
+        """Add one association's figures."""
+        self.du += du
+        self.recu += recu
+        self.etablissements += etablissements
+        self.associations += 1
 
 
 @dataclass
@@ -151,17 +153,10 @@ class Synthesis:
     def add(self, contribution: Contribution) -> None:
         for nom, libelle_type, du, recu, etabs in contribution.autorites:
             key = " ".join(nom.casefold().split())
-            tot = self.autorites.setdefault(key, Totals(nom, libelle_type))
-            tot.du += du
-            tot.recu += recu
-            tot.etablissements += etabs
-            tot.associations += 1
+            tot = self.autorites.setdefault(key, Totals(libelle=nom, type_libelle=libelle_type))
+            tot.count(du, recu, etabs)
         for code, du, recu, etabs in contribution.departements:
-            tot = self.departements.setdefault(code, Totals(code))
-            tot.du += du
-            tot.recu += recu
-            tot.etablissements += etabs
-            tot.associations += 1
+            self.departements.setdefault(code, Totals(libelle=code)).count(du, recu, etabs)
             self.total.du += du
             self.total.recu += recu
             self.total.etablissements += etabs
@@ -418,7 +413,7 @@ def write_synthesis(
     atomic_write_text(sortie / SYNTHESIS_SVG, chart, force=True)
     written = [sortie / SYNTHESIS_HTML, sortie / SYNTHESIS_SVG]
     if pdf:
-        from recours.documents.render_pdf import Metadonnees
+        from recours.documents.metadata import Metadonnees
         from recours.files import atomic_write_bytes
 
         data = renderers.pdf().render(

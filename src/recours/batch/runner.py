@@ -35,7 +35,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -110,42 +110,47 @@ class GroupJob:
     problems: list[FieldProblem] = field(default_factory=list)  # the file could not be read
 
 
-@dataclass
-class GroupResult:
-    index: int
-    lignes: list[ReportLine] = field(default_factory=list)
-    contribution: Contribution = field(default_factory=Contribution)
-    etablissements: int = 0
+@dataclass(kw_only=True)
+class Counts:
+    """What one dossier, or the whole batch, produced and refused."""
+
     lignes_en_erreur: int = 0
     generes: int = 0
     a_jour: int = 0
     refuses: int = 0
     retenus: int = 0
-    etablissements_retenus: int = 0
     erreurs_organisme: int = 0
     fichiers: int = 0
     problemes: list[FieldProblem] = field(default_factory=list)
     hors_delai: list[str] = field(default_factory=list)
     versions: list[str] = field(default_factory=list)
 
+    def add(self, other: Counts) -> None:
+        """Add another count; the lists keep their first KEPT_PROBLEMS items."""
+        for f in fields(Counts):
+            mine, theirs = getattr(self, f.name), getattr(other, f.name)
+            if isinstance(mine, list):
+                mine += theirs[: KEPT_PROBLEMS - len(mine)]
+            else:
+                setattr(self, f.name, mine + theirs)
 
-@dataclass
-class LotSummary:
+
+@dataclass(kw_only=True)
+class GroupResult(Counts):
+    index: int
+    lignes: list[ReportLine] = field(default_factory=list)
+    contribution: Contribution = field(default_factory=Contribution)
+    etablissements: int = 0
+    etablissements_retenus: int = 0
+
+
+@dataclass(kw_only=True)
+class LotSummary(Counts):
     """Totals of a batch run, for the CLI summary and the exit code."""
 
     sortie: Path
     lignes: int = 0
     dossiers: int = 0
-    lignes_en_erreur: int = 0
-    generes: int = 0
-    a_jour: int = 0
-    refuses: int = 0
-    retenus: int = 0
-    erreurs_organisme: int = 0
-    fichiers: int = 0
-    problemes: list[FieldProblem] = field(default_factory=list)
-    hors_delai: list[str] = field(default_factory=list)
-    versions: list[str] = field(default_factory=list)
     sorties: list[Path] = field(default_factory=list)
 
     @property
@@ -313,7 +318,7 @@ def process_group(job: GroupJob, options: LotOptions) -> GroupResult:
     from recours.dossier.validation import validate_dossier
     from recours.errors import DossierInvalidError
 
-    result = GroupResult(job.index)
+    result = GroupResult(index=job.index)
     source = job.source or options.source
     if job.problems:
         result.problemes = job.problems
@@ -897,7 +902,7 @@ def run_lot(
     )
     if on_start is not None:
         on_start(total)
-    summary = LotSummary(sortie)
+    summary = LotSummary(sortie=sortie)
     synthesis = Synthesis()
     try:
         writer = ReportWriter(sortie)
@@ -911,16 +916,7 @@ def run_lot(
             synthesis.etablissements_retenus += result.etablissements_retenus
             summary.dossiers += 1
             summary.lignes += result.etablissements + result.lignes_en_erreur
-            summary.lignes_en_erreur += result.lignes_en_erreur
-            summary.generes += result.generes
-            summary.a_jour += result.a_jour
-            summary.refuses += result.refuses
-            summary.retenus += result.retenus
-            summary.erreurs_organisme += result.erreurs_organisme
-            summary.fichiers += result.fichiers
-            summary.problemes += result.problemes[: KEPT_PROBLEMS - len(summary.problemes)]
-            summary.hors_delai += result.hors_delai[: KEPT_PROBLEMS - len(summary.hors_delai)]
-            summary.versions += result.versions[: KEPT_PROBLEMS - len(summary.versions)]
+            summary.add(result)
             if on_result is not None:
                 on_result(result)
         writer.close(synthesis)

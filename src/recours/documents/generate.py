@@ -355,10 +355,10 @@ def generate(
         docx_bytes = b""
         if "docx" in formats or (from_word and ("pdf" in formats or bordereau)):
             renderer, template = renderers.docx(doc.kind)
-            from recours.documents.render_docx import Proprietes
+            from recours.documents.metadata import Metadonnees
 
             docx_bytes = renderer.render(
-                ctx, Proprietes(meta["titre"], meta["auteur"], meta["sujet"], meta["date"])
+                ctx, Metadonnees(meta["titre"], meta["auteur"], meta["sujet"], meta["date"])
             )
         if "docx" in formats:
             path = sortie / f"{doc.stem}.docx"
@@ -432,7 +432,7 @@ def _check_pdf_sources(
 def _render_pdf(
     renderers: Renderers, kind: str, ctx: Context, meta: dict[str, Any]
 ) -> tuple[bytes, Path]:
-    from recours.documents.render_pdf import Metadonnees
+    from recours.documents.metadata import Metadonnees
 
     template = renderers.template_path(kind, "pdf")
     data = renderers.pdf().render(template.name, ctx, Metadonnees(**meta))
@@ -453,8 +453,8 @@ def _write_bordereau(
     Each pièce is named after its inventory number and title (CJA R.414-5); the user's
     own files (checked beforehand) are copied under that name.
     """
+    from recours.documents.metadata import Metadonnees
     from recours.documents.pieces import resolve
-    from recours.documents.render_pdf import Metadonnees
 
     pdf = renderers.pdf()
     atomic_write_bytes(folder / "requete.pdf", requete_pdf, force=True)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
-from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from lxml import etree  # type: ignore[import-untyped]
 
 from recours.documents.context import Context, MultiLine
 from recours.documents.docx_safety import external_problems
+from recours.documents.metadata import Metadonnees
 from recours.documents.sandbox import (
     check_inside,
     convert_multiline,
@@ -37,16 +37,6 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 # Run properties that follow w:vertAlign in the schema order of w:rPr.
 _AFTER_VERTALIGN = {W + n for n in ("rtl", "cs", "em", "lang", "eastAsianLayout", "specVanish")}
-
-
-@dataclass(frozen=True)
-class Proprietes:
-    """Core properties, set with python-docx after rendering (never through Jinja)."""
-
-    titre: str
-    auteur: str
-    sujet: str
-    date: dt.date
 
 
 class _CachingTemplate(DocxTemplate):  # type: ignore[misc]
@@ -188,7 +178,7 @@ class DocxRenderer:
         self._cache: dict[str, Any] = {}
         self._env = make_env()
 
-    def render(self, context: Context, proprietes: Proprietes) -> bytes:
+    def render(self, context: Context, proprietes: Metadonnees) -> bytes:
         template = _CachingTemplate(self._data, self._cache)
         try:
             with render_budget():

@@ -16,8 +16,6 @@ import logging
 import mimetypes
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -29,6 +27,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from recours.documents.context import Context, MultiLine
+from recours.documents.metadata import Metadonnees
 from recours.documents.sandbox import (
     STYLESHEET,
     check_inside,
@@ -59,14 +58,6 @@ class TemplateFolderFetcher(URLFetcher):  # type: ignore[misc]
             raise ValueError(f"accès refusé hors du dossier des modèles : {url}")
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
-
-
-@dataclass(frozen=True)
-class Metadonnees:
-    titre: str
-    auteur: str
-    sujet: str
-    date: date
 
 
 # E-mail addresses and web addresses are never hyphenated (a hyphen inserted in
