@@ -209,9 +209,10 @@ def test_ars_funding_goes_to_the_caisse_with_a_copy(tmp_path: Path) -> None:
     assert "Caisse primaire d'assurance maladie de la Seine-Saint-Denis" in word
     assert "3 rue de l'Exemple" in word
     assert "Madame, Monsieur," in word
+    # The title names the agency: the copy line does not repeat its name.
     assert (
         "Copie : Madame la Directrice générale, Monsieur le Directeur général de l'Agence "
-        "régionale de santé Île-de-France, Agence régionale de santé d'Île-de-France" in word
+        "régionale de santé Île-de-France" in word
     )
     assert "aucun versement ne nous est parvenu" in "\n".join(word)
     assert "2026 | 10 000,00 € | 0,00 € | 10 000,00 €" in word

@@ -248,7 +248,12 @@ def build_mise_en_demeure() -> None:
     )
     signature_block(b)
     b.tag("{%p if not payeur.est_autorite %}")
-    b.p("Énumération", "Copie : {{ autorite.titre_titulaire }}, {{ autorite.nom }}")
+    # An ARS's title already names the agency (« … de l'Agence régionale de santé X »).
+    b.p(
+        "Énumération",
+        "Copie : {{ autorite.titre_titulaire }}"
+        '{% if not (autorite.type == "ars" and autorite.ars) %}, {{ autorite.nom }}{% endif %}',
+    )
     b.tag("{%p endif %}")
     pieces_block(b)
     b.save("mise_en_demeure.docx")
