@@ -100,9 +100,12 @@ def build_demande_indemnitaire() -> None:
         "établissement par établissement et exercice par exercice :",
     )
     b.amounts_table()
+    b.tag("{%p if montants.par_exercice|length > 1 %}")
+    b.p("Corps après tableau", "Soit, par exercice :")
     b.tag("{%p for x in montants.par_exercice %}")
     b.p("Énumération", "– Exercice {{ x.annee }} : {{ x.ecart }}")
     b.tag("{%p endfor %}")
+    b.tag("{%p endif %}")
     b.p(
         "Corps",
         "Le préjudice s'élève ainsi à {{ montants.total_ecart }} "
