@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from docs_text import SPACES
 from recours.documents.generate import generate
 from recours.dossier.validation import load_dossier, load_yaml, validate_dossier
 from recours.law import amounts, analysis, procedure
@@ -168,6 +169,12 @@ def test_every_exercise_with_a_gap_is_accounted_for() -> None:
              "sens": "acceptee"},
             "l'autorité a accepté le recours le 12 novembre 2026",
         ),
+        (
+            {"type": "jugement", "decision": "dgf-2026", "date": "2026-11-15",
+             "sens": "defavorable"},
+            "le tribunal a statué sur cette décision le 15 novembre 2026 (jugement défavorable, "
+            "d'après le journal du dossier)",
+        ),
     ],
 )  # fmt: skip
 def test_the_journal_takes_the_requete_out_of_the_plan(event: dict[str, Any], message: str) -> None:
@@ -186,3 +193,42 @@ def test_the_journal_takes_the_requete_out_of_the_plan(event: dict[str, Any], me
     ]
     [requete] = [d for d in after.plan(["requete"]) if d.decisions == (0,)]
     assert any(message in w for w in requete.avertissements)
+
+
+def _plain(text: str) -> str:
+    return SPACES.sub(" ", text)
+
+
+@pytest.mark.parametrize(
+    ("event", "message"),
+    [
+        (
+            {"type": "paiement", "autorite": "prefet-hdf", "date": "2026-11-14",
+             "montant": "1200"},
+            "le journal du dossier enregistre un paiement de 1 200,00 € le 14 novembre 2026",
+        ),
+        (
+            {"type": "reponse", "autorite": "prefet-hdf", "date": "2026-11-12",
+             "sens": "partielle", "montant": "800.50"},
+            "une réponse partielle de cette autorité le 12 novembre 2026, qui accorde 800,50 €",
+        ),
+    ],
+)  # fmt: skip
+def test_a_payment_in_the_journal_is_pointed_out_on_the_authority_s_documents(
+    event: dict[str, Any], message: str
+) -> None:
+    # The letters' amounts come from the exercises' financing received: a payment or a
+    # partial grant recorded only in the journal is not deducted silently, nor ignored
+    # silently. Documents of another authority are not concerned.
+    raw = _example("chrs-prefet-region")
+    before = analyse(validate_dossier(copy.deepcopy(raw), "t", aujourdhui=TODAY), TODAY, REF)
+    assert not any(message in _plain(w) for d in before.documents for w in d.avertissements)
+    raw["journal"] = [event]
+    after = analyse(validate_dossier(raw, "t", aujourdhui=TODAY), TODAY, REF)
+    [requete] = after.plan()
+    assert any(message in _plain(w) for w in requete.avertissements)
+    assert requete.claim == before.plan()[0].claim  # the amounts are not changed behind the user
+    raw["journal"] = [{**event, "autorite": "autre"}]
+    raw["autorites"].append({**raw["autorites"][0], "id": "autre"})
+    other = analyse(validate_dossier(raw, "t", aujourdhui=TODAY), TODAY, REF)
+    assert not any(message in _plain(w) for d in other.documents for w in d.avertissements)

@@ -274,6 +274,7 @@ def _outcomes(
     ]
     relances = [_mise_en_demeure(dossier, i, ref, used) for i in _unpaid(dossier)]
     documents = _default_gracieux_when_nothing_else([*tariff, *demandes, *relances])
+    documents = [_with_journal(dossier, doc, ref) for doc in documents]
     warnings = [*dossier_warnings(dossier, today), *amounts.avertissements]
     busy = {doc.autorite for doc in tariff if doc.par_defaut}
     warnings += [
@@ -494,12 +495,24 @@ def _requete(
     followed = False
     ident = dossier.decision_id(d.index)
     filed = [e for e in dossier.journal if e.type == "requete_deposee" and e.decision == ident]
+    judged = [e for e in dossier.journal if e.type == "jugement" and e.decision == ident]
     accepted = [
         e
         for e in dossier.journal
         if e.type == "reponse" and e.autorite == d.autorite.id and e.sens == "acceptee"
     ]
-    if filed:
+    if judged:
+        event = max(judged, key=lambda e: e.date or date.min)
+        followed = True
+        warnings.append(
+            ref.message(
+                "decision_jugee",
+                document=libelle,
+                date=date_longue(event.date) if event.date else "",
+                sens=SENS_JUGEMENT.get(event.sens or "", ""),
+            )
+        )
+    elif filed:
         event = max(filed, key=lambda e: e.date or date.min)
         followed = True
         warnings.append(
@@ -604,6 +617,34 @@ def _requete(
         avertissements=tuple(warnings),
         dans_le_delai=d.contentieux_ouvert,
     )
+
+
+SENS_JUGEMENT = {
+    "favorable": "favorable",
+    "partiellement_favorable": "partiellement favorable",
+    "defavorable": "défavorable",
+}
+
+
+def _with_journal(dossier: Dossier, doc: PlannedDocument, ref: Referentiel) -> PlannedDocument:
+    """Warn of the payments and partial answers the journal records from the document's
+    authority: its amounts come from the exercises' financing received, not from the journal."""
+    warnings: list[str] = []
+    for event in dossier.journal:
+        if event.autorite != doc.autorite or event.montant is None:
+            continue
+        if event.type == "paiement" or (event.type == "reponse" and event.sens == "partielle"):
+            warnings.append(
+                ref.message(
+                    "journal_paiement" if event.type == "paiement" else "journal_reponse_partielle",
+                    document=doc.libelle,
+                    date=date_longue(event.date) if event.date else "",
+                    montant=montant(event.montant),
+                )
+            )
+    if not warnings:
+        return doc
+    return replace(doc, avertissements=(*doc.avertissements, *warnings))
 
 
 def _nothing_to_claim(libelle: str, claim: Claim, ref: Referentiel) -> list[Blocker]:
