@@ -232,3 +232,29 @@ def test_a_payment_in_the_journal_is_pointed_out_on_the_authority_s_documents(
     raw["autorites"].append({**raw["autorites"][0], "id": "autre"})
     other = analyse(validate_dossier(raw, "t", aujourdhui=TODAY), TODAY, REF)
     assert not any(message in _plain(w) for d in other.documents for w in d.avertissements)
+
+
+def test_routes_recours_does_not_draft_are_explained_only_where_the_facts_call_for_them() -> None:
+    # Issue 11 §4: référé-provision only for notified-but-unpaid funding, with the digest's
+    # warning on the debtor; an uncertain route says « à vérifier » with its sources.
+    raw = _example("annees-definitives-indemnitaire")
+    result = analyse(validate_dossier(copy.deepcopy(raw), "t", aujourdhui=TODAY), TODAY, REF)
+    routes = analysis.remaining_routes(result.exercices, REF)
+    [refere] = [r for r in routes if "Référé-provision" in r]
+    assert refere.startswith("Pour Maison d'enfants L'Escale 2026 : Référé-provision. Quand :")
+    assert "CJA, art. R.541-1" in refere
+    assert "le choix d'un mauvais débiteur" in refere
+    assert "à vérifier avant d'engager" not in refere  # the route table marks it C2
+    raw["financements_notifies"] = []
+    without = analyse(validate_dossier(raw, "t", aujourdhui=TODAY), TODAY, REF)
+    assert not any(
+        "Référé-provision" in r for r in analysis.remaining_routes(without.exercices, REF)
+    )
+
+    chrs = analyse(
+        validate_dossier(_example("chrs-prefet-region"), "t", aujourdhui=TODAY), TODAY, REF
+    )
+    [motifs] = [
+        r for r in analysis.remaining_routes(chrs.exercices, REF) if "Demande des motifs" in r
+    ]
+    assert "Sources incertaines (" in motifs and "à vérifier avant d'engager cette voie" in motifs

@@ -39,7 +39,13 @@ from recours.law.indemnity import (
 )
 from recours.law.procedure import Juridiction, competent_court, decision_deadlines, lawyer_rule
 from recours.law.referentiel import Moyen, Referentiel, RegleAvocat
-from recours.law.routes import demande_input, dossier_reclamations, notified_unpaid
+from recours.law.routes import (
+    ExerciseFacts,
+    demande_input,
+    dossier_reclamations,
+    notified_unpaid,
+    possible_routes,
+)
 
 GRACIEUX: Literal["gracieux"] = "gracieux"
 REQUETE: Literal["requete"] = "requete"
@@ -187,6 +193,7 @@ class ExerciseStatus:
     decision: int | None
     texte: str
     restes: str  # what remains possible ("" while the decision can be contested)
+    voies: tuple[str, ...] = ()  # routes explained but not drafted (referential voies keys)
 
 
 @dataclass(frozen=True)
@@ -266,7 +273,7 @@ def _outcomes(
     used: set[str] = set()
     gracieux = [_gracieux(dossier, a, decisions, ref, used) for a in dossier.autorites]
     requetes = [_requete(dossier, d, ref, used) for d in decisions]
-    exercices = _exercises(dossier, amounts, decisions, ref)
+    exercices = _exercises(dossier, amounts, decisions, today, ref)
     tariff = [doc for doc in [*gracieux, *requetes] if doc is not None]
     demandes = [
         _demande_indemnitaire(dossier, a, amounts, exercices, tariff, today, ref, used)
@@ -677,6 +684,7 @@ def _exercises(
     dossier: Dossier,
     amounts: AmountsReport,
     decisions: Sequence[DecisionAnalysis],
+    today: date,
     ref: Referentiel,
 ) -> tuple[ExerciseStatus, ...]:
     """Every établissement x exercise x authority with money owed, and its route."""
@@ -724,8 +732,24 @@ def _exercises(
                     )
             final = etat in ("definitif", "sans_decision")
             restes = _restes(etabs[ligne.finess], ref) if final else ""
-            if final and notified_unpaid(dossier, part.autorite, ligne.annee):
+            unpaid = notified_unpaid(dossier, part.autorite, ligne.annee)
+            if final and unpaid:
                 restes = ref.message("reste_mise_en_demeure")
+            facts = ExerciseFacts(
+                annee=ligne.annee,
+                type_autorite=autorite.type,
+                regime=etabs[ligne.finess].regime_budgetaire,
+                decision_expresse=None if d is None else d.decision.date_notification,
+                decision_definitive=etat == "definitif",
+                notifie_non_verse=unpaid,
+                rejet_implicite_ouvert=d is not None and _implicit_rejection_open(d),
+                reclamations=dossier_reclamations(dossier, part.autorite),
+            )
+            voies = tuple(
+                offer.cle
+                for offer in possible_routes(facts, today).voies
+                if not offer.redige and offer.cle not in _ROUTES_IN_RESTES
+            )
             out.append(
                 ExerciseStatus(
                     finess=ligne.finess,
@@ -737,9 +761,25 @@ def _exercises(
                     decision=None if d is None else d.index,
                     texte=texte,
                     restes=restes,
+                    voies=voies,
                 )
             )
     return tuple(out)
+
+
+# Routes the "restes" texts already explain (reprise du déficit: ``_restes``).
+_ROUTES_IN_RESTES = frozenset({"reprise_deficit"})
+
+
+def _implicit_rejection_open(d: DecisionAnalysis) -> bool:
+    """A recours gracieux implicitly rejected, whose contentious delay still runs."""
+    born = d.delais.rejet_implicite
+    return (
+        d.contentieux_ouvert
+        and d.decision.rejet_explicite is None
+        and born is not None
+        and born <= d.delais.aujourdhui
+    )
 
 
 def remaining_routes(exercices: Iterable[ExerciseStatus], ref: Referentiel) -> list[str]:
@@ -748,10 +788,36 @@ def remaining_routes(exercices: Iterable[ExerciseStatus], ref: Referentiel) -> l
     for status in exercices:
         if status.restes:
             groups.setdefault(status.restes, []).append(f"{status.etablissement} {status.annee}")
+    routes: dict[str, list[str]] = {}
+    for status in exercices:
+        for key in status.voies:
+            routes.setdefault(key, []).append(f"{status.etablissement} {status.annee}")
     return [
-        ref.message("restes_exercices", exercices=", ".join(dict.fromkeys(names)), restes=restes)
-        for restes, names in groups.items()
+        *(
+            ref.message(
+                "restes_exercices", exercices=", ".join(dict.fromkeys(names)), restes=restes
+            )
+            for restes, names in groups.items()
+        ),
+        *(_explained_route(key, names, ref) for key, names in routes.items()),
     ]
+
+
+def _explained_route(key: str, names: list[str], ref: Referentiel) -> str:
+    """One route recours explains but does not draft, with its conditions and sources."""
+    voie = ref.voies[key]
+    return ref.message(
+        "voie_expliquee",
+        exercices=", ".join(dict.fromkeys(names)),
+        libelle=voie.libelle,
+        quand=voie.quand,
+        document=voie.document,
+        delai=voie.delai,
+        avocat=voie.avocat,
+        fondements=" ; ".join(ref.article(k).court for k in voie.references) or "aucun",
+        note=f" {voie.note}" if voie.note else "",
+        a_verifier="" if voie.verifie else " " + ref.message("voie_a_verifier", source=voie.source),
+    )
 
 
 def _restes(etab: Etablissement, ref: Referentiel) -> str:
