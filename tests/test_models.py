@@ -657,6 +657,24 @@ def test_format_path() -> None:
     assert format_path(()) == ""
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "etablissements[0].exercices[1].financement_recu.ars-idf",
+        "decisions[2].faits.abattement_sans_contradictoire",
+        "$schema",
+        "",
+    ],
+)
+def test_one_path_codec_reads_what_it_writes(path: str) -> None:
+    from recours.dossier.paths import parse_path
+
+    assert format_path(parse_path(path)) == path
+    assert parse_path("etablissements[0].financement_recu.ars-idf") == (
+        "etablissements", 0, "financement_recu", "ars-idf"
+    )  # fmt: skip
+
+
 # ----------------------------------------------------------------------- examples
 
 

@@ -10,7 +10,6 @@ the good rows are validated together (duplicate FINESS, authorities described tw
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,11 +18,11 @@ from typing import Any
 from recours.batch.columns import AUTHORITY_SLOTS, EXERCISES, LIST_SEPARATOR, by_key, columns
 from recours.batch.input import RawRow
 from recours.dossier.models import Dossier
+from recours.dossier.paths import Loc, parse_path
 from recours.dossier.validation import validate_dossier
 from recours.errors import DossierInvalidError, FieldProblem
 from recours.files import slug
 
-Loc = tuple[str | int, ...]
 _SHARED_ROOTS = ("organisme", "dossier", "avocat")
 _CONTAINER_COLUMNS = {
     "autorites": "autorite1.nom",
@@ -212,14 +211,6 @@ def assemble(rows: Sequence[RawRow]) -> Built:
     data["etablissements"] = etablissements
     data["decisions"] = list(decisions.values())
     return built
-
-
-_PATH_RE = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
-
-
-def parse_path(path: str) -> Loc:
-    """'etablissements[0].exercices[1].financement_recu.ars-idf' -> a location tuple."""
-    return tuple(int(i) if i else name for name, i in _PATH_RE.findall(path))
 
 
 def _dotted(prefix: str, rest: Sequence[str | int]) -> str:

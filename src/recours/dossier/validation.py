@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -19,11 +19,11 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
 from recours.dossier.models import Dossier
+from recours.dossier.paths import Loc, format_path, parse_path
 from recours.errors import DossierInvalidError, FieldProblem, RecoursError
 from recours.files import os_reason
 
 M = TypeVar("M", bound=BaseModel)
-Loc = tuple[str | int, ...]
 
 
 # libyaml's parser when present (about 10x faster); the pure-Python one otherwise.
@@ -289,24 +289,6 @@ def french_message(error: ErrorDetails) -> str:
     return f"valeur invalide (erreur de type « {kind} »)"
 
 
-def format_path(loc: Iterable[str | int]) -> str:
-    """('etablissements', 0, 'finess') -> 'etablissements[0].finess'."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + part
-    return out
-
-
-def _parse_path(path: str) -> Loc:
-    loc: list[str | int] = []
-    for name, index in re.findall(r"([a-z_$]+)|\[(\d+)\]", path):
-        loc.append(int(index) if index else name)
-    return tuple(loc)
-
-
 def _drop_union_tags(loc: Sequence[str | int]) -> Loc:
     """pydantic adds validator names (e.g. 'function-after[...]') to locations; drop them."""
     return tuple(p for p in loc if not (isinstance(p, str) and "[" in p))
@@ -327,7 +309,7 @@ def problems_from(
             chunk_loc = loc
             match = _SUBPATH_RE.match(chunk)
             if match:
-                chunk_loc = loc + _parse_path(match.group(1))
+                chunk_loc = loc + parse_path(match.group(1))
                 chunk = match.group(2)
             problems.append(
                 FieldProblem(

@@ -41,6 +41,7 @@ from recours.dossier.models import (
     ReponseFait,
     Signataire,
 )
+from recours.dossier.paths import format_path, parse_path
 from recours.law.referentiel import load_referentiel
 
 Data = dict[str, Any]
@@ -199,18 +200,12 @@ def set_path(data: Data, path: str, value: Any) -> None:
         current[last] = value
 
 
-_PART_RE = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
-
-
 def split_path(path: str) -> list[str | int]:
-    return [int(i) if i else k for k, i in _PART_RE.findall(path)]
+    return list(parse_path(path))
 
 
 def join_path(parts: Sequence[str | int]) -> str:
-    text = ""
-    for part in parts:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
-    return text
+    return format_path(parts)
 
 
 def generic(path: str) -> str:
