@@ -54,6 +54,10 @@ NOT_ASKED = {
                 "", "[].autorite", "[].exercices", "[].payeur", "[].date_envoi",
                 "[].date_reception",
             ),
+            "decisions[].recours_hierarchique": (
+                "", ".date_envoi", ".date_reception", ".accuse_reception_conforme",
+                ".date_rejet_explicite", ".fichier",
+            ),
             "financements_notifies": (
                 "", "[].autorite", "[].etablissement", "[].exercice", "[].date_notification",
                 "[].montant_notifie", "[].versements", "[].versements[].montant",

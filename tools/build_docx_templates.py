@@ -886,8 +886,9 @@ def build_hierarchique() -> None:
         "considération.",
     )
     signature_block(b)
+    b.p("Corps", "")
     b.p(
-        "Énumération",
+        "Corps",
         "Copie adressée {{ autorite.titre_a }}{% if autorite.service %} ({{ autorite.service }})"
         "{% endif %}{% if autorite.adresse.une_ligne %}, {{ autorite.adresse.une_ligne }}"
         "{% endif %}.",
