@@ -125,6 +125,8 @@ def test_already_sent_is_held_back_and_counted_by_the_deadlines() -> None:
     analysis = _analysis(data)
     doc = _hierarchique(analysis, 0)
     assert [b.code for b in doc.bloquants] == ["deja_envoye"]
+    assert not doc.par_defaut  # out of the plan the dossier asked for; refused on request
+    assert doc.bloquants[0].option == OPTION_HORS_DELAI
     assert "déjà été envoyé le 10" in _plain(doc.bloquants[0].texte)
     assert "decisions[0].recours_hierarchique" in doc.bloquants[0].texte
     assert not doc.dans_le_delai

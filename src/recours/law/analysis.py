@@ -569,7 +569,8 @@ def _hierarchique(
             f"decision-{d.index + 1}",
             used,
         ),
-        par_defaut=_wants(d, RECOURS_HIERARCHIQUE, False),
+        # Once sent (recorded), it leaves the plan, as a sent recours gracieux does.
+        par_defaut=sent is None and _wants(d, RECOURS_HIERARCHIQUE, False),
         claim=d.claim,
         bloquants=tuple(blockers),
         avertissements=tuple(warnings),
