@@ -134,6 +134,17 @@ def test_already_sent_is_held_back_and_counted_by_the_deadlines() -> None:
     assert state is not None and state.interruptif and state.retenu
 
 
+def test_a_hierarchique_sent_to_a_prefet_is_not_said_to_be_counted() -> None:
+    data = _raw(PREFET)
+    data["decisions"][0]["recours_hierarchique"] = {"date_envoi": "2026-08-03"}
+    analysis = _analysis(data, today=date(2026, 8, 20))
+    doc = _hierarchique(analysis, 0)
+    assert [b.code for b in doc.bloquants] == ["destinataire_incertain"]
+    assert "n'est pas compté dans la date limite retenue" in doc.bloquants[0].texte
+    state = analysis.decision(0).delais.recours_hierarchique
+    assert state is not None and state.interruptif and not state.retenu
+
+
 def test_dossier_rejects_a_hierarchique_before_the_decision_or_received_before_sent() -> None:
     data = _raw(ARS)
     data["decisions"][0]["recours_hierarchique"] = {

@@ -514,7 +514,8 @@ def _hierarchique(
                 None,
             )
         )
-    if sent is not None:
+    # Against an authority without a sourced superior, that blocker already says it all.
+    if sent is not None and not blockers:
         blockers.append(
             Blocker(
                 "deja_envoye",
@@ -529,7 +530,7 @@ def _hierarchique(
                 OPTION_HORS_DELAI,
             )
         )
-    elif not in_time:
+    elif sent is None and not in_time:
         blockers.append(
             Blocker(
                 "hors_delai",
