@@ -455,9 +455,9 @@ class RecoursGracieuxEnvoye(Modele):
         return self
 
 
+# A recours hiérarchique already sent (CRPA L.411-2 al. 2, beside the recours gracieux); no
+# docstring: it would become the (English) description of the JSON Schema.
 class RecoursHierarchiqueEnvoye(Modele):
-    """A recours hiérarchique already sent (CRPA L.411-2 al. 2, beside the recours gracieux)."""
-
     date_envoi: DatePassee = Field(description="Date d'envoi (cachet de la poste)")
     date_reception: DatePassee | None = Field(
         None, description="Date de réception par le ministre (supérieur hiérarchique)"
