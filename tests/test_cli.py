@@ -72,6 +72,9 @@ def in_root(monkeypatch: pytest.MonkeyPatch) -> Path:
                 "(72^194,24~€)",
                 "  - recours gracieux — Département de la Seine-Saint-Denis : à générer "
                 "(12^048,00~€)",
+                # Asked for in the dossier (decisions[0].documents), beside the gracieux.
+                "  - recours hiérarchique — Agence régionale de santé d'Île-de-France "
+                "(ars-notification-2026) : à générer (38^502,00~€)",
             ],
             # IME, SESSAD: 2024 without decision, 2025 (no voies et délais) and 2026 open;
             # FAM: the same for the ARS, and 2024-2025 without decision for the département.

@@ -53,19 +53,47 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Path]]
             load_dossier(example),
             sortie=folder,
             today=TODAY,
-            documents=["gracieux", "requete", "demande_indemnitaire", "mise_en_demeure"],
+            documents=[
+                "gracieux",
+                "requete",
+                "demande_indemnitaire",
+                "mise_en_demeure",
+                "recours_hierarchique",
+            ],
             hors_delai=True,
             sans_avocat=True,
         )
         refused = {d.document.stem: d.messages for d in result.documents if d.statut != "genere"}
-        assert refused == EXPECTED_REFUSALS.get(example.stem, {})
+        expected = EXPECTED_REFUSALS.get(example.stem, {})
+        assert sorted(refused) == sorted(expected)
+        for stem, phrase in expected.items():
+            assert any(phrase in message for message in refused[stem]), (stem, refused[stem])
         out[example.stem] = [f.path for f in result.fichiers]
     return out
 
 
-# The only documents the examples cannot give on TODAY: a requête whose recours gracieux is
-# still awaiting an answer (the implicit rejection is not born yet).
-EXPECTED_REFUSALS: dict[str, dict[str, list[str]]] = {}
+# The only documents the examples cannot give on TODAY, even with --hors-delai and
+# --sans-avocat (stem: a phrase of the refusal): a recours hiérarchique against a préfet
+# (superior not established) or a président du conseil départemental (no superior).
+_NO_SUPERIOR = "n'a pas de supérieur hiérarchique"
+_UNCERTAIN = "n'est pas établi par les sources consultées"
+EXPECTED_REFUSALS: dict[str, dict[str, str]] = {
+    "annees-definitives-indemnitaire": {
+        "recours-hierarchique_prix-de-journee-2024_departement-du-doubs": _NO_SUPERIOR,
+        "recours-hierarchique_prix-de-journee-2025_departement-du-doubs": _NO_SUPERIOR,
+    },
+    "chrs-prefet-region": {
+        "recours-hierarchique_dgf-2025_prefecture-de-la-region-hauts-de-france": _UNCERTAIN,
+        "recours-hierarchique_dgf-2026_prefecture-de-la-region-hauts-de-france": _UNCERTAIN,
+    },
+    "mecs-conseil-departemental": {
+        "recours-hierarchique_prix-de-journee-2025_departement-de-la-sarthe": _NO_SUPERIOR,
+        "recours-hierarchique_prix-de-journee-2026_departement-de-la-sarthe": _NO_SUPERIOR,
+    },
+    "multisite-ars-cpom": {
+        "recours-hierarchique_cd-fam-2026_departement-de-la-seine-saint-denis": _NO_SUPERIOR,
+    },
+}
 
 
 def _pairs(generated: dict[str, list[Path]]) -> list[tuple[str, Path, Path]]:
@@ -88,8 +116,9 @@ def test_every_example_gives_every_document(generated: dict[str, list[Path]]) ->
         "requete_prix-de-journee-2026_departement-de-la-sarthe.docx",
         "requete_prix-de-journee-2026_departement-de-la-sarthe.pdf",
     ]
-    # 2 authorities (a recours gracieux and a demande indemnitaire each), 3 decisions
-    assert len(names["multisite-ars-cpom"]) == 14
+    # 2 authorities (a recours gracieux and a demande indemnitaire each), 3 decisions, and a
+    # recours hiérarchique against each of the 2 decisions of the DG ARS
+    assert len(names["multisite-ars-cpom"]) == 18
     assert len(names["chrs-prefet-region"]) == 8  # 1 authority, 2 decisions
     assert names["annees-definitives-indemnitaire"] == [
         "demande-indemnitaire_departement-du-doubs.docx",

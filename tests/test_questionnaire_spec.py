@@ -54,6 +54,10 @@ NOT_ASKED = {
                 "", "[].autorite", "[].exercices", "[].payeur", "[].date_envoi",
                 "[].date_reception",
             ),
+            "decisions[].recours_hierarchique": (
+                "", ".date_envoi", ".date_reception", ".accuse_reception_conforme",
+                ".date_rejet_explicite", ".fichier",
+            ),
             "financements_notifies": (
                 "", "[].autorite", "[].etablissement", "[].exercice", "[].date_notification",
                 "[].montant_notifie", "[].versements", "[].versements[].montant",
@@ -169,6 +173,7 @@ def test_validation_is_the_model_field_type() -> None:
         ("aucun", []),
         ("gracieux", ["gracieux"]),
         ("gracieux,requete", ["gracieux", "requete"]),
+        ("gracieux,recours_hierarchique", ["gracieux", "recours_hierarchique"]),
     ],
 )
 def test_the_document_choice_is_saved_in_the_decision(answer: str, stored: object) -> None:
@@ -178,6 +183,28 @@ def test_the_document_choice_is_saved_in_the_decision(answer: str, stored: objec
     assert spec.answer_of(q, value) == answer
     data = {**_decision(), "documents": value}
     assert models.Decision.model_validate(data).documents == stored
+
+
+@pytest.mark.parametrize(
+    ("type_autorite", "offered"),
+    [
+        ("ars", True),  # the ministers of tutelle (referential, S1)
+        ("prefet_region", False),  # superior not established (U)
+        ("prefet_departement", False),
+        ("conseil_departemental", False),  # no superior
+    ],
+)
+def test_the_recours_hierarchique_is_offered_for_ars_decisions_only(
+    type_autorite: str, offered: bool
+) -> None:
+    root = {"autorites": [{"id": "a-1", "type": type_autorite, "nom": "Autorité"}]}
+    choices = spec.question("decisions[0].documents").options(spec.Scope(root, {"autorite": "a-1"}))
+    values = [c.value for c in choices]
+    assert ("gracieux,recours_hierarchique" in values) == offered
+    assert values[-1] == "aucun"
+    if offered:
+        title = next(c.title for c in choices if c.value == "gracieux,recours_hierarchique")
+        assert "recours hiérarchique aux ministres de tutelle" in title
 
 
 def _decision() -> dict[str, object]:

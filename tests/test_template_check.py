@@ -335,7 +335,7 @@ DOCX_CASES: dict[str, tuple[list[Any], list[tuple[str, str, str]]]] = {
                 ERREUR,
                 "paragraphe 1",
                 "variable « decision » absente du contexte du recours gracieux (elle n'existe "
-                "que pour : requête)",
+                "que pour : recours hiérarchique et requête)",
             )
         ],
     ),
@@ -414,14 +414,16 @@ def test_exported_templates_pass_the_check_cli(tmp_path: Path, runner: CliRunner
         "mise_en_demeure.html : aucun problème",
         "recours_gracieux.docx : aucun problème",
         "recours_gracieux.html : aucun problème",
+        "recours_hierarchique.docx : aucun problème",
+        "recours_hierarchique.html : aucun problème",
         "requete.docx : aucun problème",
         "requete.html : aucun problème",
         "style.css : aucun problème",
         "tableau_montants.html : aucun problème",
-        # 20 documents (5 recours gracieux, 9 requêtes, 5 demandes indemnitaires, 1 mise en
-        # demeure) x their HTML and Word templates, plus the inventory and the amounts table
-        # of each requête.
-        "Rendus des dossiers d'exemple réussis : 58",
+        # 29 documents (5 recours gracieux, 9 requêtes, 5 demandes indemnitaires, 1 mise en
+        # demeure, 9 recours hiérarchiques: one per decision, written or held back) x their
+        # HTML and Word templates, plus the inventory and the amounts table of each requête.
+        "Rendus des dossiers d'exemple réussis : 76",
         "Résultat : 0 erreur, 0 avertissement.",
     ]
 
@@ -435,7 +437,7 @@ def test_export_refuses_a_non_empty_folder(tmp_path: Path, runner: CliRunner) ->
         "(utilisez --force pour y écrire quand même)\n"
     )
     assert not (tmp_path / "requete.docx").exists()
-    assert len(export_templates(tmp_path, force=True)) == 17
+    assert len(export_templates(tmp_path, force=True)) == 19
 
 
 def test_check_cli_reports_and_fails(tmp_path: Path, runner: CliRunner) -> None:
@@ -453,6 +455,8 @@ def test_check_cli_reports_and_fails(tmp_path: Path, runner: CliRunner) -> None:
             "mise_en_demeure.docx : absent, le modèle fourni sera utilisé",
             "mise_en_demeure.html : absent, le modèle fourni sera utilisé",
             "recours_gracieux.docx : absent, le modèle fourni sera utilisé",
+            "recours_hierarchique.docx : absent, le modèle fourni sera utilisé",
+            "recours_hierarchique.html : absent, le modèle fourni sera utilisé",
             "requete.docx : absent, le modèle fourni sera utilisé",
             "requete.html : absent, le modèle fourni sera utilisé",
             "style.css : absent, le modèle fourni sera utilisé",

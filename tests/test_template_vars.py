@@ -43,7 +43,13 @@ def test_json_reference_lists_dotted_paths(runner: CliRunner) -> None:
         "type": "texte",
         "description": "Raison sociale",
         "exemple": "Association L'Escale des Tilleuls",
-        "documents": ["gracieux", "requete", "demande_indemnitaire", "mise_en_demeure"],
+        "documents": [
+            "gracieux",
+            "requete",
+            "demande_indemnitaire",
+            "mise_en_demeure",
+            "recours_hierarchique",
+        ],
         "champ_dossier": "organisme.raison_sociale",
         "aide_champ": "Raison sociale de l'organisme gestionnaire",
     }

@@ -788,7 +788,117 @@ def build_requete() -> None:
     b.save("requete.docx")
 
 
+def build_hierarchique() -> None:
+    """The recours hiérarchique: the recours gracieux's claim and grounds, addressed to the
+    ministers of tutelle, with a copy to the author of the decision."""
+    b = Builder("Recours hiérarchique")
+    b.footer(
+        "{{ organisme.raison_sociale }} — recours hiérarchique"
+        "{% if document.reference %} — réf. {{ document.reference }}{% endif %}"
+    )
+    sender_block(b)
+    b.p("Destinataire", "{{ superieur.titre }}")
+    b.p("Destinataire", "[ministère destinataire et adresse à compléter]")
+    b.p("Lieu et date", "{{ document.lieu }}, le {{ document.date }}")
+    b.p("Mention", "Lettre recommandée avec demande d'avis de réception")
+    b.p(
+        "Objet",
+        "Objet : recours hiérarchique — financement de l'indemnité prévue par l'accord du "
+        "{{ accord.date }} (« Ségur pour tous »)",
+    )
+    b.p("Mention", "Références :")
+    b.p(
+        "Énumération",
+        "– {{ decision.intitule }} (notification du {{ decision.date_notification }})",
+    )
+    b.tag("{%p for e in etablissements %}")
+    b.p("Énumération", "– {{ e.nom }}, FINESS {{ e.finess }} — {{ e.categorie_libelle }}")
+    b.tag("{%p endfor %}")
+    b.p(
+        "Énumération",
+        "– Exercice{% if montants.par_exercice|length > 1 %}s{% endif %} : "
+        "{{ montants.exercices }}",
+    )
+    b.tag("{%p if document.reference %}")
+    b.p("Énumération", "– Notre référence : {{ document.reference }}")
+    b.tag("{%p endif %}")
+    b.p("Corps", "")
+    b.p("Corps", "{{ superieur.formule_appel }},")
+    b.p(
+        "Corps",
+        "Nous formons devant vous un recours hiérarchique contre la décision "
+        "{{ autorite.titre_de }} mentionnée en référence. {{ superieur.pouvoir }} "
+        "({{ superieur.fondement }}).",
+    )
+    b.p("Intertitre", "Les faits")
+    b.p(
+        "Corps",
+        "Nous avons reçu notification, le {{ decision.date_notification }}, de la décision "
+        "suivante : {{ decision.intitule }}. Cette décision n'assure pas le financement intégral "
+        "de l'indemnité due à nos salariés en application de l'accord du {{ accord.date }}.",
+    )
+    accord_paragraph(b)
+    b.tag("{%p if faits_complementaires %}")
+    b.p("Texte saisi", "{{ faits_complementaires }}")
+    b.tag("{%p endif %}")
+    b.p("Intertitre", "Le montant en cause")
+    b.p(
+        "Corps",
+        "Le coût de la mesure qui relève du financement {{ autorite.defendeur_de }} s'établit "
+        "comme suit, établissement par établissement :",
+    )
+    b.amounts_table()
+    b.p(
+        "Corps après tableau",
+        "Le financement restant dû s'élève ainsi à {{ montants.total_ecart }} "
+        "({{ montants.total_ecart_en_lettres }}).",
+    )
+    b.p("Intertitre", "En droit")
+    b.tag("{%p for m in moyens %}")
+    b.p("Sous-intertitre", "{{ m.intitule }}")
+    b.p("Corps", "{{ m.expose }}")
+    b.tag("{%p endfor %}")
+    b.p("Intertitre", "Notre demande")
+    b.p(
+        "Corps",
+        "Pour ces motifs, nous vous demandons de bien vouloir réformer la décision précitée ou, "
+        "à défaut, la retirer, et fixer {% if decision.fixe_un_tarif %}le tarif{% else %}le "
+        "financement{% endif %} de sorte qu'il intègre le financement de l'indemnité prévue par "
+        "l'accord, soit un financement complémentaire de {{ montants.total_ecart }} au titre "
+        "{% if montants.par_exercice|length > 1 %}des exercices{% else %}de l'exercice{% endif %} "
+        "{{ montants.exercices }}.",
+    )
+    b.p(
+        "Corps",
+        "{% if document.dans_le_delai %}Le présent recours hiérarchique est formé dans le délai "
+        "de recours contentieux, parallèlement au recours gracieux adressé "
+        "{% if decision.recours_gracieux.envoye %}le {{ decision.recours_gracieux.date_envoi }} "
+        "{% endif %}{{ autorite.titre_a }}. En application de l'{{ textes.crpa_l411_2_al2 }}, "
+        "{{ superieur.regle_double }} {% elif decision.recours_gracieux.envoye %}Un recours "
+        "gracieux a été adressé le {{ decision.recours_gracieux.date_envoi }} "
+        "{{ autorite.titre_a }}. {% endif %}Nous vous remercions de nous adresser un accusé de "
+        "réception comportant les mentions prévues par l'{{ textes.crpa_r112_5 }}, applicables "
+        "au présent recours ({{ textes_courts.crpa_l411_3 }}).",
+    )
+    b.p(
+        "Formule de politesse",
+        "Nous vous prions d'agréer, {{ superieur.formule_appel }}, l'expression de notre haute "
+        "considération.",
+    )
+    signature_block(b)
+    b.p("Corps", "")
+    b.p(
+        "Corps",
+        "Copie adressée {{ autorite.titre_a }}{% if autorite.service %} ({{ autorite.service }})"
+        "{% endif %}{% if autorite.adresse.une_ligne %}, {{ autorite.adresse.une_ligne }}"
+        "{% endif %}.",
+    )
+    pieces_block(b)
+    b.save("recours_hierarchique.docx")
+
+
 if __name__ == "__main__":
     build_gracieux()
     build_requete()
+    build_hierarchique()
     print(f"Modèles Word écrits dans {TEMPLATES}")

@@ -26,12 +26,13 @@ from recours.law.referentiel import load_referentiel
 
 # A fixed date (the examples' document date) keeps deadline statuses reproducible.
 EXAMPLE_TODAY = date(2026, 11, 20)
-KINDS = ("gracieux", "requete", "demande_indemnitaire", "mise_en_demeure")
+KINDS = ("gracieux", "requete", "demande_indemnitaire", "mise_en_demeure", "recours_hierarchique")
 KIND_LABELS = {
     "gracieux": "recours gracieux",
     "requete": "requête",
     "demande_indemnitaire": "demande indemnitaire préalable",
     "mise_en_demeure": "mise en demeure de payer",
+    "recours_hierarchique": "recours hiérarchique",
 }
 
 # Which context each template file is rendered with: the inventory and the amounts table
@@ -85,10 +86,10 @@ def _prefixed(prefix: str, table: dict[str, str]) -> dict[str, str]:
 
 DESCRIPTIONS: dict[str, str] = {
     "document": "Le document produit",
-    "document.type": "Type de document : « gracieux », « requete », « demande_indemnitaire » "
-    "ou « mise_en_demeure »",
+    "document.type": "Type de document : « gracieux », « requete », « demande_indemnitaire », "
+    "« mise_en_demeure » ou « recours_hierarchique »",
     "document.titre": "Titre du document (Recours gracieux, Requête, Demande indemnitaire "
-    "préalable, Mise en demeure de payer)",
+    "préalable, Mise en demeure de payer, Recours hiérarchique)",
     "document.date": "Date du document, en toutes lettres",
     "document.date_iso": "Date du document au format AAAA-MM-JJ",
     "document.lieu": "Lieu de signature (par défaut : commune du siège)",
@@ -183,7 +184,10 @@ DESCRIPTIONS: dict[str, str] = {
     "etablissements[].regime_libelle": "Régime budgétaire, en clair",
     "etablissements[].methode": "Méthode de calcul du coût (code)",
     "etablissements[].methode_libelle": "Méthode de calcul du coût, en clair",
-    **_prefixed("decision", {**_DECISION, "": "La décision attaquée (requête seulement)"}),
+    **_prefixed(
+        "decision",
+        {**_DECISION, "": "La décision attaquée (requête et recours hiérarchique)"},
+    ),
     **_prefixed("decisions[]", {k: v for k, v in _DECISION.items() if k}),
     "decisions": "Décisions contestées (une seule dans la requête)",
     "montants": "Montants dus, reçus et restant dus pour l'autorité et les établissements concernés",
@@ -272,6 +276,23 @@ DESCRIPTIONS: dict[str, str] = {
     "payeur.est_autorite": "Vrai si la lettre est adressée à l'autorité elle-même (aucun "
     "payeur indiqué) : pas de copie à l'autorité",
     "payeur.formule_appel": "Formule d'appel de la lettre",
+    # Recours hiérarchique.
+    "superieur": "Destinataire du recours hiérarchique : le supérieur hiérarchique de l'auteur "
+    "de la décision, tel que le référentiel le désigne",
+    "superieur.designation": "Supérieur hiérarchique, désigné comme dans le référentiel "
+    "(« les ministres de tutelle de l'agence régionale de santé »)",
+    "superieur.titre": "Ligne du destinataire de la lettre (vide si les sources ne permettent "
+    "pas de l'écrire : la lettre n'est alors pas rédigée)",
+    "superieur.formule_appel": "Formule d'appel de la lettre",
+    "superieur.pouvoir": "Phrase du référentiel qui fonde le recours : le pouvoir hiérarchique "
+    "du supérieur sur l'auteur de la décision",
+    "superieur.fondement": "Article qui fonde ce pouvoir hiérarchique (référentiel)",
+    "superieur.confiance": "Fiabilité de la désignation du supérieur dans le référentiel (C2, "
+    "S1 ou U)",
+    "superieur.a_verifier": "Vrai si la désignation du supérieur est marquée incertaine",
+    "superieur.regle_double": "Règle de l'article L.411-2, second alinéa, du CRPA (référentiel), "
+    "commençant par une minuscule : le délai ne recommence à courir qu'après le rejet du "
+    "recours gracieux et du recours hiérarchique",
     "financement": "Le financement notifié mais non entièrement versé",
     "financement.exercice": "Exercice du financement",
     "financement.date_notification": "Date de la notification, en toutes lettres",

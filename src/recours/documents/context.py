@@ -744,3 +744,72 @@ def _pieces_mise_en_demeure(
         *_delegation(dossier.organisme),
     ]
     return _numbered(items + _extra_items(dossier), load_referentiel())
+
+
+RECOURS_HIERARCHIQUE = DocumentKind("recours_hierarchique", "Recours hiérarchique")
+
+
+def superieur_context(autorite: Autorite, ref: Referentiel) -> dict[str, Any]:
+    """Whom a recours hiérarchique is addressed to, as the referential words it."""
+    sup = ref.recours_hierarchique.get(autorite.type)
+    rule = ref.article("crpa-l411-2-al2")
+    return {
+        "designation": (sup.superieur or "") if sup else "",
+        "titre": (sup.destinataire or "") if sup else "",
+        "formule_appel": (sup.formule_appel or "") if sup else "",
+        "pouvoir": (sup.pouvoir or "") if sup else "",
+        "confiance": sup.confiance if sup else "U",
+        "a_verifier": sup is None or not sup.verifie,
+        "fondement": ref.article("csp-l1432-1").reference,
+        "regle_double": _lower_first(" ".join(rule.objet.split())),
+    }
+
+
+def recours_hierarchique_context(analysis: Analysis, doc: PlannedDocument) -> Context:
+    """Context of the recours hiérarchique against one decision: the recours gracieux's claim
+    and grounds, addressed to the ministers of tutelle, with a copy to the author."""
+    ref = load_referentiel()
+    dossier = analysis.dossier
+    d = analysis.decision(doc.decisions[0])
+    autorite = dossier.autorite(doc.autorite)
+    finess = {line.finess for line in doc.claim.lignes} | {e.finess for e in d.etablissements}
+    etabs = [e for e in dossier.etablissements if e.finess in finess]
+    grounds = _common_grounds([d])
+    ctx = _base(dossier, analysis.aujourdhui, RECOURS_HIERARCHIQUE, doc)
+    dec_ctx = decision_context(dossier, d.decision, ref)
+    ctx.update(
+        {
+            "autorite": autorite_context(autorite, ref),
+            "superieur": superieur_context(autorite, ref),
+            "etablissements": [etablissement_context(e, ref) for e in etabs],
+            "decision": dec_ctx,
+            "decisions": [dec_ctx],
+            "montants": montants_context(dossier, doc.claim),
+            "moyens": moyens_context(grounds, ref),
+            "regimes": _regimes(etabs, ref),
+            "delais": _delais(d.delais),
+            "pieces": _pieces_hierarchique(dossier, d, grounds, ref),
+        }
+    )
+    return ctx
+
+
+def _pieces_hierarchique(
+    dossier: Dossier, d: Any, grounds: list[Ground], ref: Referentiel
+) -> list[dict[str, Any]]:
+    """The recours gracieux's pièces, with the copy of the recours gracieux itself."""
+    decision: Decision = d.decision
+    gracieux = decision.recours_gracieux
+    intitule = decision_context(dossier, decision, ref)["intitule"]
+    titre = destinataire(dossier.autorite(decision.autorite), ref).titre
+    items = [
+        _Item(f"Copie de la décision contestée : {intitule}", source=decision.fichier),
+        _Item(
+            f"Copie du recours gracieux adressé {fmt.a(titre)}",
+            source=gracieux.fichier if gracieux else None,
+        ),
+        _Item(_table_title(ref)),
+    ]
+    items += _delegation(dossier.organisme)
+    items += [_Item(title) for title in _fact_pieces([d], grounds, ref)]
+    return _numbered(items + _extra_items(dossier), ref)

@@ -49,6 +49,8 @@ TEMPLATE_FILES = {
     ("demande_indemnitaire", "pdf"): "demande_indemnitaire.html",
     ("mise_en_demeure", "docx"): "mise_en_demeure.docx",
     ("mise_en_demeure", "pdf"): "mise_en_demeure.html",
+    ("recours_hierarchique", "docx"): "recours_hierarchique.docx",
+    ("recours_hierarchique", "pdf"): "recours_hierarchique.html",
     ("inventaire", "pdf"): "inventaire.html",
     ("montants", "pdf"): "tableau_montants.html",
 }

@@ -455,6 +455,37 @@ class RecoursGracieuxEnvoye(Modele):
         return self
 
 
+# A recours hiérarchique already sent (CRPA L.411-2 al. 2, beside the recours gracieux); no
+# docstring: it would become the (English) description of the JSON Schema.
+class RecoursHierarchiqueEnvoye(Modele):
+    date_envoi: DatePassee = Field(description="Date d'envoi (cachet de la poste)")
+    date_reception: DatePassee | None = Field(
+        None, description="Date de réception par le ministre (supérieur hiérarchique)"
+    )
+    accuse_reception_conforme: OuiNon | None = Field(
+        None,
+        description="L'accusé de réception comportait-il les mentions de l'article R.112-5 du "
+        "CRPA ? (inconnu : le délai le plus court est retenu)",
+    )
+    date_rejet_explicite: DatePassee | None = Field(
+        None, description="Date de notification du rejet explicite du recours hiérarchique"
+    )
+    fichier: Chemin | None = Field(
+        None, description=f"Recours hiérarchique et preuve de son envoi : {FICHIER_PIECE}"
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> RecoursHierarchiqueEnvoye:
+        problems: list[str] = []
+        if self.date_reception is not None and self.date_reception < self.date_envoi:
+            problems.append("date_reception : antérieure à la date d'envoi")
+        if self.date_rejet_explicite is not None and self.date_rejet_explicite < self.date_envoi:
+            problems.append("date_rejet_explicite : antérieure à la date d'envoi")
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+
 class RejetExplicite(Modele):
     date_notification: DatePassee = Field(description="Date de notification du rejet explicite")
     fichier: Chemin | None = Field(None, description=f"Décision de rejet : {FICHIER_PIECE}")
@@ -507,6 +538,11 @@ class Decision(Modele):
     rejet_explicite: RejetExplicite | None = Field(
         None, description="Rejet explicite du recours gracieux"
     )
+    recours_hierarchique: RecoursHierarchiqueEnvoye | None = Field(
+        None,
+        description="Recours hiérarchique déjà envoyé (décision du directeur général de l'ARS : "
+        "aux ministres de tutelle)",
+    )
     faits: dict[str, ReponseFait] = Field(
         default_factory=dict,
         description="Faits qui fondent certains moyens (clés du référentiel : "
@@ -518,11 +554,13 @@ class Decision(Modele):
         None,
         description=f"Copie de la décision (pièce obligatoire de la requête) : {FICHIER_PIECE}",
     )
-    documents: list[Literal["gracieux", "requete"]] | None = Field(
+    documents: list[Literal["gracieux", "requete", "recours_hierarchique"]] | None = Field(
         None,
         description="Documents à préparer contre cette décision : gracieux (recours gracieux "
-        "à l'autorité), requete (requête au tribunal administratif) ; liste vide : aucun ; "
-        "absent : ceux que l'outil retient selon l'étape de la procédure",
+        "à l'autorité), requete (requête au tribunal administratif), recours_hierarchique "
+        "(recours hiérarchique aux ministres, décision du directeur général de l'ARS, en plus "
+        "du recours gracieux) ; liste vide : aucun ; absent : ceux que l'outil retient selon "
+        "l'étape de la procédure",
     )
 
     @model_validator(mode="after")
@@ -548,6 +586,8 @@ class Decision(Modele):
             problems.append("date_notification : antérieure à la date de la décision")
         if self.recours_gracieux and self.recours_gracieux.date_envoi < self.date:
             problems.append("recours_gracieux.date_envoi : antérieure à la date de la décision")
+        if self.recours_hierarchique and self.recours_hierarchique.date_envoi < self.date:
+            problems.append("recours_hierarchique.date_envoi : antérieure à la date de la décision")
         if self.rejet_explicite is not None:
             if self.recours_gracieux is None:
                 problems.append(

@@ -51,8 +51,17 @@ GRACIEUX: Literal["gracieux"] = "gracieux"
 REQUETE: Literal["requete"] = "requete"
 DEMANDE_INDEMNITAIRE: Literal["demande_indemnitaire"] = "demande_indemnitaire"
 MISE_EN_DEMEURE: Literal["mise_en_demeure"] = "mise_en_demeure"
-DocumentKind = Literal["gracieux", "requete", "demande_indemnitaire", "mise_en_demeure"]
-DOCUMENTS: tuple[DocumentKind, ...] = (GRACIEUX, REQUETE, DEMANDE_INDEMNITAIRE, MISE_EN_DEMEURE)
+RECOURS_HIERARCHIQUE: Literal["recours_hierarchique"] = "recours_hierarchique"
+DocumentKind = Literal[
+    "gracieux", "requete", "demande_indemnitaire", "mise_en_demeure", "recours_hierarchique"
+]
+DOCUMENTS: tuple[DocumentKind, ...] = (
+    GRACIEUX,
+    REQUETE,
+    DEMANDE_INDEMNITAIRE,
+    MISE_EN_DEMEURE,
+    RECOURS_HIERARCHIQUE,
+)
 
 # What lifts a blocker: the CLI option of the same meaning, or nothing.
 OPTION_HORS_DELAI: Literal["hors_delai"] = "hors_delai"
@@ -273,6 +282,7 @@ def _outcomes(
     used: set[str] = set()
     gracieux = [_gracieux(dossier, a, decisions, ref, used) for a in dossier.autorites]
     requetes = [_requete(dossier, d, ref, used) for d in decisions]
+    hierarchiques = [_hierarchique(dossier, d, ref, used) for d in decisions]
     exercices = _exercises(dossier, amounts, decisions, today, ref)
     tariff = [doc for doc in [*gracieux, *requetes] if doc is not None]
     demandes = [
@@ -280,7 +290,7 @@ def _outcomes(
         for a in dossier.autorites
     ]
     relances = [_mise_en_demeure(dossier, i, ref, used) for i in _unpaid(dossier)]
-    documents = _default_gracieux_when_nothing_else([*tariff, *demandes, *relances])
+    documents = _default_gracieux_when_nothing_else([*tariff, *hierarchiques, *demandes, *relances])
     documents = [_with_journal(dossier, doc, ref) for doc in documents]
     warnings = [*dossier_warnings(dossier, today), *amounts.avertissements]
     busy = {doc.autorite for doc in tariff if doc.par_defaut}
@@ -462,6 +472,118 @@ def _gracieux(
         pending_expired=bool(pending)
         and not open_
         and any(_wants(d, GRACIEUX, True) for d in pending),
+    )
+
+
+def _hierarchique(
+    dossier: Dossier, d: DecisionAnalysis, ref: Referentiel, used: set[str]
+) -> PlannedDocument | None:
+    """The recours hiérarchique against one decision, beside its recours gracieux.
+
+    Within the same initial delay, CRPA L.411-2 al. 2: the delay restarts only once both are
+    rejected. Offered against a DG ARS (the ministers of tutelle, one source); held back for
+    a préfet (superior not established) and impossible for a président du conseil
+    départemental. Never in the default plan unless the decision's ``documents`` ask for it.
+    """
+    superieur = ref.recours_hierarchique.get(d.autorite.type)
+    if superieur is None:
+        return None
+    libelle = f"recours hiérarchique — {d.autorite.nom} ({d.ident})"
+    titre_autorite = ref.autorites[d.autorite.type].titre_autorite
+    initial = d.delais.recours_gracieux.date_limite
+    in_time = d.delais.aujourdhui <= initial
+    sent = d.decision.recours_hierarchique
+    blockers: list[Blocker] = []
+    warnings: list[str] = []
+    if not superieur.possible:
+        raison = superieur.note or superieur.source
+        blockers.append(
+            Blocker(
+                "impossible",
+                ref.message(
+                    "hierarchique_impossible",
+                    document=libelle,
+                    titre_autorite=titre_autorite,
+                    raison=" ".join(raison.split()),
+                ),
+                None,
+            )
+        )
+    elif not superieur.verifie or superieur.destinataire is None:
+        blockers.append(
+            Blocker(
+                "destinataire_incertain",
+                ref.message(
+                    "hierarchique_superieur_incertain",
+                    document=libelle,
+                    titre_autorite=titre_autorite,
+                    superieur=superieur.superieur or "inconnu",
+                ),
+                None,
+            )
+        )
+    # Against an authority without a sourced superior, that blocker already says it all.
+    if sent is not None and not blockers:
+        blockers.append(
+            Blocker(
+                "deja_envoye",
+                ref.message(
+                    "hierarchique_deja_envoye",
+                    document=libelle,
+                    date_envoi=date_longue(sent.date_envoi),
+                    index=d.index,
+                )
+                + " "
+                + ref.message("hors_delai_possible"),
+                OPTION_HORS_DELAI,
+            )
+        )
+    elif sent is None and not in_time:
+        blockers.append(
+            Blocker(
+                "hors_delai",
+                ref.message(
+                    "hierarchique_expire", document=libelle, date_limite=date_longue(initial)
+                )
+                + " "
+                + ref.message("hors_delai_possible"),
+                OPTION_HORS_DELAI,
+            )
+        )
+    if superieur.possible and superieur.destinataire is not None:
+        warnings.append(
+            ref.message(
+                "hierarchique_destinataire_a_completer",
+                document=libelle,
+                destinataire=superieur.destinataire,
+            )
+        )
+        if in_time and sent is None and not d.gracieux_envoye:
+            warnings.append(
+                ref.message(
+                    "hierarchique_avec_gracieux",
+                    document=libelle,
+                    date_limite=date_longue(initial),
+                    index=d.index,
+                )
+            )
+    blockers += _nothing_to_claim(libelle, d.claim, ref)
+    return PlannedDocument(
+        kind=RECOURS_HIERARCHIQUE,
+        autorite=d.autorite.id,
+        decisions=(d.index,),
+        libelle=libelle,
+        stem=_unique_stem(
+            f"recours-hierarchique_{slug(d.ident, 40)}_{slug(d.autorite.nom, 40)}",
+            f"decision-{d.index + 1}",
+            used,
+        ),
+        # Once sent (recorded), it leaves the plan, as a sent recours gracieux does.
+        par_defaut=sent is None and _wants(d, RECOURS_HIERARCHIQUE, False),
+        claim=d.claim,
+        bloquants=tuple(blockers),
+        avertissements=tuple(warnings),
+        dans_le_delai=in_time and sent is None,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from recours.dossier.models import Decision, Dossier
 from recours.formatting import date_longue
@@ -28,7 +29,22 @@ def deadline_input(dossier: Dossier, decision: Decision) -> DeadlineInput:
         voies_et_delais_mentionnes=decision.voies_et_delais_mentionnes is not False,
         departement=etabs[0].departement if etabs else None,
         decision_tarifaire=load_referentiel().natures_decision[decision.nature].fixe_un_tarif,
+        **_hierarchical_input(dossier, decision),
     )
+
+
+def _hierarchical_input(dossier: Dossier, decision: Decision) -> dict[str, Any]:
+    """The recours hiérarchique the dossier records, for the deadline engine (CRPA L.411-2)."""
+    sent = decision.recours_hierarchique
+    if sent is None:
+        return {}
+    return {
+        "envoi_hierarchique": sent.date_envoi,
+        "reception_hierarchique": sent.date_reception,
+        "accuse_hierarchique_conforme": sent.accuse_reception_conforme is not False,
+        "rejet_explicite_hierarchique": sent.date_rejet_explicite,
+        "type_autorite": dossier.autorite(decision.autorite).type,
+    }
 
 
 def decision_deadlines(dossier: Dossier, decision: Decision, today: date) -> DeadlineReport:

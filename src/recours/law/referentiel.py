@@ -297,6 +297,10 @@ class SuperieurHierarchique(Sourced):
 
     possible: bool
     superieur: str | None
+    # How the letter addresses the superior (only where the sources support a wording).
+    destinataire: str | None = None
+    formule_appel: str | None = None
+    pouvoir: str | None = None  # the sentence of the letter that founds the recours
 
 
 class TexteJuridique(Sourced):

@@ -242,6 +242,7 @@ METHODE_TITRES = {
 DOCUMENT_TITRES = {
     "gracieux": "Recours gracieux (lettre à l'autorité)",
     "requete": "Requête au tribunal administratif",
+    "recours_hierarchique": "Recours hiérarchique aux ministres de tutelle",
 }
 # Stored as Decision.documents: "" is None (the tool's plan), "aucun" is [].
 DOCUMENT_CHOICES = (
@@ -250,6 +251,11 @@ DOCUMENT_CHOICES = (
     Choice("requete", DOCUMENT_TITRES["requete"]),
     Choice("gracieux,requete", "Les deux"),
     Choice("aucun", "Aucun document pour l'instant"),
+)
+# Offered only against a decision of the DG ARS (the referential's recours_hierarchique).
+DOCUMENT_CHOICE_HIERARCHIQUE = Choice(
+    "gracieux,recours_hierarchique",
+    "Recours gracieux et recours hiérarchique aux ministres de tutelle (décision de l'ARS)",
 )
 
 
@@ -268,7 +274,19 @@ def documents_answer(value: Any) -> str:
         return ""
     if not value:
         return "aucun"
-    return ",".join(v for v in ("gracieux", "requete") if v in value)
+    return ",".join(v for v in ("gracieux", "requete", "recours_hierarchique") if v in value)
+
+
+def _document_choices(scope: Scope) -> list[Choice]:
+    """The choices of a decision's documents; the recours hiérarchique only where the
+    referential has a sourced addressee for the decision's authority (the DG ARS)."""
+    found = next((a for a in scope.autorites() if a.get("id") == scope.item.get("autorite")), None)
+    kind = found.get("type") if found else None
+    sup = next((v for k, v in load_referentiel().recours_hierarchique.items() if k == kind), None)
+    choices = list(DOCUMENT_CHOICES)
+    if sup is not None and sup.possible and sup.verifie and sup.destinataire:
+        choices.insert(-1, DOCUMENT_CHOICE_HIERARCHIQUE)
+    return choices
 
 
 def _static(choices: Sequence[Choice]) -> Callable[[Scope], list[Choice]]:
@@ -647,7 +665,7 @@ DECISIONS = Section(
                  when=lambda s: _is_dict("recours_gracieux")(s) and _is_dict("rejet_explicite")(s)),
         Question("documents", Decision, "documents", kind="select",
                  label="Documents à préparer contre cette décision",
-                 choices=_static(DOCUMENT_CHOICES),
+                 choices=_document_choices,
                  help="« Selon l'étape » : un recours gracieux tant qu'aucun n'a été envoyé, "
                  "une requête après le recours gracieux. Les délais sont affichés à l'étape "
                  "suivante."),

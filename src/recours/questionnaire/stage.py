@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from recours.law.analysis import OPTION_SANS_AVOCAT, Analysis
+from recours.law.analysis import OPTION_SANS_AVOCAT, RECOURS_HIERARCHIQUE, Analysis
 
 DOCUMENT_LABELS = {"gracieux": "recours gracieux", "requete": "requête"}
 
@@ -69,6 +69,11 @@ def dossier_stage(analysis: Analysis) -> DossierStage:
         )
         for doc in analysis.documents:
             if d.index not in doc.decisions:
+                continue
+            if doc.kind == RECOURS_HIERARCHIQUE and not doc.par_defaut:
+                # Drafted on request only: why it is held back matters once it is asked for.
+                if not doc.refus([OPTION_SANS_AVOCAT]):
+                    stage.possibles.append(doc.kind)
                 continue
             if not doc.refus([OPTION_SANS_AVOCAT]):
                 stage.possibles.append(doc.kind)

@@ -283,7 +283,8 @@ def register(app: FastAPI, session: Session, render: Render) -> None:
             }
             for s in stage.decisions
         ]
-        titles = {c.value: c.title for c in spec.DOCUMENT_CHOICES}
+        shown = (*spec.DOCUMENT_CHOICES, spec.DOCUMENT_CHOICE_HIERARCHIQUE)
+        titles = {c.value: c.title for c in shown}
         for item in context["decisions"]:
             item["choix"] = titles.get(item["choix"], item["choix"])
         context["documents"] = [
