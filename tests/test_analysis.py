@@ -175,6 +175,8 @@ def test_the_journal_takes_the_requete_out_of_the_plan(event: dict[str, Any], me
     # once the requête is filed (or the authority accepted), it is not planned again, and
     # the user is told why; asking for it explicitly still gives it.
     raw = _example("chrs-prefet-region")
+    # Without the example's rejected demande indemnitaire (whose requête has its own tests).
+    del raw["demandes_indemnitaires"]
     before = analyse(validate_dossier(copy.deepcopy(raw), "t", aujourdhui=TODAY), TODAY, REF)
     assert [d.kind for d in before.plan()] == ["requete"]
     raw["journal"] = [event]

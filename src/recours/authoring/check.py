@@ -581,6 +581,7 @@ class _Checker:
             "gracieux": "du recours gracieux",
             "demande_indemnitaire": "de la demande indemnitaire préalable",
             "mise_en_demeure": "de la mise en demeure de payer",
+            "requete_indemnitaire": "de la requête indemnitaire",
         }.get(self.kind or "", "de la requête")
 
     def children(self, path: str) -> list[str]:

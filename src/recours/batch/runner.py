@@ -609,6 +609,7 @@ _DOCUMENT_LABELS = {
     "requete": "requête",
     "demande_indemnitaire": "demande indemnitaire préalable",
     "mise_en_demeure": "mise en demeure de payer",
+    "requete_indemnitaire": "requête indemnitaire",
 }
 
 

@@ -197,8 +197,9 @@ DOCUMENTS_OPTION = click.option(
     "--documents",
     default=None,
     metavar="gracieux,requete",
-    help="Documents à générer, parmi gracieux, requete, demande_indemnitaire et "
-    "mise_en_demeure (par défaut : ceux qui correspondent à l'étape de chaque dossier).",
+    help="Documents à générer, parmi gracieux, requete, demande_indemnitaire, "
+    "mise_en_demeure et requete_indemnitaire (par défaut : ceux qui correspondent à l'étape "
+    "de chaque dossier).",
 )
 FORCE_GENERATION_OPTION = click.option(
     "--force",

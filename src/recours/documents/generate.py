@@ -20,11 +20,13 @@ from recours.documents.context import (
     GRACIEUX,
     MISE_EN_DEMEURE,
     REQUETE,
+    REQUETE_INDEMNITAIRE,
     Context,
     demande_indemnitaire_context,
     gracieux_context,
     mise_en_demeure_context,
     requete_context,
+    requete_indemnitaire_context,
 )
 from recours.documents.sandbox import TEMPLATE_FILES, bundled_templates_dir
 from recours.dossier.models import Dossier
@@ -185,11 +187,16 @@ def build_context(analysis: Analysis, doc: PlannedDocument) -> Context:
         return demande_indemnitaire_context(analysis, doc)
     if doc.kind == "mise_en_demeure":
         return mise_en_demeure_context(analysis, doc)
+    if doc.kind == "requete_indemnitaire":
+        return requete_indemnitaire_context(analysis, doc)
     return requete_context(analysis, doc)
 
 
 def _metadata(dossier: Dossier, ctx: Context, doc: PlannedDocument, today: date) -> dict[str, Any]:
-    kinds = {k.code: k for k in (GRACIEUX, REQUETE, DEMANDE_INDEMNITAIRE, MISE_EN_DEMEURE)}
+    kinds = {
+        k.code: k
+        for k in (GRACIEUX, REQUETE, DEMANDE_INDEMNITAIRE, MISE_EN_DEMEURE, REQUETE_INDEMNITAIRE)
+    }
     kind = kinds[doc.kind]
     accord = ctx["accord"]
     addressee = ctx["payeur"]["nom"] if doc.kind == "mise_en_demeure" else ctx["autorite"]["nom"]

@@ -49,6 +49,8 @@ TEMPLATE_FILES = {
     ("demande_indemnitaire", "pdf"): "demande_indemnitaire.html",
     ("mise_en_demeure", "docx"): "mise_en_demeure.docx",
     ("mise_en_demeure", "pdf"): "mise_en_demeure.html",
+    ("requete_indemnitaire", "docx"): "requete_indemnitaire.docx",
+    ("requete_indemnitaire", "pdf"): "requete_indemnitaire.html",
     ("inventaire", "pdf"): "inventaire.html",
     ("montants", "pdf"): "tableau_montants.html",
 }
