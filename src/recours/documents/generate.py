@@ -180,6 +180,17 @@ def _document_warnings(analysis: Analysis, doc: PlannedDocument, ref: Referentie
     return list(dict.fromkeys(warnings))
 
 
+def _lawyer_text(analysis: Analysis, doc: PlannedDocument) -> str:
+    """The lawyer rule of a document: its decision's, or the claim chain's (requête
+    indemnitaire, CJA R.431-2 / R.431-3)."""
+    if doc.decisions:
+        return " ".join(analysis.decision(doc.decisions[0]).avocat.explication.split())
+    if doc.chaine is not None:
+        codes = ("indemnitaire_avocat_obligatoire", "indemnitaire_avocat_collectivite")
+        return " ".join(w.texte for w in doc.chaine.avertissements if w.code in codes)
+    return ""
+
+
 def build_context(analysis: Analysis, doc: PlannedDocument) -> Context:
     if doc.kind == "gracieux":
         return gracieux_context(analysis, doc)
@@ -324,13 +335,7 @@ def generate(
         for blocker in doc.leves(options):
             code = "genere_hors_delai" if blocker.option == OPTION_HORS_DELAI else "sans_avocat"
             notes.append(
-                ref.message(
-                    code,
-                    document=doc.libelle,
-                    explication=" ".join(
-                        analysis.decision(doc.decisions[0]).avocat.explication.split()
-                    ),
-                )
+                ref.message(code, document=doc.libelle, explication=_lawyer_text(analysis, doc))
             )
         outcome = DocumentResult(doc, STATUT_GENERE, messages=notes)
         result.documents.append(outcome)
