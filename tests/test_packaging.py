@@ -128,14 +128,21 @@ def test_libreoffice_opens_and_converts_every_docx(tmp_path: Path) -> None:
             load_dossier(example),
             sortie=tmp_path / example.stem,
             today=date(2026, 11, 22),
-            documents=["gracieux", "requete", "demande_indemnitaire", "mise_en_demeure"],
+            documents=[
+                "gracieux",
+                "requete",
+                "demande_indemnitaire",
+                "mise_en_demeure",
+                "requete_indemnitaire",
+            ],
             formats=["docx"],
             hors_delai=True,
             sans_avocat=True,
         )
         docs += [f.path for f in result.fichiers]
-    # 5 recours gracieux, 9 requêtes, 5 demandes indemnitaires, 1 mise en demeure
-    assert len(docs) == 20
+    # 6 recours gracieux, 10 requêtes, 6 demandes indemnitaires, 1 mise en demeure,
+    # 2 requêtes indemnitaires
+    assert len(docs) == 25
     out = tmp_path / "lo"
     libreoffice_pdf(docs, out, tmp_path / "profil")
     for docx in docs:

@@ -176,7 +176,9 @@ def test_a_requete_filed_in_the_journal_is_not_planned_again() -> None:
     analysis = _analysis(data)
     doc = _requete(analysis)
     assert not doc.par_defaut
-    assert "requete_indemnitaire" not in [d.kind for d in analysis.plan()]
+    # Nothing else is planned: not even the expired recours gracieux, which the plan shows
+    # (refused, with its reason) only when nothing is under way for the authority.
+    assert analysis.plan() == []
     assert _codes(doc) == ["deja_deposee"]
     assert "déposée le 16 novembre 2026 (tribunal administratif de Lyon, n° 2609876" in _plain(
         doc.bloquants[0].texte
@@ -352,3 +354,33 @@ def test_cli_names_the_new_document(tmp_path: Path, runner: CliRunner) -> None:
     assert "Prochaine échéance : requête indemnitaire — Département de Saône-et-Loire" in (
         result.stdout
     )
+
+
+def test_suivi_records_the_filed_requete_indemnitaire(tmp_path: Path, runner: CliRunner) -> None:
+    path = tmp_path / "dossier.yaml"
+    path.write_text(DEPARTEMENT.read_text(encoding="utf-8"), encoding="utf-8")
+    result = runner.invoke(
+        main,
+        [
+            "suivi",
+            "noter",
+            str(path),
+            "requete",
+            "--date",
+            "2026-11-23",
+            "--decision",
+            "demande-indemnitaire-1",
+            "--numero",
+            "2601111",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    dossier = load_dossier(path)
+    [event] = dossier.journal
+    assert (event.type, event.decision, event.juridiction) == (
+        "requete_deposee",
+        "demande-indemnitaire-1",
+        "tribunal administratif de Lyon",
+    )
+    doc = _requete(analyse(dossier, TODAY, load_referentiel()))
+    assert _codes(doc) == ["deja_deposee"]

@@ -97,7 +97,8 @@ DESCRIPTIONS: dict[str, str] = {
     "document.dans_le_delai": "Vrai si le document est établi dans le délai (sinon, il ne doit "
     "pas le dire : document généré hors délai à la demande de l'utilisateur)",
     "document.a_faire_signer_par_avocat": "Vrai pour une requête générée sans avocat là où "
-    "l'obligation d'avocat est incertaine (--sans-avocat) : la requête doit le signaler",
+    "l'obligation d'avocat est incertaine, ou pour une requête indemnitaire où elle est "
+    "obligatoire (--sans-avocat) : la requête doit le signaler",
     "regles": "Durées du référentiel écrites en toutes lettres, pour les phrases des modèles",
     "regles.recours": "Délai de recours contentieux, en toutes lettres",
     "regles.rejet_implicite": "Durée du silence valant rejet implicite, en toutes lettres",

@@ -217,6 +217,6 @@ SANS_AVOCAT_OPTION = click.option(
     "--sans-avocat",
     "sans_avocat",
     is_flag=True,
-    help="Générer une requête sans avocat là où l'obligation d'avocat est incertaine (ARS, "
-    "préfet) : elle portera la mention « à faire signer par un avocat ».",
+    help="Générer une requête sans avocat dans le dossier là où un avocat est ou peut être "
+    "obligatoire (ARS, préfet) : elle portera la mention « à faire signer par un avocat ».",
 )

@@ -777,8 +777,9 @@ def requete_indemnitaire_context(analysis: Analysis, doc: PlannedDocument) -> Co
     voies = ref.textes_voies
     duree = _duree_mois(ref.delais.recours_mois)
     if explicit is not None and not implicit:
-        rejet = voies["requete_indemnitaire_rejet_explicite"].rendre(
-            date=fmt.date_longue(explicit.date_notification)
+        rejet = ref.message(
+            "requete_indemnitaire_rejet_explicite",
+            date=fmt.date_longue(explicit.date_notification),
         )
     elif chain.rejet_implicite is not None:
         rejet = voies["requete_indemnitaire_rejet_implicite"].rendre(

@@ -494,6 +494,8 @@ def _default_gracieux_when_nothing_else(
     its authority, so that the user is told why, rather than "nothing to generate"."""
     docs = [doc for doc in documents if doc is not None]
     busy = {doc.autorite for doc in docs if doc.par_defaut}
+    # A requête indemnitaire already filed: the case is before the court, nothing to explain.
+    busy |= {doc.autorite for doc in docs if any(b.code == "deja_deposee" for b in doc.bloquants)}
     return [
         replace(doc, par_defaut=True)
         if doc.kind == GRACIEUX and doc.autorite not in busy and doc.pending_expired
