@@ -182,6 +182,8 @@ def test_the_journal_takes_the_requete_out_of_the_plan(event: dict[str, Any], me
     # once the requête is filed (or the authority accepted), it is not planned again, and
     # the user is told why; asking for it explicitly still gives it.
     raw = _example("chrs-prefet-region")
+    # Without the example's rejected demande indemnitaire (whose requête has its own tests).
+    del raw["demandes_indemnitaires"]
     before = analyse(validate_dossier(copy.deepcopy(raw), "t", aujourdhui=TODAY), TODAY, REF)
     assert [d.kind for d in before.plan()] == ["requete"]
     raw["journal"] = [event]
@@ -221,6 +223,7 @@ def test_a_payment_in_the_journal_is_pointed_out_on_the_authority_s_documents(
     # partial grant recorded only in the journal is not deducted silently, nor ignored
     # silently. Documents of another authority are not concerned.
     raw = _example("chrs-prefet-region")
+    raw.pop("demandes_indemnitaires")  # the requête indemnitaire would join the plan
     before = analyse(validate_dossier(copy.deepcopy(raw), "t", aujourdhui=TODAY), TODAY, REF)
     assert not any(message in _plain(w) for d in before.documents for w in d.avertissements)
     raw["journal"] = [event]

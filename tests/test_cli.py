@@ -54,7 +54,12 @@ def in_root(monkeypatch: pytest.MonkeyPatch) -> Path:
             "1 établissement(s), 1 autorité(s), 2 décision(s)",
             [
                 "  - requête — Préfecture de la région Hauts-de-France (dgf-2026) : à générer "
-                "(13^278,00~€)"
+                "(13^278,00~€)",
+                "  - requête indemnitaire — Préfecture de la région Hauts-de-France (demande du "
+                "6 juillet 2026) : à générer (32^914,00~€)",
+                "    Tribunal retenu : tribunal administratif de Lille. Que le tribunal désigné "
+                "pour la tarification connaisse aussi de l'action indemnitaire n'est pas confirmé "
+                "depuis 2025 (à vérifier).",
             ],
             ["[aucune décision enregistrée]", "[décision définitive]", "[contesté]"],
         ),

@@ -59,6 +59,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Path]]
                 "demande_indemnitaire",
                 "mise_en_demeure",
                 "recours_hierarchique",
+                "requete_indemnitaire",
             ],
             hors_delai=True,
             sans_avocat=True,
@@ -93,6 +94,9 @@ EXPECTED_REFUSALS: dict[str, dict[str, str]] = {
     "multisite-ars-cpom": {
         "recours-hierarchique_cd-fam-2026_departement-de-la-seine-saint-denis": _NO_SUPERIOR,
     },
+    "rejet-indemnitaire-departement": {
+        "recours-hierarchique_prix-de-journee-2025_departement-de-saone-et-loire": _NO_SUPERIOR,
+    },
 }
 
 
@@ -119,7 +123,8 @@ def test_every_example_gives_every_document(generated: dict[str, list[Path]]) ->
     # 2 authorities (a recours gracieux and a demande indemnitaire each), 3 decisions, and a
     # recours hiérarchique against each of the 2 decisions of the DG ARS
     assert len(names["multisite-ars-cpom"]) == 18
-    assert len(names["chrs-prefet-region"]) == 8  # 1 authority, 2 decisions
+    # 1 authority, 2 decisions, 1 rejected demande indemnitaire
+    assert len(names["chrs-prefet-region"]) == 10
     assert names["annees-definitives-indemnitaire"] == [
         "demande-indemnitaire_departement-du-doubs.docx",
         "demande-indemnitaire_departement-du-doubs.pdf",
@@ -131,6 +136,16 @@ def test_every_example_gives_every_document(generated: dict[str, list[Path]]) ->
         "requete_prix-de-journee-2024_departement-du-doubs.pdf",
         "requete_prix-de-journee-2025_departement-du-doubs.docx",
         "requete_prix-de-journee-2025_departement-du-doubs.pdf",
+    ]
+    assert names["rejet-indemnitaire-departement"] == [
+        "demande-indemnitaire_departement-de-saone-et-loire.docx",
+        "demande-indemnitaire_departement-de-saone-et-loire.pdf",
+        "recours-gracieux_departement-de-saone-et-loire.docx",
+        "recours-gracieux_departement-de-saone-et-loire.pdf",
+        "requete-indemnitaire_departement-de-saone-et-loire.docx",
+        "requete-indemnitaire_departement-de-saone-et-loire.pdf",
+        "requete_prix-de-journee-2025_departement-de-saone-et-loire.docx",
+        "requete_prix-de-journee-2025_departement-de-saone-et-loire.pdf",
     ]
 
 
@@ -606,7 +621,11 @@ def test_default_plan_follows_the_stage() -> None:
     mecs = analyse(load_dossier(ROOT / "examples" / "mecs-conseil-departemental.yaml"), TODAY, ref)
     chrs = analyse(load_dossier(ROOT / "examples" / "chrs-prefet-region.yaml"), TODAY, ref)
     assert [(d.kind, d.decisions) for d in mecs.plan()] == [("gracieux", (0,))]
-    assert [(d.kind, d.decisions) for d in chrs.plan()] == [("requete", (0,))]
+    # The recours gracieux awaits the court; the rejected demande indemnitaire too.
+    assert [(d.kind, d.decisions) for d in chrs.plan()] == [
+        ("requete", (0,)),
+        ("requete_indemnitaire", ()),
+    ]
 
 
 def test_letters_to_authorities_with_the_same_long_name_prefix_get_distinct_files(

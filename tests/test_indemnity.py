@@ -112,6 +112,16 @@ def test_every_text_cites_what_it_references() -> None:
 # Placeholders each text is rendered with by the engines (a missing one is a KeyError).
 PLACEHOLDERS = {
     "prescription_cours": {"annee", "debut", "fin"},
+    "requete_indemnitaire_tribunal": {"tribunal", "date_tarification"},
+    "requete_indemnitaire_liaison": {"reception", "rejet"},
+    "requete_indemnitaire_rejet_implicite": {"duree", "date"},
+    "requete_indemnitaire_delai_explicite": {"duree", "date_limite"},
+    "requete_indemnitaire_delai_implicite": {"duree", "date_limite"},
+    "requete_indemnitaire_delai_implicite_ar_inconnu": {"duree", "date_limite"},
+    "requete_indemnitaire_sans_delai_ar": set(),
+    "requete_indemnitaire_sans_delai_rejet": set(),
+    "requete_indemnitaire_interets": {"reception"},
+    "requete_indemnitaire_conclusions_interets": {"reception"},
     "prescription_point_de_depart": set(),
     "prescription_bientot": {"annee", "fin", "jours"},
     "prescription_acquise": {"annee", "lendemain", "fin"},

@@ -134,15 +134,17 @@ def test_libreoffice_opens_and_converts_every_docx(tmp_path: Path) -> None:
                 "demande_indemnitaire",
                 "mise_en_demeure",
                 "recours_hierarchique",
+                "requete_indemnitaire",
             ],
             formats=["docx"],
             hors_delai=True,
             sans_avocat=True,
         )
         docs += [f.path for f in result.fichiers]
-    # 5 recours gracieux, 9 requêtes, 5 demandes indemnitaires, 1 mise en demeure, 2 recours
-    # hiérarchiques (the two decisions of the DG ARS; the others are held back)
-    assert len(docs) == 22
+    # 6 recours gracieux, 10 requêtes, 6 demandes indemnitaires, 1 mise en demeure, 2 recours
+    # hiérarchiques (the two decisions of the DG ARS; the others are held back), 2 requêtes
+    # indemnitaires
+    assert len(docs) == 27
     out = tmp_path / "lo"
     libreoffice_pdf(docs, out, tmp_path / "profil")
     for docx in docs:

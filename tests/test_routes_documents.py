@@ -280,7 +280,11 @@ def test_repeat_claim_after_a_rejection_is_warned_and_not_default() -> None:
     analysis = analyse(_dossier(data), TODAY, load_referentiel())
     [demande] = analysis.plan(["demande_indemnitaire"])
     assert not demande.par_defaut
-    assert [d.kind for d in analysis.plan()] == ["mise_en_demeure"]
+    # The requête indemnitaire that follows is planned, and refused: the delay opened by the
+    # implicit rejection (acknowledgment unknown: taken as compliant) ran out in May 2026.
+    assert [d.kind for d in analysis.plan()] == ["mise_en_demeure", "requete_indemnitaire"]
+    [requete] = analysis.plan(["requete_indemnitaire"])
+    assert [b.code for b in requete.refus(["sans_avocat"])] == ["hors_delai"]
     # Implicit rejection two months after receipt: 12 March 2026.
     assert any(
         "déjà été rejetée le 12 mars 2026" in w and "refus confirmatif" in w
@@ -417,5 +421,5 @@ def test_custom_template_check_names_the_new_documents(tmp_path: Path, runner: C
     assert result.exit_code == 1
     assert (
         "mise_en_demeure.html, ligne 1 — erreur : variable « tribunal » absente du contexte de "
-        "la mise en demeure de payer (elle n'existe que pour : requête)"
+        "la mise en demeure de payer (elle n'existe que pour : requête et requête indemnitaire)"
     ) in result.stdout

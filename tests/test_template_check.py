@@ -112,7 +112,7 @@ HTML_CASES = {
         (
             "ligne 1",
             "variable « tribunal » absente du contexte du recours gracieux (elle n'existe que "
-            "pour : requête)",
+            "pour : requête et requête indemnitaire)",
         )
     ],
     "filtre_inconnu.html": [("ligne 1", "filtre inconnu « majuscules »")],
@@ -391,7 +391,7 @@ def test_valid_word_template_with_loops_renders_every_example(tmp_path: Path) ->
     )
     rapport = check_templates(tmp_path, pdf=False)
     assert rapport.problemes == []
-    assert rapport.rendus == 9  # one requête per decision of the example dossiers
+    assert rapport.rendus == 10  # one requête per decision of the example dossiers
 
 
 # ---------------------------------------------------------------- bundled templates
@@ -418,12 +418,15 @@ def test_exported_templates_pass_the_check_cli(tmp_path: Path, runner: CliRunner
         "recours_hierarchique.html : aucun problème",
         "requete.docx : aucun problème",
         "requete.html : aucun problème",
+        "requete_indemnitaire.docx : aucun problème",
+        "requete_indemnitaire.html : aucun problème",
         "style.css : aucun problème",
         "tableau_montants.html : aucun problème",
-        # 29 documents (5 recours gracieux, 9 requêtes, 5 demandes indemnitaires, 1 mise en
-        # demeure, 9 recours hiérarchiques: one per decision, written or held back) x their
-        # HTML and Word templates, plus the inventory and the amounts table of each requête.
-        "Rendus des dossiers d'exemple réussis : 76",
+        # 35 documents (6 recours gracieux, 10 requêtes, 6 demandes indemnitaires, 1 mise en
+        # demeure, 10 recours hiérarchiques: one per decision, written or held back, 2 requêtes
+        # indemnitaires) x their HTML and Word templates, plus the inventory and the amounts
+        # table of each requête.
+        "Rendus des dossiers d'exemple réussis : 90",
         "Résultat : 0 erreur, 0 avertissement.",
     ]
 
@@ -437,7 +440,7 @@ def test_export_refuses_a_non_empty_folder(tmp_path: Path, runner: CliRunner) ->
         "(utilisez --force pour y écrire quand même)\n"
     )
     assert not (tmp_path / "requete.docx").exists()
-    assert len(export_templates(tmp_path, force=True)) == 19
+    assert len(export_templates(tmp_path, force=True)) == 21
 
 
 def test_check_cli_reports_and_fails(tmp_path: Path, runner: CliRunner) -> None:
@@ -459,6 +462,8 @@ def test_check_cli_reports_and_fails(tmp_path: Path, runner: CliRunner) -> None:
             "recours_hierarchique.html : absent, le modèle fourni sera utilisé",
             "requete.docx : absent, le modèle fourni sera utilisé",
             "requete.html : absent, le modèle fourni sera utilisé",
+            "requete_indemnitaire.docx : absent, le modèle fourni sera utilisé",
+            "requete_indemnitaire.html : absent, le modèle fourni sera utilisé",
             "style.css : absent, le modèle fourni sera utilisé",
             "tableau_montants.html : absent, le modèle fourni sera utilisé",
             "Résultat : 1 erreur, 0 avertissement.",

@@ -49,6 +49,7 @@ def test_json_reference_lists_dotted_paths(runner: CliRunner) -> None:
             "demande_indemnitaire",
             "mise_en_demeure",
             "recours_hierarchique",
+            "requete_indemnitaire",
         ],
         "champ_dossier": "organisme.raison_sociale",
         "aide_champ": "Raison sociale de l'organisme gestionnaire",
@@ -59,7 +60,7 @@ def test_json_reference_lists_dotted_paths(runner: CliRunner) -> None:
     assert by_path["organisme.siege.lignes"]["type"] == "liste de textes"
     assert by_path["faits_complementaires"]["type"] == "texte multiligne"
     assert by_path["avocat.present"]["type"] == "booléen"
-    assert by_path["tribunal.nom"]["documents"] == ["requete"]
+    assert by_path["tribunal.nom"]["documents"] == ["requete", "requete_indemnitaire"]
     assert by_path["decisions[].date"]["champ_dossier"] == "decisions[].date"
     crpa = by_path["textes.crpa_l411_2"]
     assert crpa["exemple"].startswith("article L.411-2 du code des relations")

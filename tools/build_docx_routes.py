@@ -1,9 +1,10 @@
 """Build the Word templates of the indemnity routes (templates/demande_indemnitaire.docx,
-templates/mise_en_demeure.docx) with python-docx.
+templates/mise_en_demeure.docx, templates/requete_indemnitaire.docx) with python-docx.
 
 Kept apart from build_docx_templates.py (whose Builder it reuses); keep the text in step
-with templates/demande_indemnitaire.html and templates/mise_en_demeure.html (a parity test
-compares the rendered Word and PDF documents).
+with templates/demande_indemnitaire.html, templates/mise_en_demeure.html and
+templates/requete_indemnitaire.html (a parity test compares the rendered Word and PDF
+documents).
 
     python tools/build_docx_routes.py
 """
@@ -262,6 +263,182 @@ def build_mise_en_demeure() -> None:
     b.save("mise_en_demeure.docx")
 
 
+def build_requete_indemnitaire() -> None:
+    b = Builder("Requête indemnitaire")
+    b.footer(
+        "{{ organisme.raison_sociale }} c/ {{ autorite.nom }} — requête indemnitaire"
+        "{% if document.reference %} — réf. {{ document.reference }}{% endif %}"
+    )
+    b.p(
+        "Destinataire",
+        "À Mesdames et Messieurs les président et conseillers composant le {{ tribunal.nom }}",
+    )
+    b.tag("{%p if tribunal.a_verifier %}")
+    b.p("Mention", "[À VÉRIFIER AVANT LE DÉPÔT : {{ tribunal.avertissement }}]")
+    b.tag("{%p endif %}")
+    b.p("Titre principal", "REQUÊTE INDEMNITAIRE")
+    b.p(
+        "Corps",
+        ("b", "POUR : "),
+        "{{ organisme.raison_sociale }}, {{ organisme.forme_juridique }}, SIREN {{ organisme.siren }}"
+        "{% if organisme.rna %}, RNA {{ organisme.rna }}{% endif %}, dont le siège est "
+        "{{ organisme.siege.une_ligne }}, prise en la personne de son représentant légal, "
+        "{{ organisme.representant_legal.nom_complet }}, {{ organisme.representant_legal.qualite }}.",
+    )
+    b.tag("{%p if avocat.present %}")
+    b.p(
+        "Corps",
+        "Ayant pour avocat : {{ avocat.nom }}, avocat au barreau de {{ avocat.barreau }}, "
+        "{{ avocat.adresse.une_ligne }}{% if avocat.toque %}, toque {{ avocat.toque }}{% endif %}"
+        "{% if avocat.telephone %}, tél. {{ avocat.telephone }}{% endif %}"
+        "{% if avocat.courriel %}, {{ avocat.courriel }}{% endif %}.",
+    )
+    b.tag("{%p endif %}")
+    b.p(
+        "Corps",
+        ("b", "CONTRE : "),
+        "{{ autorite.defendeur }} ({{ autorite.nom }}, {{ autorite.adresse.une_ligne }}).",
+    )
+    b.p(
+        "Corps",
+        ("b", "Objet : "),
+        "condamnation {{ autorite.defendeur_de }} à réparer le préjudice causé par l'absence de "
+        "financement de l'indemnité prévue par l'accord du {{ accord.date }} (« Ségur pour "
+        "tous »), {% if montants.par_exercice|length > 1 %}exercices{% else %}exercice{% endif %} "
+        "{{ montants.exercices }}, après le rejet de la demande indemnitaire préalable du "
+        "{{ demande.date_envoi }}.",
+    )
+    b.p("Intertitre", "I. Faits")
+    b.p(
+        "Corps",
+        "1. {{ organisme.raison_sociale }} gère {% if etablissements|length > 1 %}les établissements "
+        "et services suivants{% else %}l'établissement ou le service suivant{% endif %} : "
+        "{% for e in etablissements %}{{ e.nom }} — {{ e.categorie_libelle }}, FINESS {{ e.finess }}, "
+        "{{ e.adresse.une_ligne }}{% if not loop.last %} ; {% endif %}{% endfor %}.",
+    )
+    b.p(
+        "Corps",
+        "2. L'{{ accord.titre }} (ci-après « l'accord ») institue, à compter du "
+        "{{ accord.date_effet }}, une indemnité de {{ accord.montant_mensuel }} brut par mois pour "
+        "un salarié à temps plein, au bénéfice des salariés qui ne percevaient aucune des mesures "
+        "Ségur antérieures. Il a été agréé par {{ accord.agrement }}, puis étendu par "
+        "{{ accord.extension }}. L'association est tenue de verser cette indemnité.",
+    )
+    b.p("Corps", "3. Le financement de cette indemnité ne lui a pas été alloué :")
+    b.tag("{%p for x in exercices %}")
+    b.tag("{%p for s in x.situations %}")
+    b.p(
+        "Énumération",
+        "– exercice {{ x.annee }}, {{ s.etablissement }} (FINESS {{ s.finess }}) : "
+        "{% if s.sans_decision %}aucune décision ne l'a alloué{% else %}la décision suivante ne "
+        "l'a pas intégré : {{ s.decision_intitule }} (notification du "
+        "{{ s.decision_notification }}){% endif %} ; le coût resté à la charge de l'association "
+        "s'élève à {{ s.montant }}.",
+    )
+    b.tag("{%p endfor %}")
+    b.tag("{%p endfor %}")
+    b.p(
+        "Corps",
+        "4. Par lettre recommandée envoyée le {{ demande.date_envoi }}"
+        "{% if demande.reception_connue %} et reçue le {{ demande.date_reception }}{% endif %}, "
+        "l'association a adressé {{ autorite.titre_a }} une demande indemnitaire préalable "
+        "tendant à la réparation de ce préjudice (pièce n° 1) ; {{ recevabilite.rejet }}.",
+    )
+    b.tag("{%p if faits_complementaires %}")
+    b.p("Texte saisi", "{{ faits_complementaires }}")
+    b.tag("{%p endif %}")
+    b.p("Intertitre", "II. Discussion")
+    b.p("Sous-intertitre", "A. Sur la recevabilité")
+    b.p("Corps", "Sur la demande préalable. {{ recevabilite.liaison }}")
+    b.p(
+        "Corps",
+        "Sur le délai. {{ recevabilite.delai }} {% if document.dans_le_delai %}La présente "
+        "requête est recevable.{% else %}[À COMPLÉTER : le délai calculé expirait le "
+        "{{ demande.date_limite }} ; exposez les motifs de recevabilité.]{% endif %}",
+    )
+    b.p(
+        "Corps",
+        "Sur la capacité et l'intérêt à agir. Association régulièrement déclarée, l'exposante a "
+        "capacité pour agir ({{ textes_courts.loi_1901_art6 }}). "
+        "{% if organisme.signataire.est_representant_legal %}Elle est représentée par "
+        "{{ organisme.representant_legal.nom_complet }}, {{ organisme.representant_legal.qualite }}"
+        "{% else %}Elle agit par {{ organisme.signataire.nom_complet }}, "
+        "{{ organisme.signataire.qualite }}, en vertu de la {{ organisme.signataire.delegation }}"
+        "{% endif %}. Gestionnaire de{% if etablissements|length > 1 %}s établissements{% else %} "
+        "l'établissement{% endif %} dont le financement est en cause, elle a intérêt à agir.",
+    )
+    b.p("Sous-intertitre", "B. Sur la responsabilité")
+    b.p(
+        "Corps",
+        "L'absence de financement résulte {% if faute.refus %}{% if decisions|length > 1 %}"
+        "des décisions précitées{% else %}de la décision précitée{% endif %}"
+        "{% if faute.carence %} et, pour les exercices et établissements qu'aucune décision n'a "
+        "traités, {% endif %}{% endif %}{% if faute.carence %}de la carence "
+        "{{ autorite.titre_de }} dans l'exercice de son pouvoir de tarification{% endif %}. Elle "
+        "méconnaît les règles qui s'imposent à l'autorité de tarification"
+        "{% if moyens %}, rappelées ci-dessous{% endif %} : cette illégalité constitue une faute "
+        "de nature à engager la responsabilité {{ autorite.defendeur_de }}.",
+    )
+    b.tag("{%p for m in moyens %}")
+    b.p("Corps", ("b", "{{ loop.index }}. {{ m.intitule }}."), " {{ m.expose }}")
+    b.tag("{%p endfor %}")
+    b.p("Sous-intertitre", "C. Sur le préjudice")
+    b.p(
+        "Corps",
+        "Cette faute cause directement à l'exposante un préjudice égal au coût de l'indemnité "
+        "dont elle supporte la charge sans en avoir reçu le financement. Il s'établit comme suit, "
+        "établissement par établissement et exercice par exercice :",
+    )
+    b.amounts_table()
+    b.tag("{%p if montants.par_exercice|length > 1 %}")
+    b.p("Corps après tableau", "Soit, par exercice :")
+    b.tag("{%p for x in montants.par_exercice %}")
+    b.p("Énumération", "– Exercice {{ x.annee }} : {{ x.ecart }}")
+    b.tag("{%p endfor %}")
+    b.tag("{%p endif %}")
+    b.p(
+        "Corps",
+        "Le préjudice s'élève ainsi à {{ montants.total_ecart }} "
+        "({{ montants.total_ecart_en_lettres }}).",
+    )
+    b.p("Sous-intertitre", "D. Sur les intérêts et leur capitalisation")
+    b.p("Corps", "{{ interets.expose }}")
+    b.p("Intertitre", "PAR CES MOTIFS")
+    b.p("Corps", "L'association exposante conclut qu'il plaise au tribunal :")
+    b.p(
+        "Conclusions",
+        "– de condamner {{ autorite.defendeur_nom }} à lui verser la somme de "
+        "{{ montants.total_ecart }} ({{ montants.total_ecart_en_lettres }}) en réparation du "
+        "préjudice subi au titre {% if montants.par_exercice|length > 1 %}des exercices"
+        "{% else %}de l'exercice{% endif %} {{ montants.exercices }} ;",
+    )
+    b.p("Conclusions", "– {{ interets.conclusions }} ;")
+    b.p(
+        "Conclusions",
+        "– de mettre à la charge {{ autorite.defendeur_de }} une somme au titre de "
+        "l'{{ textes.cja_l761_1 }}.",
+    )
+    b.p("Fait à", "Fait {{ document.lieu|a }}, le {{ document.date }}")
+    b.tag("{%p if avocat.present %}")
+    b.p("Signature", "{{ avocat.nom }}")
+    b.p("Signature", "Avocat au barreau de {{ avocat.barreau }}")
+    b.tag("{%p elif document.a_faire_signer_par_avocat %}")
+    b.p(
+        "Signature",
+        "[À FAIRE SIGNER PAR UN AVOCAT : {{ avocat_requis.explication }}]",
+    )
+    b.tag("{%p else %}")
+    b.p("Signature", "{{ organisme.signataire.nom }}")
+    b.p("Signature", "{{ organisme.signataire.qualite }}")
+    b.tag("{%p endif %}")
+    b.p("Intertitre", "Inventaire détaillé des pièces ({{ textes_courts.cja_r412_2 }})")
+    b.tag("{%p for p in pieces %}")
+    b.p("Pièces", "Pièce n° {{ p.numero }} : {{ p.intitule }}")
+    b.tag("{%p endfor %}")
+    b.save("requete_indemnitaire.docx")
+
+
 if __name__ == "__main__":
     build_demande_indemnitaire()
     build_mise_en_demeure()
+    build_requete_indemnitaire()

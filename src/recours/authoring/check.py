@@ -582,6 +582,7 @@ class _Checker:
             "demande_indemnitaire": "de la demande indemnitaire préalable",
             "mise_en_demeure": "de la mise en demeure de payer",
             "recours_hierarchique": "du recours hiérarchique",
+            "requete_indemnitaire": "de la requête indemnitaire",
         }.get(self.kind or "", "de la requête")
 
     def children(self, path: str) -> list[str]:

@@ -31,6 +31,7 @@ ne modifiez pas. La commande indique quel modèle a produit chaque document.
 | `demande_indemnitaire.docx`, `demande_indemnitaire.html` | demande indemnitaire préalable (Word, PDF) |
 | `mise_en_demeure.docx`, `mise_en_demeure.html` | mise en demeure de payer (Word, PDF) |
 | `recours_hierarchique.docx`, `recours_hierarchique.html` | recours hiérarchique aux ministres (Word, PDF) |
+| `requete_indemnitaire.docx`, `requete_indemnitaire.html` | requête indemnitaire au tribunal administratif (Word, PDF) |
 | `inventaire.html` | inventaire des pièces du dossier Télérecours (PDF) |
 | `tableau_montants.html` | tableau de calcul des montants, pièce jointe (PDF) |
 | `style.css`, `fonts/` | mise en page et polices des PDF |

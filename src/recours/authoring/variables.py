@@ -26,13 +26,21 @@ from recours.law.referentiel import load_referentiel
 
 # A fixed date (the examples' document date) keeps deadline statuses reproducible.
 EXAMPLE_TODAY = date(2026, 11, 20)
-KINDS = ("gracieux", "requete", "demande_indemnitaire", "mise_en_demeure", "recours_hierarchique")
+KINDS = (
+    "gracieux",
+    "requete",
+    "demande_indemnitaire",
+    "mise_en_demeure",
+    "recours_hierarchique",
+    "requete_indemnitaire",
+)
 KIND_LABELS = {
     "gracieux": "recours gracieux",
     "requete": "requête",
     "demande_indemnitaire": "demande indemnitaire préalable",
     "mise_en_demeure": "mise en demeure de payer",
     "recours_hierarchique": "recours hiérarchique",
+    "requete_indemnitaire": "requête indemnitaire",
 }
 
 # Which context each template file is rendered with: the inventory and the amounts table
@@ -87,9 +95,9 @@ def _prefixed(prefix: str, table: dict[str, str]) -> dict[str, str]:
 DESCRIPTIONS: dict[str, str] = {
     "document": "Le document produit",
     "document.type": "Type de document : « gracieux », « requete », « demande_indemnitaire », "
-    "« mise_en_demeure » ou « recours_hierarchique »",
+    "« mise_en_demeure », « recours_hierarchique » ou « requete_indemnitaire »",
     "document.titre": "Titre du document (Recours gracieux, Requête, Demande indemnitaire "
-    "préalable, Mise en demeure de payer, Recours hiérarchique)",
+    "préalable, Mise en demeure de payer, Recours hiérarchique, Requête indemnitaire)",
     "document.date": "Date du document, en toutes lettres",
     "document.date_iso": "Date du document au format AAAA-MM-JJ",
     "document.lieu": "Lieu de signature (par défaut : commune du siège)",
@@ -97,7 +105,8 @@ DESCRIPTIONS: dict[str, str] = {
     "document.dans_le_delai": "Vrai si le document est établi dans le délai (sinon, il ne doit "
     "pas le dire : document généré hors délai à la demande de l'utilisateur)",
     "document.a_faire_signer_par_avocat": "Vrai pour une requête générée sans avocat là où "
-    "l'obligation d'avocat est incertaine (--sans-avocat) : la requête doit le signaler",
+    "l'obligation d'avocat est incertaine, ou pour une requête indemnitaire où elle est "
+    "obligatoire (--sans-avocat) : la requête doit le signaler",
     "regles": "Durées du référentiel écrites en toutes lettres, pour les phrases des modèles",
     "regles.recours": "Délai de recours contentieux, en toutes lettres",
     "regles.rejet_implicite": "Durée du silence valant rejet implicite, en toutes lettres",
@@ -243,17 +252,17 @@ DESCRIPTIONS: dict[str, str] = {
     "telerecours": "Règles de dépôt par Télérecours, d'après le référentiel",
     "telerecours.pieces": "Une pièce par fichier, intitulé commençant par son numéro (CJA R.414-5)",
     "telerecours.non_obligatoire": "Télérecours non obligatoire pour l'association sans avocat",
-    "tribunal": "Le tribunal administratif compétent (requête seulement)",
+    "tribunal": "Le tribunal administratif compétent (requêtes seulement)",
     "tribunal.nom": "Nom du tribunal",
     "tribunal.regle": "Règle de compétence appliquée",
     "tribunal.a_verifier": "La compétence est-elle à vérifier ?",
     "tribunal.avertissement": "Avertissement sur la compétence (vide s'il n'y en a pas)",
-    "avocat_requis": "Obligation de recourir à un avocat (requête seulement)",
+    "avocat_requis": "Obligation de recourir à un avocat (requêtes seulement)",
     "avocat_requis.obligatoire": "Le ministère d'avocat est-il obligatoire ?",
     "avocat_requis.certain": "Cette conclusion est-elle certaine ?",
     "avocat_requis.explication": "Explication de la règle",
     # Demande indemnitaire préalable.
-    "exercices": "Exercices réclamés, année par année (demande indemnitaire seulement)",
+    "exercices": "Exercices réclamés, année par année (demande et requête indemnitaires)",
     "exercices[].annee": "Exercice",
     "exercices[].situations": "Établissements de l'exercice et leur situation",
     "exercices[].situations[].etablissement": "Nom de l'établissement",
@@ -265,7 +274,7 @@ DESCRIPTIONS: dict[str, str] = {
     "(vide sans décision)",
     "exercices[].situations[].decision_notification": "Date de notification de cette décision "
     "(vide sans décision)",
-    "faute": "Fondement de la faute invoquée (demande indemnitaire seulement)",
+    "faute": "Fondement de la faute invoquée (demande et requête indemnitaires)",
     "faute.refus": "Vrai si une décision a refusé le financement (refus illégal)",
     "faute.carence": "Vrai si un exercice n'a fait l'objet d'aucune décision (carence)",
     # Mise en demeure de payer.
@@ -304,6 +313,26 @@ DESCRIPTIONS: dict[str, str] = {
     "financement.versements": "Versements reçus, par date",
     "financement.versements[].date": "Date du versement",
     "financement.versements[].montant": "Montant du versement",
+    # Requête indemnitaire.
+    "demande": "La demande indemnitaire préalable rejetée (requête indemnitaire seulement)",
+    "demande.date_envoi": "Date d'envoi de la demande, en toutes lettres",
+    "demande.date_reception": "Date de réception de la demande par l'autorité (à compléter si "
+    "elle est inconnue)",
+    "demande.reception_connue": "La date de réception de la demande est-elle indiquée ?",
+    "demande.exercices": "Exercices réclamés par la requête, séparés par des virgules",
+    "demande.rejet_explicite": "Vrai si la demande a été rejetée par une décision expresse",
+    "demande.date_rejet_explicite": "Date de notification du rejet exprès (vide sinon)",
+    "demande.rejet_implicite": "Date de naissance du rejet implicite (vide en cas de rejet exprès)",
+    "demande.date_limite": "Dernier jour pour saisir le tribunal (vide si aucun délai ne court : "
+    "seule la prescription quadriennale limite alors l'action)",
+    "demande.sans_delai": "Vrai si aucun délai de recours ne court contre le rejet",
+    "recevabilite": "Phrases de recevabilité de la requête indemnitaire, tirées du référentiel",
+    "recevabilite.liaison": "La demande préalable et son rejet lient le contentieux",
+    "recevabilite.rejet": "Comment la demande a été rejetée (rejet exprès ou silence)",
+    "recevabilite.delai": "Le délai de recours qui court contre ce rejet, ou l'absence de délai",
+    "interets": "Intérêts moratoires et capitalisation, phrases du référentiel",
+    "interets.expose": "Exposé du droit aux intérêts et à leur capitalisation",
+    "interets.conclusions": "Conclusions sur les intérêts et leur capitalisation",
 }
 
 # Context objects that mirror a dossier model: (model, path of the field in the dossier).
@@ -397,7 +426,7 @@ def example_contexts(today: date = EXAMPLE_TODAY) -> list[ExampleContext]:
             # a template must render.
             label = (
                 f"requête — {analysis.decision(doc.decisions[0]).ident}"
-                if doc.kind == "requete"
+                if doc.kind == "requete" and doc.decisions
                 else doc.libelle
             )
             out.append(ExampleContext(path.stem, doc.kind, label, build_context(analysis, doc)))

@@ -610,6 +610,7 @@ _DOCUMENT_LABELS = {
     "demande_indemnitaire": "demande indemnitaire préalable",
     "mise_en_demeure": "mise en demeure de payer",
     "recours_hierarchique": "recours hiérarchique",
+    "requete_indemnitaire": "requête indemnitaire",
 }
 
 

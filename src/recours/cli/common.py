@@ -198,8 +198,9 @@ DOCUMENTS_OPTION = click.option(
     default=None,
     metavar="gracieux,requete",
     help="Documents à générer, parmi gracieux, requete, demande_indemnitaire, "
-    "mise_en_demeure et recours_hierarchique (recours hiérarchique aux ministres contre une "
-    "décision de l'ARS) (par défaut : ceux qui correspondent à l'étape de chaque dossier).",
+    "mise_en_demeure, requete_indemnitaire et recours_hierarchique (recours hiérarchique aux "
+    "ministres contre une décision de l'ARS) (par défaut : ceux qui correspondent à l'étape de "
+    "chaque dossier).",
 )
 FORCE_GENERATION_OPTION = click.option(
     "--force",
@@ -217,6 +218,6 @@ SANS_AVOCAT_OPTION = click.option(
     "--sans-avocat",
     "sans_avocat",
     is_flag=True,
-    help="Générer une requête sans avocat là où l'obligation d'avocat est incertaine (ARS, "
-    "préfet) : elle portera la mention « à faire signer par un avocat ».",
+    help="Générer une requête sans avocat dans le dossier là où un avocat est ou peut être "
+    "obligatoire (ARS, préfet) : elle portera la mention « à faire signer par un avocat ».",
 )

@@ -260,6 +260,10 @@ def _documents_text(analysis: Analysis) -> list[str]:
             lines.append(f"  - {doc.libelle} : non généré — " + " ".join(b.texte for b in refused))
         else:
             lines.append(f"  - {doc.libelle} : à générer ({_money(doc.claim.reclame)})")
+        court = doc.juridiction
+        if court is not None and not court.verifie:
+            # The referential's doubt on the court of a requête indemnitaire (digest §9 q. 2).
+            lines.append(f"    Tribunal retenu : {court.nom}. {court.regle}")
     return lines
 
 

@@ -125,7 +125,12 @@ def _amount(value: str | None) -> Decimal | None:
 )
 @click.option("--date", "date_", required=True, metavar="AAAA-MM-JJ", help="Date de l'événement.")
 @click.option("--autorite", metavar="ID", help="Autorité concernée (si le dossier en a plusieurs).")
-@click.option("--decision", metavar="ID", help="Décision concernée (decision-1, ou son id).")
+@click.option(
+    "--decision",
+    metavar="ID",
+    help="Décision concernée (decision-1, ou son id) ; pour une requête indemnitaire : "
+    "demande-indemnitaire-1…",
+)
 @click.option(
     "--mode",
     type=click.Choice(["lrar", "lettre_simple", "remise_en_main_propre", "courriel", "plateforme"]),

@@ -336,7 +336,7 @@ def _base(dossier: Dossier, today: date, kind: DocumentKind, doc: PlannedDocumen
             "lieu": dossier.lieu_signature or dossier.organisme.siege.commune,
             "reference": dossier.reference or "",
             "dans_le_delai": doc.dans_le_delai,
-            "a_faire_signer_par_avocat": kind.code == "requete"
+            "a_faire_signer_par_avocat": kind.code in ("requete", "requete_indemnitaire")
             and dossier.avocat is None
             and any(b.code == "avocat" for b in doc.bloquants),
         },
@@ -794,6 +794,118 @@ def recours_hierarchique_context(analysis: Analysis, doc: PlannedDocument) -> Co
     return ctx
 
 
+# --- requête indemnitaire (issue 11, route 1) -----------------------------------------------
+
+REQUETE_INDEMNITAIRE = DocumentKind("requete_indemnitaire", "Requête indemnitaire")
+
+
+def requete_indemnitaire_context(analysis: Analysis, doc: PlannedDocument) -> Context:
+    """Context of the requête indemnitaire after the rejection of one demande préalable
+    (voies-de-droit §2, §8).
+
+    The facts, the fault, the amounts and the grounds are those of the demande indemnitaire
+    (same builder); the signatory, the lawyer and the tribunal blocks are those of the tariff
+    requête. ``demande`` gives the claim's dates and how it was rejected; ``recevabilite`` and
+    ``interets`` hold the referential's sentences, already filled.
+    """
+    ref = load_referentiel()
+    dossier = analysis.dossier
+    assert doc.demande is not None and doc.chaine is not None and doc.juridiction is not None
+    demande = dossier.demandes_indemnitaires[doc.demande]
+    chain = doc.chaine
+    claim_ctx = demande_indemnitaire_context(analysis, doc)
+    received = (
+        fmt.date_longue(demande.date_reception)
+        if demande.date_reception
+        else "[À COMPLÉTER : date de réception de la demande envoyée le "
+        f"{fmt.date_longue(demande.date_envoi)}]"
+    )
+    explicit = demande.rejet_explicite
+    implicit = chain.evenement == "rejet_implicite" and chain.rejet_implicite is not None
+    voies = ref.textes_voies
+    duree = _duree_mois(ref.delais.recours_mois)
+    if explicit is not None and not implicit:
+        rejet = ref.message(
+            "requete_indemnitaire_rejet_explicite",
+            date=fmt.date_longue(explicit.date_notification),
+        )
+    elif chain.rejet_implicite is not None:
+        rejet = voies["requete_indemnitaire_rejet_implicite"].rendre(
+            duree=_duree_mois(ref.delais.rejet_implicite_mois),
+            date=fmt.date_longue(chain.rejet_implicite),
+        )
+    else:
+        rejet = ""
+    limit = fmt.date_longue(chain.date_limite) if chain.date_limite else ""
+    if chain.date_limite is None:
+        key = "requete_indemnitaire_sans_delai_" + ("ar" if implicit else "rejet")
+        delai = voies[key].rendre()
+    elif not implicit:
+        delai = voies["requete_indemnitaire_delai_explicite"].rendre(duree=duree, date_limite=limit)
+    elif demande.accuse_reception_conforme:
+        delai = voies["requete_indemnitaire_delai_implicite"].rendre(duree=duree, date_limite=limit)
+    else:
+        delai = voies["requete_indemnitaire_delai_implicite_ar_inconnu"].rendre(
+            duree=duree, date_limite=limit
+        )
+    ctx = _base(dossier, analysis.aujourdhui, REQUETE_INDEMNITAIRE, doc)
+    for key in ("autorite", "etablissements", "decisions", "exercices", "faute", "montants"):
+        ctx[key] = claim_ctx[key]
+    ctx.update(
+        {
+            "moyens": claim_ctx["moyens"],
+            "regimes": claim_ctx["regimes"],
+            "demande": {
+                "date_envoi": fmt.date_longue(demande.date_envoi),
+                "date_reception": received,
+                "reception_connue": demande.date_reception is not None,
+                "exercices": ", ".join(map(str, doc.claim.exercices)),
+                "rejet_explicite": bool(explicit is not None and not implicit),
+                "date_rejet_explicite": (
+                    fmt.date_longue(explicit.date_notification) if explicit else ""
+                ),
+                "rejet_implicite": fmt.date_longue(chain.rejet_implicite)
+                if implicit and chain.rejet_implicite
+                else "",
+                "date_limite": limit,
+                "sans_delai": chain.date_limite is None,
+            },
+            "recevabilite": {
+                "liaison": voies["requete_indemnitaire_liaison"].rendre(
+                    reception=received, rejet=rejet
+                ),
+                "rejet": rejet,
+                "delai": delai,
+            },
+            "interets": {
+                "expose": voies["requete_indemnitaire_interets"].rendre(reception=received),
+                "conclusions": voies["requete_indemnitaire_conclusions_interets"].rendre(
+                    reception=received
+                ),
+            },
+            "tribunal": {
+                "nom": doc.juridiction.nom,
+                "regle": doc.juridiction.regle,
+                "a_verifier": not doc.juridiction.verifie,
+                "avertissement": doc.juridiction.avertissement or "",
+            },
+            "avocat_requis": {
+                "obligatoire": bool(chain.avocat_obligatoire),
+                "certain": chain.avocat_obligatoire is not None,
+                "explication": " ".join(
+                    w.texte
+                    for w in chain.avertissements
+                    if w.code.startswith("indemnitaire_avocat")
+                ),
+            },
+            "pieces": _pieces_requete_indemnitaire(
+                dossier, doc.demande, claim_ctx["decisions"], implicit, ref
+            ),
+        }
+    )
+    return ctx
+
+
 def _pieces_hierarchique(
     dossier: Dossier, d: Any, grounds: list[Ground], ref: Referentiel
 ) -> list[dict[str, Any]]:
@@ -812,4 +924,54 @@ def _pieces_hierarchique(
     ]
     items += _delegation(dossier.organisme)
     items += [_Item(title) for title in _fact_pieces([d], grounds, ref)]
+    return _numbered(items + _extra_items(dossier), ref)
+
+
+def _pieces_requete_indemnitaire(
+    dossier: Dossier,
+    index: int,
+    decisions: list[dict[str, Any]],
+    implicit: bool,
+    ref: Referentiel,
+) -> list[dict[str, Any]]:
+    """Inventaire détaillé des pièces (CJA R.412-2): the claim, its receipt, its rejection.
+
+    For an implicit rejection the proof of the claim's deposit stands for the decision
+    (CJA R.412-1): it is then the mandatory pièce.
+    """
+    demande = dossier.demandes_indemnitaires[index]
+    org = dossier.organisme
+    items = [
+        _Item(
+            "Demande indemnitaire préalable du "
+            f"{fmt.date_longue(demande.date_envoi)} et preuve de son envoi",
+            obligatoire=implicit,
+        )
+    ]
+    if demande.date_reception is not None:
+        items.append(
+            _Item(
+                "Avis de réception de la demande indemnitaire préalable "
+                f"({fmt.date_longue(demande.date_reception)})"
+            )
+        )
+    if demande.accuse_reception_conforme:
+        items.append(_Item("Accusé de réception de la demande délivré par l'administration"))
+    if demande.rejet_explicite is not None:
+        items.append(
+            _Item(
+                "Décision rejetant la demande indemnitaire préalable, notifiée le "
+                f"{fmt.date_longue(demande.rejet_explicite.date_notification)}",
+                obligatoire=not implicit,
+            )
+        )
+    items += [_Item(f"Copie de la décision : {d['intitule']}") for d in decisions]
+    items.append(_Item("Statuts de l'association", source=org.fichier_statuts))
+    items += _delegation(org) or [
+        _Item(
+            "Pièce justifiant de la qualité pour agir du représentant légal",
+            source=org.fichier_pouvoir,
+        )
+    ]
+    items.append(_Item(_table_title(ref), generee=True))
     return _numbered(items + _extra_items(dossier), ref)

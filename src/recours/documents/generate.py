@@ -21,12 +21,14 @@ from recours.documents.context import (
     MISE_EN_DEMEURE,
     RECOURS_HIERARCHIQUE,
     REQUETE,
+    REQUETE_INDEMNITAIRE,
     Context,
     demande_indemnitaire_context,
     gracieux_context,
     mise_en_demeure_context,
     recours_hierarchique_context,
     requete_context,
+    requete_indemnitaire_context,
 )
 from recours.documents.sandbox import TEMPLATE_FILES, bundled_templates_dir
 from recours.dossier.models import Dossier
@@ -180,6 +182,17 @@ def _document_warnings(analysis: Analysis, doc: PlannedDocument, ref: Referentie
     return list(dict.fromkeys(warnings))
 
 
+def _lawyer_text(analysis: Analysis, doc: PlannedDocument) -> str:
+    """The lawyer rule of a document: its decision's, or the claim chain's (requête
+    indemnitaire, CJA R.431-2 / R.431-3)."""
+    if doc.decisions:
+        return " ".join(analysis.decision(doc.decisions[0]).avocat.explication.split())
+    if doc.chaine is not None:
+        codes = ("indemnitaire_avocat_obligatoire", "indemnitaire_avocat_collectivite")
+        return " ".join(w.texte for w in doc.chaine.avertissements if w.code in codes)
+    return ""
+
+
 def build_context(analysis: Analysis, doc: PlannedDocument) -> Context:
     if doc.kind == "gracieux":
         return gracieux_context(analysis, doc)
@@ -189,13 +202,22 @@ def build_context(analysis: Analysis, doc: PlannedDocument) -> Context:
         return mise_en_demeure_context(analysis, doc)
     if doc.kind == "recours_hierarchique":
         return recours_hierarchique_context(analysis, doc)
+    if doc.kind == "requete_indemnitaire":
+        return requete_indemnitaire_context(analysis, doc)
     return requete_context(analysis, doc)
 
 
 def _metadata(dossier: Dossier, ctx: Context, doc: PlannedDocument, today: date) -> dict[str, Any]:
     kinds = {
         k.code: k
-        for k in (GRACIEUX, REQUETE, DEMANDE_INDEMNITAIRE, MISE_EN_DEMEURE, RECOURS_HIERARCHIQUE)
+        for k in (
+            GRACIEUX,
+            REQUETE,
+            DEMANDE_INDEMNITAIRE,
+            MISE_EN_DEMEURE,
+            RECOURS_HIERARCHIQUE,
+            REQUETE_INDEMNITAIRE,
+        )
     }
     kind = kinds[doc.kind]
     accord = ctx["accord"]
@@ -324,13 +346,7 @@ def generate(
         for blocker in doc.leves(options):
             code = "genere_hors_delai" if blocker.option == OPTION_HORS_DELAI else "sans_avocat"
             notes.append(
-                ref.message(
-                    code,
-                    document=doc.libelle,
-                    explication=" ".join(
-                        analysis.decision(doc.decisions[0]).avocat.explication.split()
-                    ),
-                )
+                ref.message(code, document=doc.libelle, explication=_lawyer_text(analysis, doc))
             )
         outcome = DocumentResult(doc, STATUT_GENERE, messages=notes)
         result.documents.append(outcome)

@@ -51,6 +51,8 @@ TEMPLATE_FILES = {
     ("mise_en_demeure", "pdf"): "mise_en_demeure.html",
     ("recours_hierarchique", "docx"): "recours_hierarchique.docx",
     ("recours_hierarchique", "pdf"): "recours_hierarchique.html",
+    ("requete_indemnitaire", "docx"): "requete_indemnitaire.docx",
+    ("requete_indemnitaire", "pdf"): "requete_indemnitaire.html",
     ("inventaire", "pdf"): "inventaire.html",
     ("montants", "pdf"): "tableau_montants.html",
 }

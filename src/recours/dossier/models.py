@@ -649,7 +649,9 @@ class Evenement(Modele):
     )
     autorite: Identifiant | None = Field(None, description="Autorité concernée (autorites[].id)")
     decision: Ligne | None = Field(
-        None, description="Décision concernée (decisions[].id, ou decision-1, decision-2…)"
+        None,
+        description="Décision concernée (decisions[].id, ou decision-1, decision-2…) ; "
+        "pour une requête indemnitaire : demande-indemnitaire-1, demande-indemnitaire-2…",
     )
     mode: ModeEnvoi | None = Field(None, description="Mode d'envoi du recours gracieux")
     numero_lrar: Ligne | None = Field(None, description="Numéro de la lettre recommandée")
@@ -925,6 +927,8 @@ class Dossier(Modele):
         problems: list[str] = []
         auth_ids = {a.id for a in self.autorites}
         decision_ids = {self.decision_id(i) for i in range(len(self.decisions))}
+        # A requête indemnitaire (and its judgment) is filed after a demande, not a decision.
+        decision_ids |= {self.demande_id(i) for i in range(len(self.demandes_indemnitaires))}
         for i, event in enumerate(self.journal):
             if event.autorite is not None and event.autorite not in auth_ids:
                 problems.append(f"journal[{i}].autorite : autorité inconnue « {event.autorite} »")
@@ -986,3 +990,7 @@ class Dossier(Modele):
 
     def decision_id(self, index: int) -> str:
         return self.decisions[index].id or f"decision-{index + 1}"
+
+    def demande_id(self, index: int) -> str:
+        """How the journal names ``demandes_indemnitaires[index]`` (its requête, its judgment)."""
+        return f"demande-indemnitaire-{index + 1}"

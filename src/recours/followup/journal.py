@@ -222,11 +222,24 @@ def apply_note(data: dict[str, Any], dossier: Dossier, note: Note) -> dict[str, 
             )
         )
     elif note.evenement in ("requete", "jugement"):
-        index = _decision(dossier, note.decision)
-        ident = dossier.decision_id(index)
+        # A requête indemnitaire follows a demande, named demande-indemnitaire-N.
+        claims = [dossier.demande_id(i) for i in range(len(dossier.demandes_indemnitaires))]
+        claim = claims.index(note.decision) if note.decision in claims else None
+        index = _decision(dossier, note.decision) if claim is None else 0
+        ident = dossier.decision_id(index) if claim is None else claims[claim]
         if note.evenement == "requete":
             juridiction = note.juridiction
-            if juridiction is None:
+            if juridiction is None and claim is not None:
+                from recours.law.procedure import indemnity_court
+
+                autorite = dossier.demandes_indemnitaires[claim].autorite
+                funded = {
+                    e.finess
+                    for e in dossier.etablissements
+                    if any(f.autorite == autorite for f in e.financeurs)
+                }
+                juridiction = indemnity_court(dossier, autorite, funded).nom
+            elif juridiction is None:
                 from recours.law.procedure import competent_court
 
                 juridiction = competent_court(dossier, dossier.decisions[index]).nom

@@ -31,13 +31,22 @@ from recours.law.deadlines import (
 )
 from recours.law.deadlines import next_deadline as next_of
 from recours.law.indemnity import (
+    STATUT_EN_ATTENTE,
     STATUT_PRESCRIT,
+    STATUT_SANS_DELAI,
+    IndemnityChain,
     avertissement,
     compute_indemnity_chain,
     compute_prescription,
     lafon_risk,
 )
-from recours.law.procedure import Juridiction, competent_court, decision_deadlines, lawyer_rule
+from recours.law.procedure import (
+    Juridiction,
+    competent_court,
+    decision_deadlines,
+    indemnity_court,
+    lawyer_rule,
+)
 from recours.law.referentiel import Moyen, Referentiel, RegleAvocat
 from recours.law.routes import (
     ExerciseFacts,
@@ -52,8 +61,14 @@ REQUETE: Literal["requete"] = "requete"
 DEMANDE_INDEMNITAIRE: Literal["demande_indemnitaire"] = "demande_indemnitaire"
 MISE_EN_DEMEURE: Literal["mise_en_demeure"] = "mise_en_demeure"
 RECOURS_HIERARCHIQUE: Literal["recours_hierarchique"] = "recours_hierarchique"
+REQUETE_INDEMNITAIRE: Literal["requete_indemnitaire"] = "requete_indemnitaire"
 DocumentKind = Literal[
-    "gracieux", "requete", "demande_indemnitaire", "mise_en_demeure", "recours_hierarchique"
+    "gracieux",
+    "requete",
+    "demande_indemnitaire",
+    "mise_en_demeure",
+    "recours_hierarchique",
+    "requete_indemnitaire",
 ]
 DOCUMENTS: tuple[DocumentKind, ...] = (
     GRACIEUX,
@@ -61,6 +76,7 @@ DOCUMENTS: tuple[DocumentKind, ...] = (
     DEMANDE_INDEMNITAIRE,
     MISE_EN_DEMEURE,
     RECOURS_HIERARCHIQUE,
+    REQUETE_INDEMNITAIRE,
 )
 
 # What lifts a blocker: the CLI option of the same meaning, or nothing.
@@ -175,6 +191,9 @@ class PlannedDocument:
     pending_expired: bool = False  # recours gracieux whose every pending decision expired
     financement: int | None = None  # mise en demeure: index in dossier.financements_notifies
     moyens: tuple[Ground, ...] = ()  # demande indemnitaire: grounds of the fault
+    demande: int | None = None  # requête indemnitaire: index in dossier.demandes_indemnitaires
+    chaine: IndemnityChain | None = None  # requête indemnitaire: the claim's deadline chain
+    juridiction: Juridiction | None = None  # requête indemnitaire: its court
 
     def refus(self, options: Iterable[Option] = ()) -> tuple[Blocker, ...]:
         """Blockers that the given options do not lift."""
@@ -238,7 +257,11 @@ class Analysis:
 
     @functools.cached_property
     def prochaine_echeance(self) -> tuple[str, Deadline] | None:
-        return _next_deadline(self.decisions)
+        best = _next_deadline(self.decisions)
+        claim = _next_indemnity_deadline(self.dossier, self.aujourdhui)
+        if claim is not None and (best is None or claim[1].date_limite < best[1].date_limite):
+            return claim
+        return best
 
     @functools.cached_property
     def _outcomes(
@@ -290,7 +313,14 @@ def _outcomes(
         for a in dossier.autorites
     ]
     relances = [_mise_en_demeure(dossier, i, ref, used) for i in _unpaid(dossier)]
-    documents = _default_gracieux_when_nothing_else([*tariff, *hierarchiques, *demandes, *relances])
+    indemnitaires = [
+        _requete_indemnitaire(dossier, i, amounts, exercices, today, ref, used)
+        for i, d in enumerate(dossier.demandes_indemnitaires)
+        if d.date_envoi <= today
+    ]
+    documents = _default_gracieux_when_nothing_else(
+        [*tariff, *hierarchiques, *demandes, *relances, *indemnitaires]
+    )
     documents = [_with_journal(dossier, doc, ref) for doc in documents]
     warnings = [*dossier_warnings(dossier, today), *amounts.avertissements]
     busy = {doc.autorite for doc in tariff if doc.par_defaut}
@@ -594,6 +624,8 @@ def _default_gracieux_when_nothing_else(
     its authority, so that the user is told why, rather than "nothing to generate"."""
     docs = [doc for doc in documents if doc is not None]
     busy = {doc.autorite for doc in docs if doc.par_defaut}
+    # A requête indemnitaire already filed: the case is before the court, nothing to explain.
+    busy |= {doc.autorite for doc in docs if any(b.code == "deja_deposee" for b in doc.bloquants)}
     return [
         replace(doc, par_defaut=True)
         if doc.kind == GRACIEUX and doc.autorite not in busy and doc.pending_expired
@@ -1082,6 +1114,192 @@ def _indemnity_grounds(
     return tuple(Ground(key, ref.moyens[key], True, ()) for key in keys)
 
 
+def _requete_indemnitaire(
+    dossier: Dossier,
+    index: int,
+    amounts: AmountsReport,
+    exercices: Sequence[ExerciseStatus],
+    today: date,
+    ref: Referentiel,
+    used: set[str],
+) -> PlannedDocument:
+    """The requête indemnitaire after the rejection of one demande préalable (voies-de-droit
+    §2, §8).
+
+    It claims the exercises of the demande (all the final or undecided ones when it names
+    none) that are not prescribed. Held back while the rejection is not born (CJA R.421-1
+    al. 2), once the delay to go to court has run (only when one runs: CE avis n° 420797, CE
+    Vichy n° 413097), when every exercise is prescribed, and when the journal records the
+    requête already filed (``requete_deposee`` naming ``demande-indemnitaire-N``). A lawyer
+    is required unless the defendant is a collectivité territoriale (CJA R.431-2, R.431-3
+    5°). The court is named with the referential's "à vérifier". The Lafon risk and the
+    fault are warnings for the user; the requête itself asserts neither away.
+    """
+    demande = dossier.demandes_indemnitaires[index]
+    autorite = dossier.autorite(demande.autorite)
+    libelle = (
+        f"requête indemnitaire — {autorite.nom} (demande du {date_longue(demande.date_envoi)})"
+    )
+    chain = compute_indemnity_chain(demande_input(dossier, index), today)
+    blockers: list[Blocker] = []
+    warnings: list[str] = []
+    named = set(demande.exercices)
+    statuses = [
+        s
+        for s in exercices
+        if s.autorite == autorite.id
+        and (
+            s.annee in named
+            if named
+            else s.etat in ("definitif", "sans_decision")
+            and not notified_unpaid(dossier, autorite.id, s.annee)
+        )
+    ]
+    reclamations = dossier_reclamations(dossier, autorite.id)
+    years = sorted({s.annee for s in statuses})
+    prescribed: dict[int, str] = {}
+    for annee in years:
+        presc = compute_prescription(annee, reclamations, today, type_autorite=autorite.type)
+        if presc.statut == STATUT_PRESCRIT:
+            prescribed[annee] = " ".join(
+                w.texte for w in presc.avertissements if w.code == "prescription_acquise"
+            )
+    kept = {a for a in years if a not in prescribed} or set(years)
+    if years and not set(years) - set(prescribed):
+        blockers.append(
+            Blocker(
+                "prescrit",
+                ref.message(
+                    "requete_indemnitaire_prescrite",
+                    document=libelle,
+                    exercices=", ".join(map(str, years)),
+                    texte=" ".join(prescribed.values()),
+                )
+                + " "
+                + ref.message("hors_delai_possible"),
+                OPTION_HORS_DELAI,
+            )
+        )
+    else:
+        warnings += [
+            ref.message("indemnitaire_prescrit", document=libelle, annee=annee, texte=texte)
+            for annee, texte in prescribed.items()
+        ]
+    # Where the claim stands: no requête before the rejection; a delay only if one runs.
+    lawyer_codes = {"indemnitaire_avocat_collectivite", "indemnitaire_avocat_obligatoire"}
+    lawyer_text = " ".join(w.texte for w in chain.avertissements if w.code in lawyer_codes)
+    if chain.statut == STATUT_EN_ATTENTE:
+        waiting = [w.texte for w in chain.avertissements if w.code == "indemnitaire_attente"]
+        blockers.append(Blocker("rejet_a_naitre", f"{libelle} : {' '.join(waiting)}", None))
+    elif chain.statut == STATUT_EXPIRE and chain.date_limite is not None:
+        blockers.append(
+            Blocker(
+                "hors_delai",
+                ref.message(
+                    "requete_indemnitaire_expiree",
+                    document=libelle,
+                    date_limite=date_longue(chain.date_limite),
+                )
+                + " "
+                + ref.message("hors_delai_possible"),
+                OPTION_HORS_DELAI,
+            )
+        )
+    warnings += [
+        f"{libelle} : {w.texte}"
+        for w in chain.avertissements
+        if w.code not in lawyer_codes and w.code != "indemnitaire_attente"
+    ]
+    ident = dossier.demande_id(index)
+    filed = [e for e in dossier.journal if e.type == "requete_deposee" and e.decision == ident]
+    if filed:
+        event = max(filed, key=lambda e: e.date or date.min)
+        blockers.append(
+            Blocker(
+                "deja_deposee",
+                ref.message(
+                    "requete_indemnitaire_deja_deposee",
+                    document=libelle,
+                    date=date_longue(event.date) if event.date else "",
+                    precisions=", ".join(
+                        [
+                            *([event.juridiction] if event.juridiction else []),
+                            *([f"n° {event.numero}"] if event.numero else []),
+                            "d'après le journal du dossier",
+                        ]
+                    ),
+                )
+                + " "
+                + ref.message("hors_delai_possible"),
+                OPTION_HORS_DELAI,
+            )
+        )
+    if chain.avocat_obligatoire and dossier.avocat is None:
+        blockers.append(
+            Blocker(
+                "avocat",
+                ref.message(
+                    "requete_indemnitaire_avocat", document=libelle, explication=lawyer_text
+                ),
+                OPTION_SANS_AVOCAT,
+            )
+        )
+    elif dossier.avocat is None and lawyer_text:
+        warnings.append(f"{libelle} : {lawyer_text}")
+    for status in statuses:
+        if status.annee not in kept:
+            continue
+        if status.etat == "definitif" and status.decision is not None:
+            decision = dossier.decisions[status.decision]
+            risk = lafon_risk(status.annee, decision.date_notification, True)
+            if risk.avertissement is not None:
+                warnings.append(
+                    ref.message(
+                        "requete_indemnitaire_lafon",
+                        document=libelle,
+                        texte=risk.avertissement.texte,
+                    )
+                )
+    warnings.append(ref.message("requete_indemnitaire_faute", document=libelle))
+    pairs = {(s.finess, s.annee) for s in statuses if s.annee in kept}
+    etabs = [e for e in dossier.etablissements if e.finess in {f for f, _ in pairs}]
+    if any(e.regime_budgetaire == "cpom_eprd" for e in etabs):
+        warnings.append(ref.message("indemnitaire_faute_cpom", document=libelle))
+    claim = _claim(amounts, autorite.id, pairs)
+    blockers += _nothing_to_claim(libelle, claim, ref)
+    if claim.reclame > 0:
+        warnings.append(
+            ref.message(
+                "requete_indemnitaire_montant",
+                document=libelle,
+                montant=montant(claim.reclame),
+                exercices=", ".join(map(str, claim.exercices)),
+                date_envoi=date_longue(demande.date_envoi),
+            )
+        )
+    juridiction = indemnity_court(dossier, autorite.id, {e.finess for e in etabs})
+    if juridiction.avertissement:
+        warnings.append(f"{libelle} : {juridiction.avertissement}")
+    return PlannedDocument(
+        kind=REQUETE_INDEMNITAIRE,
+        autorite=autorite.id,
+        decisions=(),
+        libelle=libelle,
+        stem=_unique_stem(
+            f"requete-indemnitaire_{slug(autorite.nom)}", f"demande-{index + 1}", used
+        ),
+        par_defaut=not filed,
+        claim=claim,
+        bloquants=tuple(blockers),
+        avertissements=tuple(dict.fromkeys(warnings)),
+        dans_le_delai=chain.statut in STATUTS_OUVERTS or chain.statut == STATUT_SANS_DELAI,
+        moyens=_indemnity_grounds(etabs, autorite, ref),
+        demande=index,
+        chaine=chain,
+        juridiction=juridiction,
+    )
+
+
 def _unpaid(dossier: Dossier) -> list[int]:
     return [i for i, f in enumerate(dossier.financements_notifies) if f.reste_du > 0]
 
@@ -1179,6 +1397,35 @@ def _next_deadline(decisions: Sequence[DecisionAnalysis]) -> tuple[str, Deadline
             else "requête au tribunal administratif"
         )
         label = f"{what} — {d.autorite.nom} ({d.ident})"
+        if best is None or found.date_limite < best[1].date_limite:
+            best = (label, found)
+    return best
+
+
+def _next_indemnity_deadline(dossier: Dossier, today: date) -> tuple[str, Deadline] | None:
+    """The earliest open delay to file a requête indemnitaire after a rejected claim (only
+    when one runs: CJA R.421-1, R.421-2; CE avis n° 420797)."""
+    best: tuple[str, Deadline] | None = None
+    for index, demande in enumerate(dossier.demandes_indemnitaires):
+        if demande.date_envoi > today:
+            continue
+        chain = compute_indemnity_chain(demande_input(dossier, index), today)
+        if chain.statut not in STATUTS_OUVERTS or chain.date_limite is None:
+            continue
+        assert chain.point_de_depart is not None and chain.evenement is not None
+        found = Deadline(
+            date_limite=chain.date_limite,
+            point_de_depart=chain.point_de_depart,
+            evenement=chain.evenement,
+            delai_raisonnable=False,
+            statut=chain.statut,
+            jours_restants=chain.jours_restants or 0,
+            fondements=chain.fondements,
+        )
+        label = (
+            f"requête indemnitaire — {dossier.autorite(demande.autorite).nom} "
+            f"(demande du {date_longue(demande.date_envoi)})"
+        )
         if best is None or found.date_limite < best[1].date_limite:
             best = (label, found)
     return best

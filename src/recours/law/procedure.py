@@ -141,3 +141,35 @@ def _ta_name(seat: str) -> str:
 
 def lawyer_rule(dossier: Dossier, decision: Decision) -> RegleAvocat:
     return load_referentiel().avocat[dossier.autorite(decision.autorite).type]
+
+
+def indemnity_court(dossier: Dossier, autorite_id: str, finess: set[str]) -> Juridiction:
+    """The court of a requête indemnitaire against one authority, never marked verified.
+
+    Indemnity conclusions tied to the tariff power belonged to the juge du tarif (CAA Paris
+    n° 16PA00374, [S1]); that the tariff court designated since 2025 hears them is not
+    confirmed ([U], voies-de-droit §2 and §9 question 2). The designated tariff court of the
+    établissements is named, with the referential's warning; without one, the court of the
+    authority's seat (CJA R.312-14 1°, as for the decision that caused the damage).
+    """
+    ref = load_referentiel()
+    autorite = dossier.autorite(autorite_id)
+    etabs = [e for e in dossier.etablissements if e.finess in finess]
+    rows = [ref.tribunal(d) for d in sorted({e.departement for e in etabs})]
+    names = sorted({r.ta_tarification for r in rows if r.ta_tarification})
+    seat = (
+        _ta_name(names[0])
+        if names
+        else _ta_name(ref.tribunal(autorite.departement).ta_droit_commun)
+    )
+    warning = ref.textes_voies["requete_indemnitaire_tribunal"].rendre(
+        tribunal=seat, date_tarification=date_longue(ref.tribunaux.date_tarification)
+    )
+    if len(names) > 1:
+        warning += (
+            " Les établissements relèvent de plusieurs tribunaux : "
+            + ", ".join(_ta_name(n) for n in names)
+            + " ; une requête par tribunal peut être nécessaire."
+        )
+    regle = ref.voies["requete_indemnitaire"].note or ""
+    return Juridiction(seat, regle, False, warning)
