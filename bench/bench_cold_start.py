@@ -1,15 +1,18 @@
 """Cold start: one `recours generer` of an example (Word + PDF) as a whole process, against
 `python -c "import weasyprint, docxtpl"` measured in the same run (issue 9).
 
-The two commands are alternated, so that the machine's noise hits both alike; the figure
-that counts is the ratio of their medians.
+The commands are alternated, so that the machine's noise hits them alike; the figure
+that counts is the ratio of their medians. With --against, the code of another checkout
+(its src/, run by its own .venv if it has one) is timed in the same run, so that a change
+is measured against the code before it.
 
-    .venv/bin/python bench/bench_cold_start.py [--runs 7]
+    .venv/bin/python bench/bench_cold_start.py [--runs 7] [--against /work/main]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -19,44 +22,44 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "chrs-prefet-region.yaml"
-RECOURS = Path(sys.executable).with_name("recours")
 
 
-def _time(command: list[str]) -> float:
+def _time(command: list[str], env: dict[str, str] | None = None) -> float:
     start = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True)
+    subprocess.run(command, check=True, capture_output=True, env=env)
     return time.perf_counter() - start
+
+
+def _generer(checkout: Path, out: Path) -> tuple[list[str], dict[str, str]]:
+    """`python -m recours generer …` with the code of `checkout`."""
+    venv_python = checkout / ".venv" / "bin" / "python"
+    python = str(venv_python) if venv_python.exists() else sys.executable
+    env = {**os.environ, "PYTHONPATH": str(checkout / "src")}
+    command = [python, "-m", "recours", "generer", str(EXAMPLE), "--sortie", str(out)]
+    command += ["--formats", "docx,pdf", "--aujourdhui", "2026-11-20"]
+    return command, env
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--against", type=Path, help="another checkout to time in the same run")
     args = parser.parse_args()
+    checkouts = [ROOT] + ([args.against.resolve()] if args.against else [])
     baseline: list[float] = []
-    generer: list[float] = []
+    generer: dict[Path, list[float]] = {c: [] for c in checkouts}
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(args.runs):
             baseline.append(_time([sys.executable, "-c", "import weasyprint, docxtpl"]))
-            out = Path(tmp) / f"run{i}"
-            generer.append(
-                _time(
-                    [
-                        str(RECOURS),
-                        "generer",
-                        str(EXAMPLE),
-                        "--sortie",
-                        str(out),
-                        "--formats",
-                        "docx,pdf",
-                        "--aujourdhui",
-                        "2026-11-20",
-                    ]
-                )
-            )
-    base, gen = statistics.median(baseline), statistics.median(generer)
+            # Alternate which checkout goes first, so that neither always follows the baseline.
+            for j, checkout in enumerate(checkouts[i % 2 :] + checkouts[: i % 2]):
+                generer[checkout].append(_time(*_generer(checkout, Path(tmp) / f"run{i}-{j}")))
+    base = statistics.median(baseline)
     print(f"import weasyprint, docxtpl : médiane {base:.3f} s ({args.runs} passages)")
-    print(f"recours generer (Word + PDF) : médiane {gen:.3f} s")
-    print(f"rapport : {gen / base:.2f} (objectif : au plus 1,4)")
+    for checkout, times in generer.items():
+        gen = statistics.median(times)
+        print(f"recours generer (Word + PDF), {checkout} : médiane {gen:.3f} s")
+        print(f"  rapport : {gen / base:.2f} (objectif : au plus 1,4)")
 
 
 if __name__ == "__main__":
