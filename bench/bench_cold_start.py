@@ -2,12 +2,14 @@
 `python -c "import weasyprint, docxtpl"` measured in the same run (issue 9).
 
 The commands are alternated, so that the machine's noise hits them alike; the figure
-that counts is the ratio of their wall-clock medians; the ratio of CPU times (user + system,
-subprocesses included) is printed too, steadier on a loaded machine. With --against, the code of another checkout
-(its src/, run by its own .venv if it has one) is timed in the same run, so that a change
-is measured against the code before it.
+that counts is the ratio of their wall-clock medians. The ratio of CPU times (user +
+system, subprocesses included) is printed too: it is steadier on a loaded machine, but
+does not show time spent waiting (WeasyPrint's library lookups) or overlapped with it.
+With --against (repeatable), the code of another checkout (its src/, run by its own
+.venv if it has one) is timed in the same run, so that a change is measured against the
+code before it.
 
-    .venv/bin/python bench/bench_cold_start.py [--runs 7] [--against /work/main]
+    .venv/bin/python bench/bench_cold_start.py [--runs 7] [--against /work/main]...
 """
 
 from __future__ import annotations
@@ -50,16 +52,23 @@ def _generer(checkout: Path, out: Path) -> tuple[list[str], dict[str, str]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--against", type=Path, help="another checkout to time in the same run")
+    parser.add_argument(
+        "--against",
+        type=Path,
+        action="append",
+        default=[],
+        help="another checkout to time in the same run (repeatable)",
+    )
     args = parser.parse_args()
-    checkouts = [ROOT] + ([args.against.resolve()] if args.against else [])
+    checkouts = [ROOT, *(path.resolve() for path in args.against)]
     baseline: list[tuple[float, float]] = []
     generer: dict[Path, list[tuple[float, float]]] = {c: [] for c in checkouts}
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(args.runs):
             baseline.append(_time([sys.executable, "-c", "import weasyprint, docxtpl"]))
-            # Alternate which checkout goes first, so that neither always follows the baseline.
-            for j, checkout in enumerate(checkouts[i % 2 :] + checkouts[: i % 2]):
+            # Rotate which checkout goes first, so that none always follows the baseline.
+            shift = i % len(checkouts)
+            for j, checkout in enumerate(checkouts[shift:] + checkouts[:shift]):
                 generer[checkout].append(_time(*_generer(checkout, Path(tmp) / f"run{i}-{j}")))
     base = statistics.median(w for w, _ in baseline)
     base_cpu = statistics.median(c for _, c in baseline)
