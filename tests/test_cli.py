@@ -520,6 +520,34 @@ def test_help_does_not_import_heavy_engines(tmp_path: Path) -> None:
     assert json.loads(lines[-1]) == ["click"]  # click is seen, so absence means something
 
 
+def test_generer_loads_the_pdf_engine_only_for_a_pdf(tmp_path: Path) -> None:
+    """The PDF engine is imported ahead (in a thread) only when a PDF is asked for."""
+    code = (
+        "import json, sys\n"
+        "from recours.cli.main import main\n"
+        "try:\n"
+        "    main(sys.argv[1:])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "names = ['docxtpl', 'weasyprint']\n"
+        "print(json.dumps([n for n in names if n in sys.modules]))\n"
+    )
+    example = str(ROOT / "examples" / "chrs-prefet-region.yaml")
+    seen = {}
+    for fmt in ("docx", "pdf"):
+        args = ["generer", example, "--sortie", str(tmp_path / fmt), "--formats", fmt]
+        done = subprocess.run(
+            [sys.executable, "-c", code, *args, "--aujourdhui", "2026-11-20"],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=tmp_path,
+        )
+        seen[fmt] = json.loads(done.stdout.splitlines()[-1])
+        assert list((tmp_path / fmt).glob(f"*.{fmt}"))  # the document was written
+    assert seen == {"docx": ["docxtpl"], "pdf": ["weasyprint"]}
+
+
 def test_diagnostic_reports_fonts_and_harfbuzz(
     runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:

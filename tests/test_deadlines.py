@@ -1137,3 +1137,18 @@ def test_timely_hierarchique_never_shortens(
     assert ars.recours_contentieux.point_de_depart >= base.recours_contentieux.point_de_depart
     assert prefet.recours_contentieux.date_limite == base.recours_contentieux.date_limite
     _check_consistency(ars)
+
+
+def test_france_holidays_read_directly_are_the_librarys() -> None:
+    """The holidays read from the library's France module alone (fast path) are exactly
+    what `holidays.country_holidays("FR")` gives, nationally and for every territory."""
+    from recours.law.deadlines import _OVERSEAS_SUBDIVS, _france_holidays_class
+
+    france = _france_holidays_class()
+    assert france is not None  # the fast path is taken with the installed version
+    for subdiv in [None, "57", "6AE", *_OVERSEAS_SUBDIVS.values()]:
+        for year in (2024, 2025, 2026, 2027, 2031):
+            fast = france(subdiv=subdiv, years=year, language="fr")
+            library = holidays.country_holidays("FR", subdiv=subdiv, years=year, language="fr")
+            assert dict(fast) == dict(library), (subdiv, year)
+            assert len(library) >= 11  # the 11 national public holidays at least

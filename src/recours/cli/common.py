@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import re
@@ -45,6 +46,25 @@ def printable(text: str) -> str:
 def echo(message: Any = "", err: bool = False, nl: bool = True) -> None:
     """click.echo for everything the CLI prints: control characters neutralised."""
     click.echo(printable(str(message)), err=err, nl=nl)
+
+
+def preload_pdf_engine() -> None:
+    """Start importing the PDF engine in a background thread.
+
+    WeasyPrint's import spends most of its ~0.3 s waiting for ctypes' library lookups
+    (gcc and ldconfig subprocesses, the GIL released); meanwhile the command validates
+    and analyses the dossier and renders the Word document. recours.documents.render_pdf
+    then finds the engine imported, or waits for its import to end. An import that fails
+    here fails again, with its message, where render_pdf imports the engine.
+    """
+    import importlib
+    import threading
+
+    def run() -> None:
+        with contextlib.suppress(Exception):
+            importlib.import_module("weasyprint")
+
+    threading.Thread(target=run, name="recours-preload-pdf").start()
 
 
 def today() -> date:

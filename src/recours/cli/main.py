@@ -30,6 +30,7 @@ from recours.cli.common import (
     echo_json,
     handle_errors,
     parse_date,
+    preload_pdf_engine,
     split_list,
     today,
 )
@@ -552,6 +553,8 @@ def generer(
     chemins relatifs au dossier du fichier YAML) sont vérifiées puis copiées sous leur nom
     numéroté.
     """
+    if bordereau or archive or "pdf" in formats.lower():
+        preload_pdf_engine()
     from recours.documents.generate import DOCUMENTS, FORMATS, generate
     from recours.dossier.validation import load_dossier
 

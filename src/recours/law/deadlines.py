@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from types import MappingProxyType
-from typing import Final
+from typing import Any, Final
 
 from recours.errors import DossierInvalidError, FieldProblem
 from recours.formatting import avec_de, duree_ans, duree_mois
@@ -189,12 +189,45 @@ def _iso(value: date | None) -> str | None:
 
 
 @functools.cache
+def _france_holidays_class() -> Any:
+    """The `holidays` library's France class, read from its own module.
+
+    `holidays.country_holidays("FR")` imports `holidays.countries`, whose __init__
+    imports every one of its 200+ country modules: about 30 ms (0.1 s on a loaded
+    machine), nearly all of what the holidays cost a command; France's module needs none
+    of them. On any trouble (a later version laid out otherwise), None: the caller goes
+    through the library's entry point. tests/test_deadlines.py checks both give the
+    same days.
+    """
+    import importlib.util
+    from pathlib import Path
+
+    try:
+        package = importlib.util.find_spec("holidays")
+        if package is None or not package.submodule_search_locations:
+            return None
+        path = Path(next(iter(package.submodule_search_locations))) / "countries" / "france.py"
+        spec = importlib.util.spec_from_file_location("holidays.countries.france", path)
+        if spec is None or spec.loader is None:
+            return None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module.France
+    except Exception:
+        return None
+
+
+@functools.cache
 def _holidays(year: int, subdiv: str | None) -> Mapping[date, str]:
     """Public holidays of one year: national list (None) or with a territory's own."""
     # Imported here: the package takes ~0.1 s to import and most commands never need it.
-    from holidays.utils import country_holidays
+    france = _france_holidays_class()
+    if france is not None:
+        days = france(subdiv=subdiv, years=year, language="fr")
+    else:
+        from holidays.utils import country_holidays
 
-    days = country_holidays("FR", subdiv=subdiv, years=year, language="fr")
+        days = country_holidays("FR", subdiv=subdiv, years=year, language="fr")
     return MappingProxyType({day: str(name) for day, name in days.items()})
 
 
