@@ -765,3 +765,21 @@ def test_several_tariff_courts_are_not_presented_as_verified() -> None:
     court = competent_court(dossier, dossier.decisions[0])
     assert court.verifie is False
     assert "plusieurs tribunaux" in (court.avertissement or "")
+
+
+def test_every_word_file_is_a_sound_zip_with_the_template_s_fonts(
+    generated: dict[str, list[Path]],
+) -> None:
+    # The fonts are copied from the template still compressed (render_docx._ReusingZipWriter):
+    # every member must still pass the zip format's own CRC check, and the fonts be intact.
+    import zipfile
+
+    template = zipfile.ZipFile(Path(__file__).parents[1] / "templates" / "recours_gracieux.docx")
+    fonts = {n: template.read(n) for n in template.namelist() if n.startswith("word/fonts/")}
+    assert fonts
+    for path in (p for files in generated.values() for p in files if p.suffix == ".docx"):
+        with zipfile.ZipFile(path) as archive:
+            assert archive.testzip() is None, path
+            for name, data in fonts.items():
+                if name in archive.namelist():
+                    assert archive.read(name) == data, (path, name)

@@ -209,3 +209,27 @@ def test_checker_flags_escapes_before_rendering(tmp_path: Path) -> None:
             "objets Python, ni aux fichiers, ni au réseau",
         )
     ]
+
+
+def test_word_render_falls_back_to_the_library_s_save(
+    context: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The fast save reaches into zipfile and python-docx internals; if another version
+    # changed them, the render still gives the same, sound document.
+    import io
+    import zipfile
+
+    from recours.documents import render_docx
+
+    template = Path(__file__).parents[1] / "templates" / "recours_gracieux.docx"
+    fast = render_docx.DocxRenderer(template).render(context, props())
+
+    def broken(*_args: object) -> None:
+        raise AttributeError("_writecheck")
+
+    monkeypatch.setattr(render_docx, "_save", broken)
+    slow = render_docx.DocxRenderer(template).render(context, props())
+    with zipfile.ZipFile(io.BytesIO(fast)) as a, zipfile.ZipFile(io.BytesIO(slow)) as b:
+        assert b.testzip() is None
+        assert sorted(a.namelist()) == sorted(b.namelist())
+        assert a.read("word/document.xml") == b.read("word/document.xml")

@@ -310,5 +310,11 @@ class DocxRenderer:
         if self._reusable is None:
             self._reusable = _compressed_members(self._data)
         buffer = BytesIO()
-        _save(template, buffer, self._reusable)
+        try:
+            _save(template, buffer, self._reusable)
+        except (AttributeError, TypeError):
+            # zipfile or python-docx internals changed in another version: the library's
+            # own save, slower (it deflates the fonts again) but always right.
+            buffer = BytesIO()
+            template.save(buffer)
         return buffer.getvalue()
