@@ -39,31 +39,6 @@ NOT_ASKED = {
             "[].numero_lrar", "[].sens", "[].montant", "[].juridiction", "[].numero", "[].note",
         )
     },
-    # Issue 11 routes (demande indemnitaire, mise en demeure, notified funding): entered in
-    # the dossier file for now; their questions are still to be written.
-    **{
-        f"{root}{suffix}": "issue 11 route, entered in the dossier file"
-        for root, suffixes in {
-            "demandes_indemnitaires": (
-                "", "[].autorite", "[].exercices", "[].date_envoi", "[].date_reception",
-                "[].accuse_reception_conforme", "[].rejet_explicite",
-                "[].rejet_explicite.date_notification",
-                "[].rejet_explicite.voies_et_delais_mentionnes",
-            ),
-            "mises_en_demeure": (
-                "", "[].autorite", "[].exercices", "[].payeur", "[].date_envoi",
-                "[].date_reception",
-            ),
-            "financements_notifies": (
-                "", "[].autorite", "[].etablissement", "[].exercice", "[].date_notification",
-                "[].montant_notifie", "[].versements", "[].versements[].montant",
-                "[].versements[].date", "[].reference", "[].payeur", "[].payeur_adresse",
-                "[].payeur_adresse.voie", "[].payeur_adresse.complement",
-                "[].payeur_adresse.code_postal", "[].payeur_adresse.commune",
-            ),
-        }.items()
-        for suffix in suffixes
-    },
 }  # fmt: skip
 # Fields one question answers for another path: the funders' checkbox stores the
 # authority of each financeurs[] entry.
