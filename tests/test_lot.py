@@ -324,8 +324,9 @@ def test_report_xlsx_has_the_same_lines_and_the_synthesis(batch: tuple[Path, Pat
     assert len(rows) == 1 + len(report(sortie))
     ars = next(r for r in rows if r[2] and str(r[2]).startswith("Agence"))
     assert ars[3] == "Agence régionale de santé"
-    assert float(ars[9]) == pytest.approx(42595.07)
-    assert ars[10] == dt.datetime(2026, 12, 21)
+    assert ars[5] == "Agence régionale de santé Auvergne-Rhône-Alpes"  # destinataire
+    assert float(ars[10]) == pytest.approx(42595.07)
+    assert ars[11] == dt.datetime(2026, 12, 21)
     by_authority = list(workbook["Par autorité"].iter_rows(values_only=True))
     assert by_authority[1][:2] == (
         "Agence régionale de santé Auvergne-Rhône-Alpes",
@@ -873,7 +874,7 @@ def test_example_workbook_and_csv_generate_the_same_letters(
         assert result.exit_code == 0, result.output
         assert result.stdout.splitlines()[:2] == [
             f"Lot {name} : 7 ligne(s), 4 organisme(s) ou groupe(s).",
-            "Courriers : 5 généré(s), 0 déjà à jour, 0 refusé(s), 0 retenu(s).",
+            "Courriers : 6 généré(s), 0 déjà à jour, 0 refusé(s), 0 retenu(s).",
         ]
         outputs[name] = [
             (
@@ -882,12 +883,28 @@ def test_example_workbook_and_csv_generate_the_same_letters(
                 r["Type d'autorité"],
                 r["Montant dû (€)"],
                 r["Écart (€)"],
+                r["Document"],
+                r["Destinataire"],
             )
             for r in report(sortie)
         ]
+        # The ARS funding notified for 2026 and partly paid: a mise en demeure to the caisse.
+        synthese = (sortie / "synthese.html").read_text(encoding="utf-8")
+        assert "pas encore versés (mises en demeure de payer préparées) : <strong>38" in synthese
     assert outputs["lot-federation.xlsx"] == outputs["lot-federation.csv"]
     assert ("Association L'Escale Nordique", "Préfecture de la région Hauts-de-France") in [
         row[:2] for row in outputs["lot-federation.csv"]
+    ]
+    assert [row for row in outputs["lot-federation.csv"] if row[5] != "recours gracieux"] == [
+        (
+            "Association Horizons Solidaires de l'Ain",
+            "Agence régionale de santé Auvergne-Rhône-Alpes",
+            "Agence régionale de santé",
+            "68510,00",
+            "38510,00",
+            "mise en demeure de payer",
+            "Caisse primaire d'assurance maladie de l'Ain",
+        )
     ]
 
 
@@ -1062,6 +1079,7 @@ def test_a_notified_unpaid_funding_in_the_workbook_gives_a_mise_en_demeure(
         "3000,00",
     )
     assert line["Écart (€)"] == "6000,00"
+    assert line["Destinataire"] == "Paierie départementale de la Sarthe"
     text = docx_text(sortie / line["Fichiers"])
     assert "Paierie départementale de la Sarthe" in text
     assert "6 000,00" in text and "CD72-2025-77" in text
