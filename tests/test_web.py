@@ -284,3 +284,15 @@ def test_recours_web_is_documented_in_french() -> None:
     assert result.exit_code == 0
     assert "--sans-navigateur" in result.output
     assert "Remplir le dossier dans un formulaire web" in result.output
+
+
+def test_a_problem_of_a_new_list_links_to_its_page() -> None:
+    from recours.web.routes import _url_of
+
+    assert _url_of({}, "financements_notifies[0].versements[1].date").startswith(
+        "/page/versements/0/1?"
+    )
+    assert _url_of({}, "demandes_indemnitaires[2].date_envoi").startswith(
+        "/page/demandes_indemnitaires/2?champ=demandes_indemnitaires[2].date_envoi"
+    )
+    assert _url_of({}, "mises_en_demeure") == "/liste/mises_en_demeure"
