@@ -396,6 +396,7 @@ def _hold_back(
                         autorite=name,
                         type_autorite=_type_label(values.get(f"autorite{slot}.type", "")),
                         document="recours gracieux",
+                        destinataire=name,
                         etablissements=_row_label(values)[2],
                     )
                 )

@@ -83,8 +83,7 @@ _GROUP_HELP = {
     },
     **{
         f"financement{slot}": f"Financement notifié par l'autorité {slot} pour l'établissement "
-        "de la ligne (colonnes « Exercice … — notifié par l'autorité "
-        f"{slot} »), destinataire de la mise en demeure"
+        f"de la ligne (colonnes « Exercice … — notifié par l'autorité {slot} »)"
         for slot in (1, 2)
     },
 }
@@ -93,7 +92,9 @@ _GROUP_HELP = {
 def _explanation(column: Column) -> str:
     """The column's description, with what it belongs to, in plain French."""
     group = column.key.split(".", 1)[0]
-    if group.startswith("exercice"):
+    if group.startswith("exercice") and (".notifie" in column.key or ".verse" in column.key):
+        context = f"Exercice {group.removeprefix('exercice')} (facultatif)"
+    elif group.startswith("exercice"):
         context = f"Exercice {group.removeprefix('exercice')} (laisser vide s'il n'est pas réclamé)"
     else:
         context = _GROUP_HELP.get(group, "")
