@@ -208,7 +208,7 @@ def test_an_optional_list_can_stay_empty(tmp_path: Path) -> None:
     client = logged_in(path)
     page = client.get("/liste/demandes_indemnitaires").text
     assert "Avez-vous déjà envoyé une demande indemnitaire préalable" in page
-    assert 'href="/liste/financements_notifies">Non, aucune : suite' in page  # « non »
+    assert 'href="/liste/financements_notifies">Non : passer à la suite' in page  # « non »
 
 
 def test_a_notified_funding_is_entered_with_its_payments(tmp_path: Path) -> None:

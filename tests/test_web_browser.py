@@ -287,7 +287,7 @@ def test_a_whole_dossier_through_the_form(server: Server, page: Any, tmp_path: P
     for listed in ("demandes_indemnitaires", "financements_notifies", "mises_en_demeure"):
         assert page.url.endswith(f"/liste/{listed}"), errors(page)
         with awaiting(page):
-            page.click("a.principal:has-text('Non, aucune')")
+            page.click("a.principal:has-text('Non : passer à la suite')")
     assert page.url.endswith("/etape"), errors(page)
     stage = page.inner_text("main")
     assert "Recours gracieux : à envoyer au plus tard le lundi 21 décembre 2026" in stage
