@@ -324,8 +324,9 @@ def test_report_xlsx_has_the_same_lines_and_the_synthesis(batch: tuple[Path, Pat
     assert len(rows) == 1 + len(report(sortie))
     ars = next(r for r in rows if r[2] and str(r[2]).startswith("Agence"))
     assert ars[3] == "Agence régionale de santé"
-    assert float(ars[9]) == pytest.approx(42595.07)
-    assert ars[10] == dt.datetime(2026, 12, 21)
+    assert ars[5] == "Agence régionale de santé Auvergne-Rhône-Alpes"  # destinataire
+    assert float(ars[10]) == pytest.approx(42595.07)
+    assert ars[11] == dt.datetime(2026, 12, 21)
     by_authority = list(workbook["Par autorité"].iter_rows(values_only=True))
     assert by_authority[1][:2] == (
         "Agence régionale de santé Auvergne-Rhône-Alpes",
@@ -873,7 +874,7 @@ def test_example_workbook_and_csv_generate_the_same_letters(
         assert result.exit_code == 0, result.output
         assert result.stdout.splitlines()[:2] == [
             f"Lot {name} : 7 ligne(s), 4 organisme(s) ou groupe(s).",
-            "Courriers : 5 généré(s), 0 déjà à jour, 0 refusé(s), 0 retenu(s).",
+            "Courriers : 6 généré(s), 0 déjà à jour, 0 refusé(s), 0 retenu(s).",
         ]
         outputs[name] = [
             (
@@ -882,12 +883,28 @@ def test_example_workbook_and_csv_generate_the_same_letters(
                 r["Type d'autorité"],
                 r["Montant dû (€)"],
                 r["Écart (€)"],
+                r["Document"],
+                r["Destinataire"],
             )
             for r in report(sortie)
         ]
+        # The ARS funding notified for 2026 and partly paid: a mise en demeure to the caisse.
+        synthese = (sortie / "synthese.html").read_text(encoding="utf-8")
+        assert "pas encore versés (mises en demeure de payer préparées) : <strong>38" in synthese
     assert outputs["lot-federation.xlsx"] == outputs["lot-federation.csv"]
     assert ("Association L'Escale Nordique", "Préfecture de la région Hauts-de-France") in [
         row[:2] for row in outputs["lot-federation.csv"]
+    ]
+    assert [row for row in outputs["lot-federation.csv"] if row[5] != "recours gracieux"] == [
+        (
+            "Association Horizons Solidaires de l'Ain",
+            "Agence régionale de santé Auvergne-Rhône-Alpes",
+            "Agence régionale de santé",
+            "68510,00",
+            "38510,00",
+            "mise en demeure de payer",
+            "Caisse primaire d'assurance maladie de l'Ain",
+        )
     ]
 
 
@@ -937,3 +954,167 @@ def test_batch_counts_add_every_counter_and_cap_the_lists() -> None:
     assert (summary.generes, summary.refuses, summary.retenus, summary.fichiers) == (5, 1, 4, 7)
     assert summary.versions[-1] == "w" and len(summary.versions) == KEPT_PROBLEMS
     assert not summary.ok
+
+
+# ------------------------------------------------------------ issue 11 route columns
+
+SARTHE_ROUTES = {
+    "demande1.date_envoi": "02/03/2026",
+    "demande1.date_reception": "05/03/2026",
+    "demande1.accuse_reception_conforme": "oui",
+    "demande1.exercices": "2024 ; 2025",
+    "demande1.rejet_explicite.date_notification": "20/04/2026",
+    "demande1.rejet_explicite.voies_et_delais_mentionnes": "non",
+    "exercice2025.notifie1": "9 000,00",
+    "exercice2025.notifie1_date": "10/06/2025",
+    "exercice2025.notifie1_reference": "CD72-2025-77",
+    "exercice2025.verse1": "3000",
+    "exercice2025.verse1_date": "20/09/2025",
+    "financement1.payeur": "Paierie départementale de la Sarthe",
+    "financement1.payeur_adresse.voie": "5 rue du Trésor",
+    "financement1.payeur_adresse.code_postal": "72000",
+    "financement1.payeur_adresse.commune": "Le Mans",
+}
+
+
+def _letter(key: str) -> str:
+    from recours.batch.columns import column_letter
+
+    return column_letter(next(i for i, c in enumerate(columns()) if c.key == key))
+
+
+def _header(key: str) -> str:
+    return next(c.header for c in columns() if c.key == key)
+
+
+def test_route_columns_fill_the_dossier_and_keep_old_workbooks_valid(tmp_path: Path) -> None:
+    from recours.batch.input import open_table
+    from recours.batch.rows import build_group
+
+    source = write_csv(tmp_path / "lot.csv", [{**lot_rows()[3], **SARTHE_ROUTES}], ";", "utf-8")
+    rows = list(open_table(source).rows())
+    dossier = build_group(rows, "lot.csv", TODAY).dossier
+    assert dossier is not None
+    (demande,) = dossier.demandes_indemnitaires
+    assert (demande.autorite, demande.exercices) == ("cd-72", [2024, 2025])
+    assert (demande.date_envoi, demande.date_reception) == (
+        dt.date(2026, 3, 2),
+        dt.date(2026, 3, 5),
+    )
+    assert demande.accuse_reception_conforme is True
+    assert demande.rejet_explicite is not None
+    assert demande.rejet_explicite.date_notification == dt.date(2026, 4, 20)
+    assert demande.rejet_explicite.voies_et_delais_mentionnes is False
+    (fin,) = dossier.financements_notifies
+    assert (fin.autorite, fin.etablissement, fin.exercice) == ("cd-72", "720000011", 2025)
+    assert (fin.date_notification, fin.reference) == (dt.date(2025, 6, 10), "CD72-2025-77")
+    assert (str(fin.montant_notifie), str(fin.reste_du)) == ("9000.00", "6000.00")
+    assert [(v.date, str(v.montant)) for v in fin.versements] == [(dt.date(2025, 9, 20), "3000")]
+    assert fin.payeur == "Paierie départementale de la Sarthe"
+    assert fin.payeur_adresse is not None and fin.payeur_adresse.commune == "Le Mans"
+    assert dossier.mises_en_demeure == []
+    # A workbook written before these columns (no route header at all) still reads.
+    old = [c for c in columns() if not c.key.startswith(("demande", "mise_en", "financement"))]
+    old = [c for c in old if "notifie" not in c.key and ".verse" not in c.key]
+    path = tmp_path / "ancien.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow([c.header for c in old])
+        writer.writerow([lot_rows()[3].get(c.key, "") for c in old])
+    dossier = build_group(list(open_table(path).rows()), "ancien.csv", TODAY).dossier
+    assert dossier is not None and dossier.financements_notifies == []
+
+
+@pytest.mark.parametrize(
+    ("cells", "key", "message"),
+    [
+        ({"exercice2025.notifie1": "beaucoup"}, "exercice2025.notifie1",
+         "nombre invalide : « beaucoup »"),
+        ({"exercice2025.verse1_date": None}, "exercice2025.verse1_date",
+         "champ obligatoire manquant"),
+        ({"exercice2025.notifie1_date": "31/02/2025"}, "exercice2025.notifie1_date",
+         "date invalide : « 31/02/2025 »"),
+        ({"exercice2025.notifie1_date": "10/01/2027"}, "exercice2025.notifie1_date",
+         "date du 10/01/2027 postérieure à la date du jour (25/11/2026) : indiquez une date "
+         "passée"),
+        ({"demande1.date_reception": "01/03/2026"}, "demande1.date_reception",
+         "antérieure à la date d'envoi"),
+        ({"demande1.accuse_reception_conforme": "peut-être"},
+         "demande1.accuse_reception_conforme", "oui ou non attendu"),
+        ({"exercice2025.notifie2": "500"}, "exercice2025.notifie2",
+         "financement notifié par l'autorité 2, mais aucune autorité 2 n'est indiquée sur la "
+         "ligne"),
+        ({"mise_en_demeure1.date_envoi": "02/05/2026", "financement1.payeur": None,
+          "financement1.payeur_adresse.voie": None, "financement1.payeur_adresse.code_postal":
+          None, "financement1.payeur_adresse.commune": None},
+         "mise_en_demeure1.payeur", "champ obligatoire manquant"),
+    ],
+)  # fmt: skip
+def test_a_bad_route_cell_is_named_by_sheet_row_and_column(
+    tmp_path: Path, cells: dict[str, str | None], key: str, message: str
+) -> None:
+    row = {**lot_rows()[3], **SARTHE_ROUTES, **cells}
+    row = {k: v for k, v in row.items() if v is not None}
+    sortie = tmp_path / "s"
+    summary = run(write_xlsx(tmp_path / "lot.xlsx", [row]), sortie)
+    assert not summary.ok and summary.generes == 0
+    (error,) = errors(report(sortie))
+    assert error[:4] == (DATA_SHEET, "2", _letter(key), _header(key))
+    assert error[4].startswith(message), error[4]
+    assert not (sortie / ORG_B).exists()  # nothing half-written for the organisme
+
+
+def test_a_notified_unpaid_funding_in_the_workbook_gives_a_mise_en_demeure(
+    tmp_path: Path,
+) -> None:
+    row = {**lot_rows()[3], **SARTHE_ROUTES}
+    sortie = tmp_path / "s"
+    summary = run(write_xlsx(tmp_path / "lot.xlsx", [row]), sortie)
+    assert summary.ok, errors(report(sortie))
+    lines = [r for r in report(sortie) if r["Document"] == "mise en demeure de payer"]
+    (line,) = lines
+    assert (line["Autorité"], line["Montant dû (€)"], line["Montant reçu (€)"]) == (
+        "Département de la Sarthe",
+        "9000,00",
+        "3000,00",
+    )
+    assert line["Écart (€)"] == "6000,00"
+    assert line["Destinataire"] == "Paierie départementale de la Sarthe"
+    text = docx_text(sortie / line["Fichiers"])
+    assert "Paierie départementale de la Sarthe" in text
+    assert "6 000,00" in text and "CD72-2025-77" in text
+
+
+def test_a_demande_repeated_on_each_row_is_one_and_funding_stays_per_etablissement(
+    tmp_path: Path,
+) -> None:
+    from recours.batch.input import open_table
+    from recours.batch.rows import build_group
+
+    second = {
+        **lot_rows()[4],
+        "decision1.date_notification": "08/10/2026",
+        **SARTHE_ROUTES,
+        "exercice2025.notifie1": "1000",
+    }
+    rows = [{**lot_rows()[3], **SARTHE_ROUTES}, second]
+    source = write_csv(tmp_path / "lot.csv", rows, ";", "utf-8")
+    outcome = build_group(list(open_table(source).rows()), "lot.csv", TODAY)
+    assert outcome.problems == [] and outcome.dossier is not None
+    assert len(outcome.dossier.demandes_indemnitaires) == 1
+    assert [
+        (f.etablissement, str(f.montant_notifie)) for f in outcome.dossier.financements_notifies
+    ] == [
+        ("720000011", "9000.00"),
+        ("720000029", "1000"),
+    ]
+    # A payer without any notified funding on its row is a problem of its cell.
+    alone = {
+        k: v
+        for k, v in rows[0].items()
+        if not k.startswith(("exercice2025.notifie", "exercice2025.verse"))
+    }
+    source = write_csv(tmp_path / "seul.csv", [alone], ";", "utf-8")
+    (problem,) = build_group(list(open_table(source).rows()), "seul.csv", TODAY).problems
+    assert (problem.row, problem.column) == (2, "financement1.payeur")
+    assert problem.message.startswith("payeur indiqué, mais aucun financement notifié")

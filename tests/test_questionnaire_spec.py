@@ -39,34 +39,14 @@ NOT_ASKED = {
             "[].numero_lrar", "[].sens", "[].montant", "[].juridiction", "[].numero", "[].note",
         )
     },
-    # Issue 11 routes (demande indemnitaire, mise en demeure, notified funding): entered in
-    # the dossier file for now; their questions are still to be written.
+    # A recours hiérarchique already sent: entered in the dossier file (or by
+    # `recours delais --envoi-hierarchique`); no question asks it yet.
     **{
-        f"{root}{suffix}": "issue 11 route, entered in the dossier file"
-        for root, suffixes in {
-            "demandes_indemnitaires": (
-                "", "[].autorite", "[].exercices", "[].date_envoi", "[].date_reception",
-                "[].accuse_reception_conforme", "[].rejet_explicite",
-                "[].rejet_explicite.date_notification",
-                "[].rejet_explicite.voies_et_delais_mentionnes",
-            ),
-            "mises_en_demeure": (
-                "", "[].autorite", "[].exercices", "[].payeur", "[].date_envoi",
-                "[].date_reception",
-            ),
-            "decisions[].recours_hierarchique": (
-                "", ".date_envoi", ".date_reception", ".accuse_reception_conforme",
-                ".date_rejet_explicite", ".fichier",
-            ),
-            "financements_notifies": (
-                "", "[].autorite", "[].etablissement", "[].exercice", "[].date_notification",
-                "[].montant_notifie", "[].versements", "[].versements[].montant",
-                "[].versements[].date", "[].reference", "[].payeur", "[].payeur_adresse",
-                "[].payeur_adresse.voie", "[].payeur_adresse.complement",
-                "[].payeur_adresse.code_postal", "[].payeur_adresse.commune",
-            ),
-        }.items()
-        for suffix in suffixes
+        f"decisions[].recours_hierarchique{suffix}": "entered in the dossier file"
+        for suffix in (
+            "", ".date_envoi", ".date_reception", ".accuse_reception_conforme",
+            ".date_rejet_explicite", ".fichier",
+        )
     },
 }  # fmt: skip
 # Fields one question answers for another path: the funders' checkbox stores the
@@ -245,4 +225,83 @@ def test_problems_are_placed_by_label_not_by_path() -> None:
     )
     assert spec.place(data, "etablissements[0].exercices[0].financement_recu.cd-72") == (
         "Exercice 2024 — Financement déjà reçu de Département pour 2024 (en euros)"
+    )
+
+
+def _routes_root() -> dict[str, object]:
+    return {
+        "autorites": [
+            {"id": "ars-93", "type": "ars", "nom": "ARS Île-de-France"},
+            {"id": "cd-93", "type": "conseil_departemental", "nom": "Département"},
+        ],
+        "etablissements": [
+            {"nom": "IME", "finess": "930000018", "financeurs": [{"autorite": "ars-93"}],
+             "exercices": [{"annee": 2024}, {"annee": 2025}]},
+            {"nom": "MECS", "finess": "930000026", "financeurs": [{"autorite": "cd-93"}],
+             "exercices": [{"annee": 2026}]},
+        ],
+    }  # fmt: skip
+
+
+def test_the_payer_is_required_for_an_ars_funding_only() -> None:
+    root = _routes_root()
+    section = spec.FINANCEMENTS_NOTIFIES
+    root["financements_notifies"] = [{"autorite": "ars-93"}]
+    fields = {f.path: f for f in spec.page_fields(root, section, (0,))}
+    payeur = fields["financements_notifies[0].payeur"].question
+    assert not payeur.is_optional and "caisse" in (payeur.description or "")
+    assert "R.314-111" in (payeur.description or "")  # cited from the referential
+    scope = spec.scope_for(root, section, (0,))
+    assert [
+        c.value for c in fields["financements_notifies[0].exercice"].question.options(scope)
+    ] == [
+        "2024",
+        "2025",
+    ]  # the years claimed from that authority
+    with pytest.raises(AnswerError, match="champ obligatoire"):
+        spec.value_of(payeur, " ", None, scope)
+    root["financements_notifies"] = [{"autorite": "cd-93"}]
+    fields = {f.path: f for f in spec.page_fields(root, section, (0,))}
+    assert fields["financements_notifies[0].payeur"].question.is_optional
+    assert "financements_notifies[0].payeur_adresse" not in fields  # no payer, no address
+    root["financements_notifies"] = [{}]
+    assert "financements_notifies[0].payeur" not in {
+        f.path for f in spec.page_fields(root, section, (0,))
+    }
+
+
+def test_the_rejection_of_a_demande_is_asked_only_if_there_was_one() -> None:
+    root = _routes_root()
+    section = spec.DEMANDES_INDEMNITAIRES
+    root["demandes_indemnitaires"] = [{"autorite": "cd-93", "rejet_explicite": None}]
+    paths = [f.path for f in spec.page_fields(root, section, (0,))]
+    assert "demandes_indemnitaires[0].rejet_explicite" in paths
+    assert "demandes_indemnitaires[0].rejet_explicite.date_notification" not in paths
+    root["demandes_indemnitaires"] = [{"autorite": "cd-93", "rejet_explicite": {}}]
+    paths = [f.path for f in spec.page_fields(root, section, (0,))]
+    assert "demandes_indemnitaires[0].rejet_explicite.voies_et_delais_mentionnes" in paths
+    date_envoi = spec.question("demandes_indemnitaires[0].date_envoi")
+    assert date_envoi.check("02/03/2026") == date(2026, 3, 2)
+    with pytest.raises(AnswerError, match="date invalide"):
+        date_envoi.check("31/02/2026")
+
+
+def test_the_optional_lists_come_after_the_decisions_with_their_question() -> None:
+    ids = [s.id for s in spec.SECTIONS]
+    assert ids[ids.index("decisions") + 1 : ids.index("complements")] == [
+        "demandes_indemnitaires",
+        "financements_notifies",
+        "mises_en_demeure",
+    ]
+    for section in spec.SECTIONS[ids.index("decisions") + 1 : ids.index("complements")]:
+        assert section.ask_first and section.ask_first.endswith("?")
+    root = _routes_root()
+    root["financements_notifies"] = [
+        {"autorite": "ars-93", "etablissement": "930000018", "exercice": 2025, "versements": [{}]}
+    ]
+    assert spec.place(root, "financements_notifies[0].versements[0].date") == (
+        "Versement — Date du versement"
+    )
+    assert spec.place(root, "financements_notifies[0].montant_notifie") == (
+        "Financement 2025 — IME — ARS Île-de-France — Montant notifié pour la mesure (en euros)"
     )

@@ -178,15 +178,95 @@ def test_pages_follow_in_order_with_previous_and_next() -> None:
         "/page/exercices/0/0",
         "/page/exercices/0/1",
         "/liste/decisions",
+        "/liste/demandes_indemnitaires",
+        "/liste/financements_notifies",
+        "/liste/mises_en_demeure",
         "/etape",
         "/page/complements",
         "/revue",
+    ]
+    data["financements_notifies"] = [{"versements": [{}, {}]}]
+    urls = [s.url for s in forms.steps(data)]
+    at = urls.index("/liste/financements_notifies")
+    assert urls[at : at + 5] == [
+        "/liste/financements_notifies",
+        "/page/financements_notifies/0",
+        "/page/versements/0/0",
+        "/page/versements/0/1",
+        "/liste/mises_en_demeure",
     ]
     previous, following = forms.neighbours(data, forms.Step("page", "exercices", (0, 0)))
     assert (previous and previous.url, following and following.url) == (
         "/page/etablissements/0",
         "/page/exercices/0/1",
     )
+
+
+def test_an_optional_list_can_stay_empty(tmp_path: Path) -> None:
+    path = tmp_path / "dossier.yaml"
+    shutil.copy(EXAMPLES / "multisite-ars-cpom.yaml", path)
+    client = logged_in(path)
+    page = client.get("/liste/demandes_indemnitaires").text
+    assert "Avez-vous déjà envoyé une demande indemnitaire préalable" in page
+    assert 'href="/liste/financements_notifies">Non : passer à la suite' in page  # « non »
+
+
+def test_a_notified_funding_is_entered_with_its_payments(tmp_path: Path) -> None:
+    path = tmp_path / "dossier.yaml"
+    shutil.copy(EXAMPLES / "multisite-ars-cpom.yaml", path)
+    client = logged_in(path)
+    added = client.post("/liste/financements_notifies/ajouter", headers=ORIGIN)
+    assert added.url.path == "/page/financements_notifies/0"
+    page = client.get("/page/financements_notifies/0").text
+    assert "Organisme qui verse ce financement" not in page  # no authority chosen yet
+    answers = {
+        "financements_notifies[0].autorite": "ars-idf",
+        "financements_notifies[0].exercice": "2026",
+        "financements_notifies[0].date_notification": "31/02/2026",
+        "financements_notifies[0].montant_notifie": "12 000,50",
+        "action": "suivant",
+    }
+    response = client.post("/page/financements_notifies/0", data=answers, headers=ORIGIN)
+    errors = inline_errors(response.text)
+    assert errors["champ-financements_notifies-0-date_notification"].startswith("date invalide")
+    # The ARS is chosen: the payer (the caisse) is asked, and required.
+    assert "caisse" in response.text and "R.314-111" in response.text
+    answers.update(
+        {
+            "financements_notifies[0].date_notification": "15/04/2026",
+            "financements_notifies[0].etablissement": "930000018",
+        }
+    )
+    response = client.post("/page/financements_notifies/0", data=answers, headers=ORIGIN)
+    errors = inline_errors(response.text)
+    assert errors == {"champ-financements_notifies-0-payeur": "champ obligatoire"}
+    answers["financements_notifies[0].payeur"] = "CPAM de la Seine-Saint-Denis"
+    answers["financements_notifies[0].payeur_adresse"] = "non"
+    answers["action"] = "ajouter_enfant"
+    response = client.post("/page/financements_notifies/0", data=answers, headers=ORIGIN)
+    assert response.url.path == "/page/versements/0/0"
+    response = client.post(
+        "/page/versements/0/0",
+        data={
+            "financements_notifies[0].versements[0].date": "20/05/2026",
+            "financements_notifies[0].versements[0].montant": "4000",
+            "action": "suivant",
+        },
+        headers=ORIGIN,
+    )
+    assert response.url.path == "/liste/mises_en_demeure"
+    dossier = load_dossier(path)
+    (fin,) = dossier.financements_notifies
+    assert (fin.autorite, fin.etablissement, fin.exercice) == ("ars-idf", "930000018", 2026)
+    assert (fin.date_notification, fin.payeur) == (
+        date(2026, 4, 15),
+        "CPAM de la Seine-Saint-Denis",
+    )
+    assert str(fin.montant_notifie) == "12000.50" and str(fin.reste_du) == "8000.50"
+    assert [(v.date, str(v.montant)) for v in fin.versements] == [(date(2026, 5, 20), "4000")]
+    review = client.get("/revue").text
+    assert "Financement 2026" in review and "12000,50" in review
+    assert "mise en demeure de payer" in client.get("/etape").text.lower()
 
 
 def test_the_file_edited_elsewhere_is_read_again(tmp_path: Path) -> None:
@@ -204,3 +284,15 @@ def test_recours_web_is_documented_in_french() -> None:
     assert result.exit_code == 0
     assert "--sans-navigateur" in result.output
     assert "Remplir le dossier dans un formulaire web" in result.output
+
+
+def test_a_problem_of_a_new_list_links_to_its_page() -> None:
+    from recours.web.routes import _url_of
+
+    assert _url_of({}, "financements_notifies[0].versements[1].date").startswith(
+        "/page/versements/0/1?"
+    )
+    assert _url_of({}, "demandes_indemnitaires[2].date_envoi").startswith(
+        "/page/demandes_indemnitaires/2?champ=demandes_indemnitaires[2].date_envoi"
+    )
+    assert _url_of({}, "mises_en_demeure") == "/liste/mises_en_demeure"

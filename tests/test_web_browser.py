@@ -283,13 +283,21 @@ def test_a_whole_dossier_through_the_form(server: Server, page: Any, tmp_path: P
     assert "date" in errors(page)["champ-decisions-0-date"]
     fill(page, {d + "date": "12/10/2026"})
     next_page(page)
+    # No demande indemnitaire, notified funding or mise en demeure: « non » to each list.
+    for listed in ("demandes_indemnitaires", "financements_notifies", "mises_en_demeure"):
+        assert page.url.endswith(f"/liste/{listed}"), errors(page)
+        with awaiting(page):
+            page.click("a.principal:has-text('Non : passer à la suite')")
     assert page.url.endswith("/etape"), errors(page)
     stage = page.inner_text("main")
     assert "Recours gracieux : à envoyer au plus tard le lundi 21 décembre 2026" in stage
 
-    # « précédent » goes back to the decision, its answers kept.
-    with awaiting(page):
-        page.click("text=« Précédent")
+    # « précédent » goes back to the decision (through the three empty lists), its answers
+    # kept.
+    for _ in range(4):
+        with awaiting(page):
+            page.click("text=« Précédent")
+    assert "/page/decisions/0" in page.url
     assert page.input_value(f'[name="{d}date"]') == "12/10/2026"
     page.goto(server.base + "/page/complements")
     fill(page, {"faits_complementaires": "Première ligne.\nDeuxième ligne."})
@@ -375,3 +383,46 @@ def test_the_form_works_without_javascript(server: Server, browser: Any) -> None
         assert "raison_sociale: Dupont & Fils <SARL>" in data
     finally:
         context.close()
+
+
+def test_a_notified_funding_is_entered_and_gives_a_mise_en_demeure(
+    tmp_path: Path, page: Any
+) -> None:
+    source = Path(__file__).resolve().parent.parent / "examples" / "multisite-ars-cpom.yaml"
+    path = tmp_path / "dossier.yaml"
+    path.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    srv = Server(path)
+    try:
+        page.goto(srv.url)
+        page.goto(srv.base + "/liste/financements_notifies")
+        assert "Une autorité vous a-t-elle notifié un financement" in page.inner_text("main")
+        add(page, "Ajouter un financement notifié")
+        f = "financements_notifies[0]."
+        choose(page, f + "autorite", "ars-idf")
+        # The ARS is chosen: its payer, the caisse, is asked (and required).
+        assert "caisse" in page.inner_text("main")
+        choose(page, f + "etablissement", "930000018")
+        choose(page, f + "exercice", "2026")
+        fill(page, {f + "date_notification": "15/04/2026", f + "montant_notifie": "12 000"})
+        next_page(page)
+        assert errors(page) == {"champ-financements_notifies-0-payeur": "champ obligatoire"}
+        fill(page, {f + "payeur": "Caisse primaire d'assurance maladie de la Seine-Saint-Denis"})
+        add(page, "Ajouter un versement")
+        assert "/page/versements/0/0" in page.url
+        v = f + "versements[0]."
+        fill(page, {v + "date": "20/05/2026", v + "montant": "4 000"})
+        next_page(page)
+        assert "/liste/mises_en_demeure" in page.url
+        page.goto(srv.base + "/etape")
+        assert "Mise en demeure de payer" in page.inner_text("main")
+        if os.environ.get("RECOURS_CAPTURES"):
+            page.goto(srv.base + "/page/financements_notifies/0")
+            page.screenshot(
+                path=os.environ["RECOURS_CAPTURES"] + "/financement.png", full_page=True
+            )
+        (fin,) = load_dossier(path).financements_notifies
+        assert (fin.autorite, fin.etablissement, fin.exercice) == ("ars-idf", "930000018", 2026)
+        assert fin.payeur == "Caisse primaire d'assurance maladie de la Seine-Saint-Denis"
+        assert str(fin.reste_du) == "8000"
+    finally:
+        srv.stop()

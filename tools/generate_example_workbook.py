@@ -2,8 +2,9 @@
 of `recours lot modele`, filled in) and the same rows as examples/lot-federation.csv.
 
 Four fictional associations (names, SIREN, FINESS, people and amounts are made up), seven
-établissements, five letters: a département, an ARS with a co-funded FAM, a préfet de
-région. Decisions notified in October 2026: run with `--aujourdhui 2026-11-25` for letters
+établissements, six letters: a département, an ARS with a co-funded FAM, a préfet de
+région, and a mise en demeure de payer to the caisse for the ARS funding notified for 2026
+but only partly paid. Decisions notified in October 2026: run with `--aujourdhui 2026-11-25` for letters
 in time. Running the script again gives the same content.
 
     python tools/generate_example_workbook.py
@@ -168,6 +169,17 @@ ROWS: list[dict[str, Any]] = [
         "exercice2024.recu1": Decimal("30000"),
         "exercice2025.etp": Decimal("13"),
         "exercice2025.recu1": Decimal("30000"),
+        # Funding notified by the ARS for 2026, paid by the caisse, not entirely paid: a
+        # mise en demeure de payer addressed to the caisse.
+        "exercice2026.notifie1": Decimal("68510"),
+        "exercice2026.notifie1_date": dt.date(2026, 6, 30),
+        "exercice2026.notifie1_reference": "ARS-ARA-2026-SEGUR-118",
+        "exercice2026.verse1": Decimal("30000"),
+        "exercice2026.verse1_date": dt.date(2026, 9, 20),
+        "financement1.payeur": "Caisse primaire d'assurance maladie de l'Ain",
+        "financement1.payeur_adresse.voie": "6 rue de l'Exemple",
+        "financement1.payeur_adresse.code_postal": "01000",
+        "financement1.payeur_adresse.commune": "Bourg-en-Bresse",
     },
     {
         **HORIZONS,
@@ -282,7 +294,13 @@ ROWS: list[dict[str, Any]] = [
 def _with_exercises(row: dict[str, Any]) -> dict[str, Any]:
     """Each decision names the exercises it sets (one tariff decision per exercise): here,
     the exercises the row claims."""
-    years = sorted({key[8:12] for key in row if key.startswith("exercice")})
+    years = sorted(
+        {
+            key[8:12]
+            for key in row
+            if key.startswith("exercice") and ".notifie" not in key and ".verse" not in key
+        }
+    )
     out = dict(row)
     for slot in (1, 2):
         if f"decision{slot}.nature" in row:

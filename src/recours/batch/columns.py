@@ -104,6 +104,8 @@ LABELS: dict[str, str] = {
     "etp": "ETP",
     "cout_reel": "coût réel (€)",
     "decision": "décision",
+    "payeur": "payeur",
+    "payeur_adresse": "adresse du payeur",
 }
 
 # Fields that are not one cell: lists and dicts are built from several columns, and the
@@ -117,7 +119,7 @@ _SKIPPED: dict[type[BaseModel], set[str]] = {
         "decisions",
         "avocat",
         "journal",
-        # Lists of records (issue 11): not in the workbook yet.
+        # Lists of records (issue 11): their own column groups (see columns()).
         "demandes_indemnitaires",
         "mises_en_demeure",
         "financements_notifies",
@@ -338,7 +340,99 @@ def columns() -> tuple[Column, ...]:
                     description=f"Financement reçu de l'autorité {slot} pour la mesure en {year}, en euros",
                 )
             )
+    # Issue 11 routes, after every earlier column (the letters of existing workbooks stay).
+    cols += _route_columns()
     return tuple(cols)
+
+
+NOTIFIED_FIELDS = ("notifie", "notifie_date", "notifie_reference", "verse", "verse_date")
+"""Per exercise and authority: the funding notified for the measure and what was paid."""
+
+
+def notified_key(year: int, slot: int, name: str) -> str:
+    """``exercice2026.notifie1``, ``exercice2026.notifie1_date``, ``exercice2026.verse1``…"""
+    base, _, tail = name.partition("_")
+    return f"exercice{year}.{base}{slot}" + (f"_{tail}" if tail else "")
+
+
+def _route_columns() -> list[Column]:
+    """Demandes indemnitaires and mises en demeure already sent (per authority of the row:
+    one organisme × authority record, rows with the same cells give one), the payer of the
+    funding an authority notified (per établissement), and the notified funding itself (per
+    établissement × exercise)."""
+    cols: list[Column] = []
+    for slot in AUTHORITY_SLOTS:
+        cols += _walk(
+            models.DemandeIndemnitaire,
+            f"demande{slot}",
+            f"Autorité {slot} — demande indemnitaire envoyée",
+            False,
+            {"autorite"},
+        )
+    for slot in AUTHORITY_SLOTS:
+        cols += _walk(
+            models.MiseEnDemeure,
+            f"mise_en_demeure{slot}",
+            f"Autorité {slot} — mise en demeure envoyée",
+            False,
+            {"autorite"},
+        )
+    for slot in AUTHORITY_SLOTS:
+        cols += _walk(
+            models.FinancementNotifie,
+            f"financement{slot}",
+            f"Autorité {slot} — financement notifié",
+            False,
+            {
+                "autorite", "etablissement", "exercice", "date_notification", "montant_notifie",
+                "versements", "reference",
+            },
+        )  # fmt: skip
+    for year in EXERCISES:
+        for slot in AUTHORITY_SLOTS:
+            notified = f"Exercice {year} — notifié par l'autorité {slot}"
+            paid = f"Exercice {year} — versé sur le notifié de l'autorité {slot}"
+            specs: dict[str, tuple[str, Kind, str]] = {
+                "notifie": (
+                    f"{notified} (€)",
+                    "nombre",
+                    f"Montant du financement de la mesure notifié par l'autorité {slot} pour "
+                    f"{year}, en euros (s'il n'est pas entièrement versé, une mise en demeure "
+                    "de payer est préparée)",
+                ),
+                "notifie_date": (
+                    f"{notified} — date de notification",
+                    "date",
+                    "Date de notification de ce financement",
+                ),
+                "notifie_reference": (
+                    f"{notified} — référence",
+                    "texte",
+                    "Référence de la notification (numéro de l'arrêté, du courrier)",
+                ),
+                "verse": (
+                    f"{paid} (€)",
+                    "nombre",
+                    "Montant déjà versé au titre de ce financement notifié, en euros "
+                    "(vide : rien n'a été versé)",
+                ),
+                "verse_date": (
+                    f"{paid} — date",
+                    "date",
+                    "Date du dernier versement reçu au titre de ce financement notifié",
+                ),
+            }
+            for name in NOTIFIED_FIELDS:
+                header, kind, description = specs[name]
+                cols.append(
+                    Column(
+                        key=notified_key(year, slot, name),
+                        header=header,
+                        kind=kind,
+                        description=description,
+                    )
+                )
+    return [_labels(c) for c in cols]
 
 
 @functools.cache

@@ -51,6 +51,7 @@ class ReportLine:
     autorite: str = ""
     type_autorite: str = ""
     document: str = ""
+    destinataire: str = ""  # the authority, or the payer of a mise en demeure de payer
     etablissements: str = ""
     nb_etablissements: int | None = None
     du: Decimal | None = None
@@ -95,6 +96,7 @@ REPORT_HEADERS: dict[str, str] = {
     "autorite": "Autorité",
     "type_autorite": "Type d'autorité",
     "document": "Document",
+    "destinataire": "Destinataire",
     "etablissements": "Établissements",
     "nb_etablissements": "Nombre d'établissements",
     "du": "Montant dû (€)",
@@ -138,6 +140,8 @@ class Contribution:
 
     autorites: list[tuple[str, str, Decimal, Decimal, int]] = field(default_factory=list)
     departements: list[tuple[str, Decimal, Decimal, int]] = field(default_factory=list)
+    # Funding notified but not (entirely) paid: the mises en demeure de payer.
+    notifie_non_verse: Decimal = Decimal("0.00")
 
 
 @dataclass
@@ -149,6 +153,7 @@ class Synthesis:
     total: Totals = field(default_factory=Totals)
     etablissements_en_erreur: int = 0
     etablissements_retenus: int = 0
+    notifie_non_verse: Decimal = Decimal("0.00")
 
     def add(self, contribution: Contribution) -> None:
         for nom, libelle_type, du, recu, etabs in contribution.autorites:
@@ -162,6 +167,7 @@ class Synthesis:
             self.total.etablissements += etabs
         if contribution.departements:
             self.total.associations += 1
+        self.notifie_non_verse += contribution.notifie_non_verse
 
 
 def _fr_decimal(value: Decimal | None) -> str:
@@ -387,6 +393,9 @@ def synthesis_context(synthesis: Synthesis, today: date, source: str) -> dict[st
             row(t, f"{t.libelle} — {names[t.libelle]}" if t.libelle in names else t.libelle)
             for t in departements
         ],
+        "notifie_non_verse": (
+            montant_euros(synthesis.notifie_non_verse) if synthesis.notifie_non_verse else None
+        ),
         "graphique": _chart(authorities),
         "graphique_seul": False,
     }

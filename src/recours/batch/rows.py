@@ -15,7 +15,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from recours.batch.columns import AUTHORITY_SLOTS, EXERCISES, LIST_SEPARATOR, by_key, columns
+from recours.batch.columns import (
+    AUTHORITY_SLOTS,
+    EXERCISES,
+    LIST_SEPARATOR,
+    NOTIFIED_FIELDS,
+    by_key,
+    columns,
+    notified_key,
+)
 from recours.batch.input import RawRow
 from recours.dossier.models import Dossier
 from recours.dossier.paths import Loc, parse_path
@@ -52,6 +60,11 @@ class Built:
     fin_slots: list[list[int]] = field(default_factory=list)
     auth_origin: list[tuple[int, int]] = field(default_factory=list)  # (row, slot)
     dec_origin: list[tuple[int, int]] = field(default_factory=list)
+    # Issue 11 records: demandes indemnitaires and mises en demeure (row, slot), notified
+    # funding (row, exercise, slot).
+    dem_origin: list[tuple[int, int]] = field(default_factory=list)
+    med_origin: list[tuple[int, int]] = field(default_factory=list)
+    fin_origin: list[tuple[int, int, int]] = field(default_factory=list)
     problems: list[CellProblem] = field(default_factory=list)
 
 
@@ -98,6 +111,11 @@ def assemble(rows: Sequence[RawRow]) -> Built:
     built = Built(data=data, first_row=first.number)
     autorites: dict[str, tuple[dict[str, Any], int, int]] = {}
     decisions: dict[str, dict[str, Any]] = {}
+    sent: dict[str, dict[str, dict[str, Any]]] = {
+        "demandes_indemnitaires": {},
+        "mises_en_demeure": {},
+    }
+    notified: list[dict[str, Any]] = []
     etablissements: list[dict[str, Any]] = []
     finess_rows: dict[str, int] = {}
     for row in rows:
@@ -172,10 +190,12 @@ def assemble(rows: Sequence[RawRow]) -> Built:
                 if finess is not None:
                     decisions[dec_key]["etablissements"].append(finess)
         etab["financeurs"] = financeurs
+        _sent_records(tree, row.number, slots, built, sent)
         exercices: list[dict[str, Any]] = []
         years: list[int] = []
         for year in EXERCISES:
             values = dict(tree.get(f"exercice{year}", {}))
+            _notified(values, tree, row.number, year, slots, finess, built, notified)
             if not values:
                 continue
             exercice: dict[str, Any] = {"annee": str(year)}
@@ -202,6 +222,19 @@ def assemble(rows: Sequence[RawRow]) -> Built:
             exercices.append(exercice)
             years.append(year)
         etab["exercices"] = exercices
+        for slot in AUTHORITY_SLOTS:
+            has_funding = any(r == row.number and s == slot for r, _, s in built.fin_origin)
+            if tree.get(f"financement{slot}") and not has_funding:
+                payeur = next(c.key for c in columns() if c.key.startswith(f"financement{slot}."))
+                built.problems.append(
+                    CellProblem(
+                        row.number,
+                        payeur,
+                        f"payeur indiqué, mais aucun financement notifié par l'autorité {slot} "
+                        "sur la ligne (colonnes « Exercice … — notifié par l'autorité "
+                        f"{slot} »)",
+                    )
+                )
         etablissements.append(etab)
         built.etab_rows.append(row.number)
         built.etab_years.append(years)
@@ -210,7 +243,107 @@ def assemble(rows: Sequence[RawRow]) -> Built:
     data["autorites"] = [a for a, _, _ in autorites.values()]
     data["etablissements"] = etablissements
     data["decisions"] = list(decisions.values())
+    for key, records in sent.items():
+        if records:
+            data[key] = list(records.values())
+    if notified:
+        data["financements_notifies"] = notified
     return built
+
+
+# Column group of each record already sent, by dossier list (per authority of the row).
+_SENT_GROUPS = {"demandes_indemnitaires": "demande", "mises_en_demeure": "mise_en_demeure"}
+
+
+def _owner(slots: dict[str, int], slot: int) -> str | None:
+    return next((a for a, s in slots.items() if s == slot), None)
+
+
+def _sent_records(
+    tree: dict[str, Any],
+    number: int,
+    slots: dict[str, int],
+    built: Built,
+    sent: dict[str, dict[str, dict[str, Any]]],
+) -> None:
+    """The demandes indemnitaires and mises en demeure of the row's authorities: one per
+    organisme × authority and content (rows repeating the same cells give one)."""
+    for key, group in _SENT_GROUPS.items():
+        origin = built.dem_origin if key == "demandes_indemnitaires" else built.med_origin
+        for slot in AUTHORITY_SLOTS:
+            record = tree.get(f"{group}{slot}")
+            if not record:
+                continue
+            owner = _owner(slots, slot)
+            if owner is None:
+                first = next(c.key for c in columns() if c.key.startswith(f"{group}{slot}."))
+                built.problems.append(
+                    CellProblem(
+                        number,
+                        first,
+                        f"indiqué pour l'autorité {slot}, mais aucune autorité {slot} n'est "
+                        "indiquée sur la ligne",
+                    )
+                )
+                continue
+            record = {"autorite": owner, **record}
+            if key == "mises_en_demeure" and "payeur" not in record:
+                payeur = tree.get(f"financement{slot}", {}).get("payeur")
+                if payeur is not None:
+                    record["payeur"] = payeur
+            record_key = json.dumps(record, sort_keys=True)
+            if record_key not in sent[key]:
+                sent[key][record_key] = record
+                origin.append((number, slot))
+
+
+def _notified(
+    values: dict[str, Any],
+    tree: dict[str, Any],
+    number: int,
+    year: int,
+    slots: dict[str, int],
+    finess: Any,
+    built: Built,
+    notified: list[dict[str, Any]],
+) -> None:
+    """Take the notified-funding cells of one exercise out of ``values``: one
+    financements_notifies record per authority that has some (per établissement × exercise)."""
+    for slot in AUTHORITY_SLOTS:
+        cells = {
+            name: values.pop(notified_key(year, slot, name).split(".", 1)[1], None)
+            for name in NOTIFIED_FIELDS
+        }
+        if all(v is None for v in cells.values()):
+            continue
+        owner = _owner(slots, slot)
+        if owner is None:
+            column = next(notified_key(year, slot, n) for n, v in cells.items() if v is not None)
+            built.problems.append(
+                CellProblem(
+                    number,
+                    column,
+                    f"financement notifié par l'autorité {slot}, mais aucune autorité {slot} "
+                    "n'est indiquée sur la ligne",
+                )
+            )
+            continue
+        record: dict[str, Any] = {"autorite": owner, "exercice": str(year)}
+        if finess is not None:
+            record["etablissement"] = finess
+        for name, field_name in (
+            ("notifie", "montant_notifie"),
+            ("notifie_date", "date_notification"),
+            ("notifie_reference", "reference"),
+        ):
+            if cells[name] is not None:
+                record[field_name] = cells[name]
+        if cells["verse"] is not None or cells["verse_date"] is not None:
+            versement = {"montant": cells["verse"], "date": cells["verse_date"]}
+            record["versements"] = [{k: v for k, v in versement.items() if v is not None}]
+        record.update(tree.get(f"financement{slot}", {}))
+        notified.append(record)
+        built.fin_origin.append((number, year, slot))
 
 
 def _dotted(prefix: str, rest: Sequence[str | int]) -> str:
@@ -266,6 +399,16 @@ def locate(loc: Loc, built: Built) -> tuple[int, str | None]:
     elif head == "decisions" and len(loc) >= 2 and _index(built.dec_origin, loc[1]) is not None:
         row, slot = built.dec_origin[int(loc[1])]
         key = _dotted(f"decision{slot}", rest) if rest else f"decision{slot}.nature"
+    elif head in ("demandes_indemnitaires", "mises_en_demeure") and len(loc) >= 2:
+        origin = built.dem_origin if head == "demandes_indemnitaires" else built.med_origin
+        if _index(origin, loc[1]) is not None:
+            row, slot = origin[int(loc[1])]
+            key = _dotted(f"{_SENT_GROUPS[head]}{slot}", rest) if rest else None
+            key = key or f"{_SENT_GROUPS[head]}{slot}.date_envoi"
+    elif head == "financements_notifies" and len(loc) >= 2:
+        if _index(built.fin_origin, loc[1]) is not None:
+            row, year, slot = built.fin_origin[int(loc[1])]
+            key = _notified_column(year, slot, rest)
     elif head in ("organisme", "avocat"):
         key = _dotted(str(head), loc[1:])
     elif isinstance(head, str) and head in _CONTAINER_COLUMNS:
@@ -273,6 +416,22 @@ def locate(loc: Loc, built: Built) -> tuple[int, str | None]:
     elif isinstance(head, str):
         key = f"dossier.{head}"
     return row, _resolve(key)
+
+
+_NOTIFIED_COLUMNS = {
+    "date_notification": "notifie_date",
+    "reference": "notifie_reference",
+}
+
+
+def _notified_column(year: int, slot: int, rest: Loc) -> str:
+    """The column of a field of a notified funding built from the row's cells."""
+    name = rest[0] if rest else ""
+    if name in ("payeur", "payeur_adresse"):
+        return _dotted(f"financement{slot}", rest)
+    if name == "versements":
+        return notified_key(year, slot, "verse_date" if rest[-1:] == ("date",) else "verse")
+    return notified_key(year, slot, _NOTIFIED_COLUMNS.get(str(name), "notifie"))
 
 
 def _cell_problems(exc: DossierInvalidError, built: Built) -> list[CellProblem]:

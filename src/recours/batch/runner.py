@@ -396,6 +396,7 @@ def _hold_back(
                         autorite=name,
                         type_autorite=_type_label(values.get(f"autorite{slot}.type", "")),
                         document="recours gracieux",
+                        destinataire=name,
                         etablissements=_row_label(values)[2],
                     )
                 )
@@ -629,6 +630,10 @@ def _letter_lines(analysis: Any, planned: Any) -> list[ReportLine]:
         decisions = [analysis.decision(i) for i in doc.decisions]
         document = _DOCUMENT_LABELS.get(doc.kind, "requête")
         autorite = dossier.autorite(doc.autorite)
+        destinataire = autorite.nom
+        if doc.financement is not None:
+            # A mise en demeure goes to the payer (the caisse for an ARS funding).
+            destinataire = dossier.financements_notifies[doc.financement].payeur or autorite.nom
         etabs: dict[str, Any] = {}
         for d in decisions:
             for etab in d.etablissements:
@@ -655,6 +660,7 @@ def _letter_lines(analysis: Any, planned: Any) -> list[ReportLine]:
                 autorite=autorite.nom,
                 type_autorite=types[autorite.type].libelle,
                 document=document,
+                destinataire=destinataire,
                 etablissements=" ; ".join(f"{e.nom} ({e.finess})" for e in etabs.values()),
                 nb_etablissements=len(etabs),
                 du=doc.claim.du,
@@ -675,6 +681,9 @@ def _contribution(dossier: Any, amounts: Any) -> Contribution:
 
     types = load_referentiel().autorites
     contribution = Contribution()
+    contribution.notifie_non_verse = sum(
+        (f.reste_du for f in dossier.financements_notifies), Decimal("0.00")
+    )
     for autorite in dossier.autorites:
         totals = amounts.par_autorite.get(autorite.id)
         funded = [

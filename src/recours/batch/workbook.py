@@ -43,6 +43,12 @@ INSTRUCTIONS = [
     + ", ".join(str(y) for y in EXERCISES)
     + ") : ETP (méthodes etp et cout_unitaire) ou coût réel (méthode cout_reel), "
     "mois éligibles (12 par défaut) et montants déjà reçus.",
+    "Financements notifiés (facultatif) : pour un financement de la mesure notifié par une "
+    "autorité mais pas entièrement versé, remplissez, dans les colonnes de l'exercice, le "
+    "montant notifié, sa date et ce qui a été versé, et le payeur de l'autorité (pour l'ARS, "
+    "la caisse d'assurance maladie) : une mise en demeure de payer est préparée. Les demandes "
+    "indemnitaires et mises en demeure déjà envoyées se notent dans leurs colonnes, par "
+    "autorité.",
     "FINESS, SIREN, SIRET, codes postaux et départements sont au format texte : ne les "
     "convertissez pas en nombres (un zéro manquant est rétabli si Excel l'a supprimé).",
     "Les erreurs sont signalées par feuille, ligne et colonne dans rapport.xlsx ; les "
@@ -65,13 +71,30 @@ _GROUP_HELP = {
     "autorite2": "Seconde autorité, pour un établissement cofinancé (sinon laisser vide)",
     "decision1": "La décision de l'autorité 1 que vous contestez",
     "decision2": "La décision de l'autorité 2 que vous contestez",
+    **{
+        f"demande{slot}": f"Demande indemnitaire préalable déjà envoyée à l'autorité {slot} "
+        "(une par organisme et autorité ; facultatif)"
+        for slot in (1, 2)
+    },
+    **{
+        f"mise_en_demeure{slot}": f"Mise en demeure de payer déjà envoyée pour un financement "
+        f"notifié par l'autorité {slot} (facultatif)"
+        for slot in (1, 2)
+    },
+    **{
+        f"financement{slot}": f"Financement notifié par l'autorité {slot} pour l'établissement "
+        f"de la ligne (colonnes « Exercice … — notifié par l'autorité {slot} »)"
+        for slot in (1, 2)
+    },
 }
 
 
 def _explanation(column: Column) -> str:
     """The column's description, with what it belongs to, in plain French."""
     group = column.key.split(".", 1)[0]
-    if group.startswith("exercice"):
+    if group.startswith("exercice") and (".notifie" in column.key or ".verse" in column.key):
+        context = f"Exercice {group.removeprefix('exercice')} (facultatif)"
+    elif group.startswith("exercice"):
         context = f"Exercice {group.removeprefix('exercice')} (laisser vide s'il n'est pas réclamé)"
     else:
         context = _GROUP_HELP.get(group, "")

@@ -706,7 +706,7 @@ class Evenement(Modele):
 
 
 class RejetDemande(Modele):
-    date_notification: dt.date = Field(description="Date de notification du rejet explicite")
+    date_notification: DatePassee = Field(description="Date de notification du rejet explicite")
     voies_et_delais_mentionnes: OuiNon | None = Field(
         None,
         description="Le rejet mentionnait-il les voies et délais de recours ? "
@@ -719,8 +719,8 @@ class DemandeIndemnitaire(Modele):
     exercices: list[Annee] = Field(
         default_factory=list, description="Exercices réclamés (vide : tous)"
     )
-    date_envoi: dt.date = Field(description="Date d'envoi (cachet de la poste)")
-    date_reception: dt.date | None = Field(None, description="Date de réception par l'autorité")
+    date_envoi: DatePassee = Field(description="Date d'envoi (cachet de la poste)")
+    date_reception: DatePassee | None = Field(None, description="Date de réception par l'autorité")
     accuse_reception_conforme: OuiNon | None = Field(
         None,
         description="L'accusé de réception comportait-il les mentions de l'article R.112-5 du "
@@ -750,8 +750,8 @@ class MiseEnDemeure(Modele):
     exercices: list[Annee] = Field(
         default_factory=list, description="Exercices concernés (vide : tous)"
     )
-    date_envoi: dt.date = Field(description="Date d'envoi (cachet de la poste)")
-    date_reception: dt.date | None = Field(None, description="Date de réception par le payeur")
+    date_envoi: DatePassee = Field(description="Date d'envoi (cachet de la poste)")
+    date_reception: DatePassee | None = Field(None, description="Date de réception par le payeur")
 
     @model_validator(mode="after")
     def _check(self) -> MiseEnDemeure:
@@ -761,7 +761,7 @@ class MiseEnDemeure(Modele):
 
 
 class Versement(Modele):
-    date: dt.date = Field(description="Date du versement")
+    date: DatePassee = Field(description="Date du versement")
     montant: Montant = Field(description="Montant versé, en euros")
 
 
@@ -771,7 +771,7 @@ class FinancementNotifie(Modele):
         None, description="FINESS de l'établissement (vide : tous ceux de l'autorité)"
     )
     exercice: Annee = Field(description="Exercice du financement notifié")
-    date_notification: dt.date = Field(description="Date de notification du financement")
+    date_notification: DatePassee = Field(description="Date de notification du financement")
     montant_notifie: Montant = Field(description="Montant notifié pour la mesure, en euros")
     versements: list[Versement] = Field(
         default_factory=list, description="Versements reçus au titre de ce financement"

@@ -17,7 +17,7 @@ import functools
 import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Literal
 
@@ -30,16 +30,21 @@ from recours.dossier.models import (
     Avocat,
     Contact,
     Decision,
+    DemandeIndemnitaire,
     Dossier,
     Etablissement,
     Exercice,
+    FinancementNotifie,
+    MiseEnDemeure,
     Organisme,
     PartFinancement,
     Personne,
     RecoursGracieuxEnvoye,
+    RejetDemande,
     RejetExplicite,
     ReponseFait,
     Signataire,
+    Versement,
 )
 from recours.dossier.paths import format_path, parse_path
 from recours.law.referentiel import load_referentiel
@@ -149,6 +154,9 @@ class Section:
     item_noun: str = ""
     item_title: Callable[[Scope], str] | None = None
     intro: str | None = None
+    # An optional list (demandes indemnitaires, financements notifiés…): the yes/no question
+    # asked before its first item; « non » leaves the list empty and moves on.
+    ask_first: str | None = None
 
     @property
     def repeated(self) -> bool:
@@ -677,6 +685,207 @@ DECISIONS = Section(
     + (f" — {s.autorite_nom(s.item.get('autorite'))}" if s.item.get("autorite") else ""),
 )  # fmt: skip
 
+# --- issue 11 routes: demandes indemnitaires, financements notifiés, mises en demeure ---------
+# Optional lists, asked after the decisions: a user with none answers « non » once
+# (Section.ask_first).
+
+
+def _single_autorite(scope: Scope) -> Any:
+    return scope.autorites()[0].get("id") if len(scope.autorites()) == 1 else None
+
+
+def _autorite_type_of(scope: Scope) -> str | None:
+    found = next((a for a in scope.autorites() if a.get("id") == scope.item.get("autorite")), None)
+    return str(found.get("type")) if found else None
+
+
+def _claimed_years(scope: Scope) -> list[Choice]:
+    """The exercises claimed for the item's authority, else for any établissement."""
+    found = _years(scope)
+    if found:
+        return found
+    etabs = scope.root.get("etablissements")
+    years = sorted(
+        {
+            int(str(x.get("annee")))
+            for e in (etabs if isinstance(etabs, list) else [])
+            if isinstance(e, dict)
+            for x in (e.get("exercices") or [])
+            if isinstance(x, dict) and str(x.get("annee", "")).isdigit()
+        }
+    )
+    return [Choice(str(y), str(y)) for y in years]
+
+
+def _notified_etablissements(scope: Scope) -> list[Choice]:
+    choices = _funded_choices(scope)
+    if len(choices) > 1:
+        choices.append(Choice("", "Tous les établissements financés par cette autorité"))
+    return choices
+
+
+def _single_funded(scope: Scope) -> Any:
+    funded = _funded(scope)
+    return funded[0].get("finess") if len(funded) == 1 else None
+
+
+def _notified_payeur(scope: Scope) -> Any:
+    """The payer already named for a funding notified by the same authority."""
+    found = scope.root.get("financements_notifies")
+    return next(
+        (
+            f.get("payeur")
+            for f in (found if isinstance(found, list) else [])
+            if isinstance(f, dict)
+            and f.get("autorite") == scope.item.get("autorite")
+            and f.get("payeur")
+        ),
+        None,
+    )
+
+
+def _is_ars(scope: Scope) -> bool:
+    return _autorite_type_of(scope) == "ars"
+
+
+def _sent_title(noun: str) -> Callable[[Scope], str]:
+    def title(scope: Scope) -> str:
+        text = noun
+        if scope.item.get("date_envoi"):
+            text += f" du {_shown(scope.item.get('date_envoi'))}"
+        if scope.item.get("autorite"):
+            text += f" — {scope.autorite_nom(scope.item.get('autorite'))}"
+        return text
+
+    return title
+
+
+def _financement_title(scope: Scope) -> str:
+    parts = [f"Financement {scope.item.get('exercice') or ''}".strip()]
+    etab = next(
+        (e for e in _funded(scope) if e.get("finess") == scope.item.get("etablissement")), None
+    )
+    if etab is not None:
+        parts.append(str(etab.get("nom") or etab.get("finess")))
+    if scope.item.get("autorite"):
+        parts.append(scope.autorite_nom(scope.item.get("autorite")))
+    return " — ".join(parts)
+
+
+DEMANDES_INDEMNITAIRES = Section(
+    "demandes_indemnitaires",
+    "Demandes indemnitaires déjà envoyées",
+    "demandes_indemnitaires[]",
+    (
+        Question("autorite", DemandeIndemnitaire, "autorite", kind="select",
+                 label="Autorité à qui la demande a été adressée", choices=_autorites,
+                 default=_single_autorite),
+        Question("exercices", DemandeIndemnitaire, "exercices", kind="checkbox",
+                 label="Exercices réclamés dans cette demande", choices=_claimed_years,
+                 when=lambda s: bool(_claimed_years(s))),
+        Question("date_envoi", DemandeIndemnitaire, "date_envoi", kind="date"),
+        Question("date_reception", DemandeIndemnitaire, "date_reception", kind="date",
+                 label="Date de réception par l'autorité (avis de réception)"),
+        Question("accuse_reception_conforme", DemandeIndemnitaire, "accuse_reception_conforme",
+                 kind="select", choices=_static(OUI_NON_INCONNU),
+                 label="L'autorité a-t-elle envoyé un accusé de réception mentionnant les voies "
+                 "et délais (CRPA, art. R.112-5) ?"),
+        Question("rejet_explicite", DemandeIndemnitaire, "rejet_explicite", kind="group",
+                 label="L'autorité a-t-elle rejeté cette demande par une réponse écrite ?"),
+        Question("rejet_explicite.date_notification", RejetDemande, "date_notification",
+                 kind="date", fieldset="Rejet de la demande",
+                 label="Date de réception de ce rejet", when=_is_dict("rejet_explicite")),
+        Question("rejet_explicite.voies_et_delais_mentionnes", RejetDemande,
+                 "voies_et_delais_mentionnes", kind="select", choices=_static(OUI_NON_INCONNU),
+                 fieldset="Rejet de la demande",
+                 label="Le rejet mentionnait-il les voies et délais de recours ?",
+                 when=_is_dict("rejet_explicite")),
+    ),
+    item_noun="une demande indemnitaire",
+    item_title=_sent_title("Demande indemnitaire"),
+    intro="Les demandes indemnitaires préalables que vous avez déjà adressées à une autorité : "
+    "les délais de la requête indemnitaire et de la prescription en dépendent.",
+    ask_first="Avez-vous déjà envoyé une demande indemnitaire préalable à une autorité ?",
+)  # fmt: skip
+
+VERSEMENTS = Section(
+    "versements",
+    "Versements reçus",
+    "financements_notifies[].versements[]",
+    (
+        Question("date", Versement, "date", kind="date"),
+        Question("montant", Versement, "montant", label="Montant versé (en euros)"),
+    ),
+    item_noun="un versement",
+    item_title=lambda s: "Versement"
+    + (f" du {_shown(s.item.get('date'))}" if s.item.get("date") else ""),
+)  # fmt: skip
+
+FINANCEMENTS_NOTIFIES = Section(
+    "financements_notifies",
+    "Financements notifiés",
+    "financements_notifies[]",
+    (
+        Question("autorite", FinancementNotifie, "autorite", kind="select", choices=_autorites,
+                 default=_single_autorite),
+        Question("etablissement", FinancementNotifie, "etablissement", kind="select",
+                 label="Établissement concerné", choices=_notified_etablissements,
+                 default=_single_funded, when=lambda s: bool(_funded(s))),
+        Question("exercice", FinancementNotifie, "exercice", kind="select",
+                 choices=_claimed_years),
+        Question("date_notification", FinancementNotifie, "date_notification", kind="date",
+                 label="Date à laquelle il vous a été notifié (réception)"),
+        Question("montant_notifie", FinancementNotifie, "montant_notifie",
+                 label="Montant notifié pour la mesure (en euros)"),
+        Question("reference", FinancementNotifie, "reference",
+                 label="Référence de la notification (numéro de l'arrêté, du courrier)"),
+        Question("payeur", FinancementNotifie, "payeur",
+                 label="Organisme qui verse ce financement (la caisse d'assurance maladie)",
+                 help=load_referentiel().message("question_payeur_ars"), when=_is_ars,
+                 optional=False),
+        Question("payeur", FinancementNotifie, "payeur",
+                 label="Organisme qui verse ce financement, s'il n'est pas l'autorité",
+                 help=load_referentiel().message("question_payeur"),
+                 when=lambda s: bool(s.item.get("autorite")) and not _is_ars(s)),
+        Question("payeur_adresse", FinancementNotifie, "payeur_adresse", kind="group",
+                 label="Indiquer l'adresse de cet organisme ?",
+                 when=lambda s: bool(s.item.get("payeur"))),
+        *(replace(q, when=lambda s: bool(s.item.get("payeur")) and _is_dict("payeur_adresse")(s))
+          for q in _adresse("payeur_adresse", "Adresse de l'organisme payeur")),
+    ),
+    children=(VERSEMENTS,),
+    item_noun="un financement notifié",
+    item_title=_financement_title,
+    intro="Les financements de la mesure qu'une autorité vous a notifiés (montant et date), "
+    "avec les versements reçus : s'il n'a pas été entièrement versé, une mise en demeure de "
+    "payer est préparée.",
+    ask_first="Une autorité vous a-t-elle notifié un financement de la mesure, versé ou non ?",
+)  # fmt: skip
+
+MISES_EN_DEMEURE = Section(
+    "mises_en_demeure",
+    "Mises en demeure déjà envoyées",
+    "mises_en_demeure[]",
+    (
+        Question("autorite", MiseEnDemeure, "autorite", kind="select",
+                 label="Autorité qui a notifié le financement", choices=_autorites,
+                 default=_single_autorite),
+        Question("exercices", MiseEnDemeure, "exercices", kind="checkbox",
+                 label="Exercices concernés", choices=_claimed_years,
+                 when=lambda s: bool(_claimed_years(s))),
+        Question("payeur", MiseEnDemeure, "payeur",
+                 label="Organisme à qui elle a été adressée", default=_notified_payeur),
+        Question("date_envoi", MiseEnDemeure, "date_envoi", kind="date"),
+        Question("date_reception", MiseEnDemeure, "date_reception", kind="date",
+                 label="Date de réception par l'organisme payeur (avis de réception)"),
+    ),
+    item_noun="une mise en demeure",
+    item_title=_sent_title("Mise en demeure"),
+    intro="Les mises en demeure de payer que vous avez déjà envoyées : une seconde n'est pas "
+    "préparée par défaut.",
+    ask_first="Avez-vous déjà envoyé une mise en demeure de payer ?",
+)  # fmt: skip
+
 COMPLEMENTS = Section(
     "complements",
     "Compléments",
@@ -711,7 +920,11 @@ COMPLEMENTS = Section(
     ),
 )  # fmt: skip
 
-SECTIONS: tuple[Section, ...] = (ORGANISME, AUTORITES, ETABLISSEMENTS, DECISIONS, COMPLEMENTS)
+SECTIONS: tuple[Section, ...] = (
+    ORGANISME, AUTORITES, ETABLISSEMENTS, DECISIONS,
+    DEMANDES_INDEMNITAIRES, FINANCEMENTS_NOTIFIES, MISES_EN_DEMEURE,
+    COMPLEMENTS,
+)  # fmt: skip
 
 
 def all_sections() -> Iterator[Section]:

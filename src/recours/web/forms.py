@@ -25,6 +25,19 @@ StepKind = Literal["page", "liste", "etape", "revue"]
 
 SECTIONS = {s.id: s for s in spec.all_sections()}
 MISSING = "champ obligatoire manquant"
+# The optional lists asked after the decisions (demandes indemnitaires, financements
+# notifiés, mises en demeure): a list page that may stay empty.
+OPTIONAL_LISTS = tuple(s for s in spec.SECTIONS if s.ask_first is not None)
+
+
+def child_key(child: spec.Section) -> str:
+    """The list key of a child section: ``financements_notifies[].versements[]`` -> versements."""
+    return child.container.rsplit(".", 1)[1][:-2]
+
+
+def parent_of(section_id: str) -> spec.Section | None:
+    """The section a child section's items belong to (None for a top-level section)."""
+    return next((s for s in SECTIONS.values() if any(c.id == section_id for c in s.children)), None)
 
 
 @dataclass(frozen=True)
@@ -60,6 +73,14 @@ def steps(data: Data) -> list[Step]:
         result += [Step("page", "exercices", (i, j)) for j in range(count)]
     result.append(Step("liste", "decisions"))
     result += [Step("page", "decisions", (i,)) for i in range(len(_items(data, "decisions")))]
+    for sec in OPTIONAL_LISTS:
+        result.append(Step("liste", sec.id))
+        for i, item in enumerate(_items(data, sec.id)):
+            result.append(Step("page", sec.id, (i,)))
+            for child in sec.children:
+                sub = item.get(child_key(child)) if isinstance(item, dict) else None
+                count = len(sub) if isinstance(sub, list) else 0
+                result += [Step("page", child.id, (i, j)) for j in range(count)]
     result += [Step("etape"), Step("page", "complements"), Step("revue")]
     return result
 
@@ -234,6 +255,12 @@ def add_item(data: Data, section_id: str, indices: tuple[int, ...] = ()) -> tupl
         years = [int(str(e["annee"])) for e in items if isinstance(e, dict) and "annee" in e]
         items.append({"annee": max(years) + 1} if years else {})
         return (indices[0], len(items) - 1)
+    parent = parent_of(section_id)
+    if parent is not None:
+        owner = data[parent.id][indices[0]]
+        children = owner.setdefault(child_key(SECTIONS[section_id]), [])
+        children.append({})
+        return (indices[0], len(children) - 1)
     items = data.setdefault(section_id, [])
     items.append({})
     return (len(items) - 1,)
@@ -243,6 +270,10 @@ def remove_item(data: Data, section_id: str, indices: tuple[int, ...]) -> None:
     """Remove an item and what pointed at it (an authority's funding and decisions)."""
     if section_id == "exercices":
         del data["etablissements"][indices[0]]["exercices"][indices[1]]
+        return
+    parent = parent_of(section_id)
+    if parent is not None:
+        del data[parent.id][indices[0]][child_key(SECTIONS[section_id])][indices[1]]
         return
     removed = data[section_id].pop(indices[0])
     if section_id == "autorites" and isinstance(removed, dict):

@@ -37,6 +37,7 @@ def register(app: FastAPI, session: Session, render: Render) -> None:
             ("autorites", "/liste/autorites", "Autorités"),
             ("etablissements", "/liste/etablissements", "Établissements"),
             ("decisions", "/liste/decisions", "Décisions"),
+            ("suites", f"/liste/{forms.OPTIONAL_LISTS[0].id}", "Autres démarches"),
             ("etape", "/etape", "Délais et documents"),
             ("complements", "/page/complements", "Compléments"),
             ("revue", "/revue", "Récapitulatif"),
@@ -85,10 +86,10 @@ def register(app: FastAPI, session: Session, render: Render) -> None:
         previous, following = forms.neighbours(data, step)
         children = []
         for child in section.children:
-            exercices = spec.get_path(
-                data, f"{spec.concrete(section.container, step.indices)}.exercices"
+            items = spec.get_path(
+                data, f"{spec.concrete(section.container, step.indices)}.{forms.child_key(child)}"
             )
-            for j, _ in enumerate(exercices if isinstance(exercices, list) else []):
+            for j, _ in enumerate(items if isinstance(items, list) else []):
                 idx = (*step.indices, j)
                 children.append(
                     {
@@ -101,7 +102,7 @@ def register(app: FastAPI, session: Session, render: Render) -> None:
         if section.repeated:
             title = f"{section.title} — {forms.item_title(data, section, step.indices)}"
         return {
-            "nav": nav(step.section if step.section != "exercices" else "etablissements"),
+            "nav": nav(_nav_of(step.section)),
             "titre": title,
             "intro": section.intro,
             "action": step.url,
@@ -111,8 +112,12 @@ def register(app: FastAPI, session: Session, render: Render) -> None:
             "suivant": following.url if following else None,
             "enfants": children,
             "ajouter_enfant": (
-                f"/liste/exercices/ajouter/{step.indices[0]}" if section.children else None
+                f"/liste/{section.children[0].id}/ajouter/{step.indices[0]}"
+                if section.children
+                else None
             ),
+            "enfants_titre": section.children[0].title if section.children else "",
+            "enfant_nom": section.children[0].item_noun if section.children else "",
             "retour": retour,
             "enregistre": outcome is not None and outcome.ok,
         }
@@ -146,10 +151,12 @@ def register(app: FastAPI, session: Session, render: Render) -> None:
         outcome = forms.apply_answers(session.data, forms.SECTIONS[sid], indices, form)
         session.save()
         previous, following = forms.neighbours(session.data, step)
-        if action == "ajouter_exercice" and sid == "etablissements":
-            new = forms.add_item(session.data, "exercices", indices)
+        section = forms.SECTIONS[sid]
+        if action in ("ajouter_exercice", "ajouter_enfant") and section.children:
+            child = section.children[0].id
+            new = forms.add_item(session.data, child, indices)
             session.save()
-            return _see(forms.Step("page", "exercices", new).url)
+            return _see(forms.Step("page", child, new).url)
         if action == "precedent" and previous is not None:
             return _see(previous.url)
         if action == "suivant" and outcome.ok and not outcome.fields_changed:
@@ -197,7 +204,7 @@ def register(app: FastAPI, session: Session, render: Render) -> None:
     @app.get("/liste/{sid}", response_class=HTMLResponse)
     async def liste(sid: str) -> Response:
         section = forms.SECTIONS.get(sid)
-        if section is None or not section.repeated or (section.children and sid == "exercices"):
+        if section is None or not section.repeated or section.container.count("[]") > 1:
             return render("refus.html", status=404, message="Page introuvable.", nav=nav())
         items = session.data.get(sid)
         entries = [
@@ -212,19 +219,21 @@ def register(app: FastAPI, session: Session, render: Render) -> None:
         previous, following = forms.neighbours(session.data, step)
         return render(
             "liste.html",
-            nav=nav(sid),
+            nav=nav(_nav_of(sid)),
             titre=section.title,
             intro=section.intro,
+            question=section.ask_first,
             elements=entries,
             nom=section.item_noun,
             ajouter=f"/liste/{sid}/ajouter",
             precedent=previous.url if previous else None,
-            suivant=following.url if following and entries else None,
+            suivant=following.url if following and (entries or section.ask_first) else None,
         )
 
     @app.post("/liste/{sid}/ajouter")
     async def ajouter(sid: str) -> Response:
-        if sid not in ("autorites", "etablissements", "decisions"):
+        section = forms.SECTIONS.get(sid)
+        if section is None or not section.repeated or section.container.count("[]") > 1:
             return _see("/")
         indices = forms.add_item(session.data, sid)
         session.save()
@@ -238,6 +247,15 @@ def register(app: FastAPI, session: Session, render: Render) -> None:
         session.save()
         return _see(forms.Step("page", "exercices", indices).url)
 
+    @app.post("/liste/{sid}/ajouter/{i:int}")
+    async def ajouter_enfant(sid: str, i: int) -> Response:
+        parent = forms.parent_of(sid)
+        if parent is None or step_of(parent.id, (i,)) is None:
+            return _see("/")
+        indices = forms.add_item(session.data, sid, (i,))
+        session.save()
+        return _see(forms.Step("page", sid, indices).url)
+
     @app.post("/liste/{sid}/supprimer/{tail:path}")
     async def supprimer(sid: str, tail: str) -> Response:
         indices = tuple(int(x) for x in tail.split("/") if x.isdigit())
@@ -245,8 +263,9 @@ def register(app: FastAPI, session: Session, render: Render) -> None:
             return _see("/")
         forms.remove_item(session.data, sid, indices)
         session.save()
-        if sid == "exercices":
-            return _see(forms.Step("page", "etablissements", indices[:1]).url)
+        parent = forms.parent_of(sid)
+        if parent is not None:
+            return _see(forms.Step("page", parent.id, indices[:1]).url)
         return _see(f"/liste/{sid}")
 
     @app.get("/etape", response_class=HTMLResponse)
@@ -421,6 +440,16 @@ def register(app: FastAPI, session: Session, render: Render) -> None:
         )
 
 
+def _nav_of(section_id: str) -> str:
+    """The menu entry a section belongs to (a child: its parent's; the optional lists: one)."""
+    parent = forms.parent_of(section_id)
+    if parent is not None:
+        section_id = parent.id
+    if any(s.id == section_id for s in forms.OPTIONAL_LISTS):
+        return "suites"
+    return section_id
+
+
 def _attachment(name: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{name}"'}
 
@@ -438,7 +467,16 @@ def _url_of(data: dict[str, Any], chemin: str) -> str:
     head = parts[0]
     if head == "organisme":
         return f"/page/organisme?champ={chemin}#{field_id(chemin)}"
-    if head in ("autorites", "etablissements", "decisions"):
+    optional = tuple(s.id for s in forms.OPTIONAL_LISTS)
+    if (
+        head in optional
+        and len(parts) > 3
+        and isinstance(parts[1], int)
+        and isinstance(parts[3], int)
+        and parts[2] == "versements"
+    ):
+        return f"/page/versements/{parts[1]}/{parts[3]}?champ={chemin}"
+    if head in ("autorites", "etablissements", "decisions", *optional):
         if len(parts) > 1 and isinstance(parts[1], int):
             if (
                 head == "etablissements"
