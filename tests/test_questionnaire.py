@@ -126,13 +126,17 @@ def organisme(siren: str = "778899112") -> list[tuple[str, Any]]:
         ("organisme.representant_legal.civilite", "Madame"),
         ("organisme.representant_legal.nom", "Claire Martin"),
         ("organisme.representant_legal.qualite", "présidente"),
+        ("organisme.signataire", False),
         ("organisme.contact", False),
     ]
 
 
-def autorite(index: int, nom: Any, code_postal: str, commune: str) -> list[tuple[str, Any]]:
+def autorite(
+    index: int, type_: str, nom: Any, code_postal: str, commune: str
+) -> list[tuple[str, Any]]:
     p = f"autorites[{index}]"
     return [
+        (f"{p}.type", type_),
         (f"{p}.nom", nom),
         (f"{p}.service", ""),
         (f"{p}.civilite_titulaire", ""),
@@ -141,8 +145,16 @@ def autorite(index: int, nom: Any, code_postal: str, commune: str) -> list[tuple
     ]
 
 
+def sarthe() -> list[tuple[str, Any]]:
+    """The one authority of the MECS: the département de la Sarthe."""
+    return [
+        *autorite(0, "conseil_departemental", "Département de la Sarthe", "72000", "Le Mans"),
+        ("autorites.menu", "terminer"),
+    ]
+
+
 def mecs_start(finess: str = "720000011") -> list[tuple[str, Any]]:
-    """A MECS in the Sarthe, funded by the département (a new authority)."""
+    """A MECS in the Sarthe, funded by the département (the only authority: not asked)."""
     p = "etablissements[0]"
     return [
         (f"{p}.nom", "MECS Les Tilleuls"),
@@ -151,8 +163,6 @@ def mecs_start(finess: str = "720000011") -> list[tuple[str, Any]]:
         *adresse(f"{p}.adresse", "3 chemin des Prés", "72000", "Le Mans"),
         (f"{p}.departement", DEFAULT),
         (f"{p}.regime_budgetaire", DEFAULT),
-        (f"{p}.financeurs.types", DEFAULT),
-        *autorite(0, "Département de la Sarthe", "72000", "Le Mans"),
     ]
 
 
@@ -165,12 +175,18 @@ def exercice(i: int, j: int, annee: Any, quantity: tuple[str, str], *recu: str) 
     return answers
 
 
+# The facts of the grounds asked for a decision, by the regime of its établissements.
+FAITS_CONTRADICTOIRE = ("propositions_budgetaires_mesure", "abattement_sans_contradictoire")
+FAITS_CPOM = ("cpom_clause_revision", "etablissements_comparables")
+
+
 def decision(
     index: int = 0,
     date_: str = "2026-03-10",
     notification: str = "2026-03-15",
     gracieux: list[tuple[str, Any]] | None = None,
     exercices: bool = False,
+    faits: Sequence[str] = FAITS_CONTRADICTOIRE,
 ) -> list[tuple[str, Any]]:
     p = f"decisions[{index}]"
     answers: list[tuple[str, Any]] = [
@@ -181,6 +197,7 @@ def decision(
         (f"{p}.objet", ""),
         *([(f"{p}.exercices", DEFAULT)] if exercices else []),
         (f"{p}.voies_et_delais_mentionnes", DEFAULT),
+        *[(f"{p}.faits.{fait}.reponse", DEFAULT) for fait in faits],
         (f"{p}.recours_gracieux", gracieux is not None),
     ]
     return answers + (gracieux or [])
@@ -193,7 +210,8 @@ def complements(
     return [
         *(avocat or [("avocat", False)]),
         ("faits_complementaires", faits),
-        *[(f"pieces_complementaires[{i}]", title) for i, title in enumerate([*pieces, ""])],
+        ("pieces_complementaires", "\n".join(pieces)),
+        ("reference", ""),
         ("lieu_signature", DEFAULT),
         ("date_document", DEFAULT),
     ]
@@ -216,20 +234,18 @@ def ending(
     documents: Any = DEFAULT,
     extra: list[tuple[str, Any]] | None = None,
 ) -> list[tuple[str, Any]]:
+    """The stage step (the document choice, when a document is still possible), the
+    compléments and the review."""
     answers: list[tuple[str, Any]] = []
     if documents is not None:
-        answers.append(("etape.documents", documents))
-    return [
-        *answers,
-        *(extra if extra is not None else complements()),
-        ("organisme.signataire", "representant"),
-        ("revue", revue),
-    ]
+        answers.append(("decisions[0].documents", documents))
+    return [*answers, *(extra if extra is not None else complements()), ("revue", revue)]
 
 
 def mecs_script(method: list[tuple[str, Any]], quantity: tuple[str, str]) -> list[Any]:
     return [
         *organisme(),
+        *sarthe(),
         *mecs_start(),
         *method,
         *exercice(0, 0, DEFAULT, quantity, "cd-72"),
@@ -324,17 +340,31 @@ def test_single_authority_each_method(
     assert prompter.asked.index("etablissements[0].exercices.menu") > prompter.asked.index(
         "etablissements[0].exercices[0].financement_recu.cd-72"
     )
-    # Defaults: département from the FINESS, authority from the category, 12 months.
+    # Defaults: département from the FINESS, regime from the category, 12 months.
     assert prompter.defaults["etablissements[0].departement"] == "72"
-    assert prompter.defaults["etablissements[0].financeurs.types"] == ["conseil_departemental"]
+    assert prompter.defaults["etablissements[0].regime_budgetaire"] == "procedure_contradictoire"
     assert prompter.defaults["etablissements[0].exercices[0].mois"] == "12"
-    assert prompter.defaults["decisions[0].date"] == "01/04/2026"  # French form, as typed
-    # One authority only: no share question, and the decision's authority is not asked.
-    assert not any(".part" in name for name in prompter.asked)
+    # One authority only: it is the établissement's and the decision's, said, not asked;
+    # no share question.
+    assert "Autorités de tarification de l'établissement : Département de la Sarthe" in (
+        prompter.said
+    )
+    assert "Autorité qui a pris la décision : Département de la Sarthe" in prompter.said
+    assert "etablissements[0].financeurs" not in prompter.asked
     assert "decisions[0].autorite" not in prompter.asked
-    # The recours gracieux is open: it is the proposed document.
-    assert prompter.choices["etape.documents"] == ["gracieux", "requete"]
-    assert prompter.defaults["etape.documents"] == ["gracieux"]
+    assert not any(".part" in name for name in prompter.asked)
+    # The document choice comes once the deadlines are shown; the tool's plan by default,
+    # which is the recours gracieux while it is open.
+    assert prompter.asked.index("decisions[0].documents") > prompter.asked.index("decisions.menu")
+    assert prompter.choices["decisions[0].documents"] == [
+        "",
+        "gracieux",
+        "requete",
+        "gracieux,requete",
+        "aucun",
+    ]
+    assert prompter.defaults["decisions[0].documents"] == ""
+    assert "Documents à générer : recours gracieux" in prompter.said
 
     assert outcome.statut == "genere"
     dossier = load_dossier(path)
@@ -352,22 +382,25 @@ def fam_script(shares: list[tuple[str, Any]]) -> list[Any]:
     p = "etablissements[0]"
     return [
         *organisme(),
+        *autorite(0, "ars", "Agence régionale de santé d'Île-de-France", "93200", "Saint-Denis"),
+        ("autorites.menu", "ajouter"),
+        *autorite(
+            1, "conseil_departemental", "Département de la Seine-Saint-Denis", "93000", "Bobigny"
+        ),
+        ("autorites.menu", "terminer"),
         (f"{p}.nom", "FAM Le Belvédère"),
         (f"{p}.finess", "930000034"),
         (f"{p}.categorie", "fam"),
         *adresse(f"{p}.adresse", "40 rue du Belvédère", "93100", "Montreuil"),
         (f"{p}.departement", DEFAULT),
         (f"{p}.regime_budgetaire", DEFAULT),
-        (f"{p}.financeurs.types", DEFAULT),
-        *autorite(0, "Agence régionale de santé d'Île-de-France", "93200", "Saint-Denis"),
-        *autorite(1, DEFAULT, "93000", "Bobigny"),
+        (f"{p}.financeurs", DEFAULT),
         *shares,
-        (f"{p}.methode", "cout_reel"),
         *exercice(0, 0, DEFAULT, ("cout_reel", "10000"), "ars-93", "cd-93"),
         (f"{p}.exercices.menu", "terminer"),
         ("etablissements.menu", "terminer"),
         ("decisions[0].autorite", "cd-93"),
-        *decision()[0:],
+        *decision(faits=FAITS_CPOM),
     ]
 
 
@@ -378,20 +411,24 @@ def test_cofinanced_fam_asks_shares_and_reasks_when_they_do_not_sum_to_100(
     shares = [
         (f"{p}[0].part", "60"),
         (f"{p}[1].part", "30"),
-        (f"{p}[0].part", DEFAULT),
+        ("etablissements[0].methode", "cout_reel"),
+        # Once the établissement is answered, its cross-field rules: any answer can change.
+        ("etablissements[0].corriger", f"{p}[1].part"),
         (f"{p}[1].part", "40"),
     ]
     script = [*fam_script(shares), ("decisions.menu", "terminer"), *ending(revue="quitter")]
     outcome, prompter, path = run_script(tmp_path, script)
 
-    assert prompter.defaults["etablissements[0].financeurs.types"] == [
-        "ars",
-        "conseil_departemental",
+    # Both authorities the referential gives for a FAM are proposed.
+    assert prompter.defaults["etablissements[0].financeurs"] == ["ars-93", "cd-93"]
+    assert prompter.defaults["autorites[1].nom"] == "Conseil départemental"
+    assert prompter.errors == [
+        "Autorités de tarification de l'établissement : la somme des parts fait 90 % au lieu "
+        "de 100 %"
     ]
-    assert prompter.defaults["autorites[1].nom"] == "Conseil départemental (Seine-Saint-Denis)"
-    assert prompter.errors == ["la somme des parts fait 90 % au lieu de 100 %"]
-    # The second time, the first share is proposed again as typed.
-    assert prompter.defaults[f"{p}[0].part"] == "60"
+    # The share to correct is proposed again as typed.
+    assert prompter.defaults[f"{p}[1].part"] == "30"
+    assert f"{p}[1].part" in prompter.choices["etablissements[0].corriger"]
     assert outcome.statut == "enregistre"
     dossier = load_dossier(path)
     assert [(f.autorite, f.part) for f in dossier.etablissements[0].financeurs] == [
@@ -403,9 +440,7 @@ def test_cofinanced_fam_asks_shares_and_reasks_when_they_do_not_sum_to_100(
     assert any(share in s for s in prompter.said)
     review = prompter.said[prompter.said.index("════ Récapitulatif du dossier ════") :]
     assert "Montants par autorité :" in review
-    assert any(
-        line.startswith("  - Conseil départemental (Seine-Saint-Denis) : dû 4") for line in review
-    )
+    assert any(line.startswith("  - Département de la Seine-Saint-Denis : dû 4") for line in review)
     assert any(line.startswith("  Total : dû 10") for line in review)
     assert "Dossier enregistré dans" in prompter.output
     assert "recours nouveau --reprendre" in prompter.output
@@ -430,8 +465,6 @@ def test_recours_gracieux_sent_and_rejected_proposes_the_requete(tmp_path: Path)
     ]
     outcome, prompter, _ = run_script(tmp_path, script)
 
-    assert prompter.choices["etape.documents"] == ["requete"]
-    assert prompter.defaults["etape.documents"] == ["requete"]
     assert (
         "  Recours gracieux envoyé le 5 janvier 2026 : il a interrompu le délai de recours contentieux."
         in prompter.said
@@ -455,7 +488,7 @@ def test_expired_deadlines_say_so_and_what_remains(tmp_path: Path) -> None:
     ]
     outcome, prompter, path = run_script(tmp_path, script)
 
-    assert "etape.documents" not in prompter.asked
+    assert "decisions[0].documents" not in prompter.asked
     out = prompter.output
     assert (
         "  Recours gracieux : délai EXPIRÉ le mardi 11 mars 2025 ; un recours gracieux n'est plus possible."
@@ -486,7 +519,13 @@ def test_invalid_answers_get_the_french_message_and_the_question_again(tmp_path:
     body[month_at] = ("etablissements[0].exercices[0].mois", "13")
     body.insert(month_at + 1, ("etablissements[0].exercices[0].mois", "6"))
     date_at = body.index(("decisions[0].date_notification", "2026-03-15"))
-    body.insert(date_at, ("decisions[0].date_notification", "2026-03-01"))
+    body[date_at] = ("decisions[0].date_notification", "2026-03-01")
+    # A rule across fields, once the decision is answered: the date to correct is proposed.
+    menu_at = body.index(("decisions.menu", "terminer"))
+    body[menu_at:menu_at] = [
+        ("decisions[0].corriger", DEFAULT),
+        ("decisions[0].date_notification", "2026-03-15"),
+    ]
     _, prompter, path = run_script(tmp_path, [*script, *body, *ending(revue="quitter")])
 
     assert prompter.errors == [
@@ -494,8 +533,11 @@ def test_invalid_answers_get_the_french_message_and_the_question_again(tmp_path:
         "FINESS invalide : 9 caractères attendus, commençant par le code du département "
         "(ex. 750012345, 2A0001234)",
         "doit être inférieur ou égal à 12",
-        "antérieure à la date de la décision",
+        "Date à laquelle elle vous a été notifiée (réception) : antérieure à la date de la "
+        "décision",
     ]
+    assert prompter.defaults["decisions[0].corriger"] == "decisions[0].date_notification"
+    assert prompter.defaults["decisions[0].date_notification"] == "01/03/2026"
     # The wrong answer is proposed again, to be corrected rather than retyped.
     assert prompter.asked.count("organisme.siren") == 2
     assert prompter.defaults["etablissements[0].exercices[0].mois"] == "13"
@@ -505,30 +547,42 @@ def test_invalid_answers_get_the_french_message_and_the_question_again(tmp_path:
 
 
 def test_departement_must_match_the_finess(tmp_path: Path) -> None:
-    script = [*organisme(), *mecs_start()]
+    script = [*organisme(), *sarthe(), *mecs_start()]
     at = script.index(("etablissements[0].departement", DEFAULT))
     script[at] = ("etablissements[0].departement", "75")
-    script.insert(at + 1, ("etablissements[0].corriger", "departement"))
-    script.insert(at + 2, ("etablissements[0].departement", "72"))
-    script.insert(at + 3, ("etablissements[0].regime_budgetaire", INTERRUPT))
-    script = script[: at + 4]
+    script += [
+        ("etablissements[0].methode", "cout_unitaire"),
+        # Once the établissement is answered: the problem, and any answer can be changed.
+        ("etablissements[0].corriger", "etablissements[0].departement"),
+        ("etablissements[0].departement", "72"),
+        ("etablissements[0].exercices[0].annee", INTERRUPT),
+    ]
     outcome, prompter, _ = run_script(tmp_path, script)
-    assert prompter.errors == ["le FINESS 720000011 ne correspond pas au département 75"]
+    assert prompter.errors == [
+        "Numéro FINESS (9 caractères ; seul le format est contrôlé) : le FINESS 720000011 ne "
+        "correspond pas au département 75"
+    ]
+    assert prompter.defaults["etablissements[0].corriger"] == "etablissements[0].finess"
     assert outcome.statut == "interrompu"
 
 
 def test_a_finess_that_contradicts_the_departement_can_be_corrected(tmp_path: Path) -> None:
     """No dead end: the FINESS typed earlier can be changed instead of the département."""
-    script = [*organisme(), *mecs_start(finess="750000000")]
+    script = [*organisme(), *sarthe(), *mecs_start(finess="750000000")]
     at = script.index(("etablissements[0].departement", DEFAULT))
     script[at] = ("etablissements[0].departement", "72")
-    script.insert(at + 1, ("etablissements[0].corriger", "finess"))
-    script.insert(at + 2, ("etablissements[0].finess", "720000011"))
-    script.insert(at + 3, ("etablissements[0].regime_budgetaire", INTERRUPT))
-    script = script[: at + 4]
+    script += [
+        ("etablissements[0].methode", "cout_unitaire"),
+        ("etablissements[0].corriger", "etablissements[0].finess"),
+        ("etablissements[0].finess", "720000011"),
+        ("etablissements[0].exercices[0].annee", INTERRUPT),
+    ]
     outcome, prompter, path = run_script(tmp_path, script)
     assert outcome.statut == "interrompu"
-    assert prompter.errors == ["le FINESS 750000000 ne correspond pas au département 72"]
+    assert prompter.errors == [
+        "Numéro FINESS (9 caractères ; seul le format est contrôlé) : le FINESS 750000000 ne "
+        "correspond pas au département 72"
+    ]
     assert prompter.defaults["etablissements[0].finess"] == "750000000"  # the typed one
     data, _ = read_dossier_file(path)
     assert (data["etablissements"][0]["finess"], data["etablissements"][0]["departement"]) == (
@@ -561,12 +615,9 @@ def test_review_edits_a_section_and_comes_back(tmp_path: Path) -> None:
                 "etablissements[0].adresse.commune",
                 "etablissements[0].departement",
                 "etablissements[0].regime_budgetaire",
-                "etablissements[0].financeurs.types",
-                "etablissements[0].financeurs.conseil_departemental",
+                "etablissements[0].methode",
             )
         ],
-        *[(name, DEFAULT) for name, _ in autorite(0, "", "", "")],
-        ("etablissements[0].methode", DEFAULT),
         ("etablissements[0].exercices.menu", "modifier:0"),
         ("etablissements[0].exercices[0].annee", DEFAULT),
         ("etablissements[0].exercices[0].mois", DEFAULT),
@@ -574,7 +625,7 @@ def test_review_edits_a_section_and_comes_back(tmp_path: Path) -> None:
         ("etablissements[0].exercices[0].financement_recu.cd-72", "1000"),
         ("etablissements[0].exercices.menu", "terminer"),
         ("etablissements.menu", "terminer"),
-        ("etape.documents", DEFAULT),
+        # The deadlines are shown again; the document choice stays as answered.
         ("revue", "generer"),
     ]
     outcome, prompter, path = run_script(tmp_path, script)
@@ -604,8 +655,6 @@ def test_list_menu_adds_and_removes_etablissements(tmp_path: Path) -> None:
         *adresse(f"{p}.adresse", "5 rue Haute", "72100", "Le Mans"),
         (f"{p}.departement", DEFAULT),
         (f"{p}.regime_budgetaire", DEFAULT),
-        (f"{p}.financeurs.types", DEFAULT),
-        (f"{p}.financeurs.conseil_departemental", "cd-72"),  # the existing authority
         (f"{p}.methode", "cout_reel"),
         *exercice(1, 0, DEFAULT, ("cout_reel", "5000"), "cd-72"),
         (f"{p}.exercices.menu", "terminer"),
@@ -619,7 +668,9 @@ def test_list_menu_adds_and_removes_etablissements(tmp_path: Path) -> None:
     ]
     _outcome, prompter, path = run_script(tmp_path, [*body, *ending(revue="quitter")])
 
-    assert prompter.choices[f"{p}.financeurs.conseil_departemental"] == ["cd-72", ""]
+    # The menu after the removal: one item left, which cannot be removed.
+    assert prompter.choices["etablissements.menu"] == ["ajouter", "modifier:0", "terminer"]
+    assert prompter.asked.count("etablissements.menu") == 3
     assert "Supprimé : MECS Les Tilleuls" in prompter.said
     dossier = load_dossier(path)
     assert [e.nom for e in dossier.etablissements] == ["Foyer de l'enfance"]
@@ -633,7 +684,7 @@ def mecs_requete(extra: list[tuple[str, Any]], revue: str = "generer") -> list[A
     """The MECS flow, choosing the requête, with the given "compléments" answers."""
     return [
         *mecs_script([("etablissements[0].methode", "cout_unitaire")], ("etp", "2")),
-        *ending(revue=revue, documents=["requete"], extra=extra),
+        *ending(revue=revue, documents="requete", extra=extra),
     ]
 
 
@@ -649,7 +700,7 @@ def test_lawyer_branching_and_the_requete_block(tmp_path: Path, with_lawyer: boo
     extra = complements(avocat() if with_lawyer else None)
     outcome, prompter, path = run_script(tmp_path, mecs_requete(extra))
 
-    section = prompter.asked[prompter.asked.index("etape.documents") + 1 :]
+    section = prompter.asked[prompter.asked.index("decisions[0].documents") + 1 :]
     lawyer = [
         "avocat",
         "avocat.nom",
@@ -665,10 +716,10 @@ def test_lawyer_branching_and_the_requete_block(tmp_path: Path, with_lawyer: boo
     assert section == [
         *(lawyer if with_lawyer else ["avocat"]),
         "faits_complementaires",
-        "pieces_complementaires[0]",
+        "pieces_complementaires",
+        "reference",
         "lieu_signature",
         "date_document",
-        "organisme.signataire",
         "revue",
     ]
     assert prompter.defaults["avocat"] is False  # no lawyer unless said so
@@ -728,22 +779,19 @@ def test_multi_line_faits_refuse_control_characters_and_keep_line_breaks(
     )
 
 
-def test_extra_enclosures_are_added_until_an_empty_answer(tmp_path: Path) -> None:
-    extra = complements(pieces=["Procès-verbal du conseil d'administration", "Rapport 2025"])
+def test_extra_enclosures_are_typed_one_per_line(tmp_path: Path) -> None:
+    titles = ["Procès-verbal du conseil d'administration", "Rapport 2025"]
+    extra = complements(pieces=titles)
     extra.insert(
-        extra.index(("pieces_complementaires[1]", "Rapport 2025")),
-        ("pieces_complementaires[1]", "Rapport\x01 2025"),
+        extra.index(("pieces_complementaires", "\n".join(titles))),
+        ("pieces_complementaires", f"{titles[0]}\nRapport\x01 2025\n\n"),
     )
     outcome, prompter, path = run_script(tmp_path, mecs_requete(extra))
 
-    assert [name for name in prompter.asked if name.startswith("pieces")] == [
-        "pieces_complementaires[0]",
-        "pieces_complementaires[1]",
-        "pieces_complementaires[1]",
-        "pieces_complementaires[2]",
-    ]
+    assert prompter.asked.count("pieces_complementaires") == 2
     assert prompter.errors == ["caractère de contrôle interdit (U+0001) à la position 8"]
-    titles = ["Procès-verbal du conseil d'administration", "Rapport 2025"]
+    # The refused lines are proposed again, to be corrected rather than retyped.
+    assert prompter.defaults["pieces_complementaires"] == f"{titles[0]}\nRapport\x01 2025\n\n"
     assert load_dossier(path).pieces_complementaires == titles
     review = review_lines(prompter)
     at = review.index("Pièces jointes supplémentaires :")
@@ -756,17 +804,16 @@ def test_review_edits_the_complements(tmp_path: Path) -> None:
     first_edit = [
         *avocat(),
         ("faits_complementaires", "Les propositions budgétaires incluaient la mesure."),
-        ("pieces_complementaires[0]", "Pièce A"),
-        ("pieces_complementaires[1]", ""),
+        ("pieces_complementaires", "Pièce A"),
+        ("reference", ""),
         ("lieu_signature", "Paris"),
         ("date_document", "20/11/2026"),
     ]
     second_edit = [
         *[(name, DEFAULT) for name, _ in avocat()],
         ("faits_complementaires", DEFAULT),
-        ("pieces_complementaires[0]", ""),  # emptied: Pièce A is removed
-        ("pieces_complementaires[0]", "Pièce B"),
-        ("pieces_complementaires[1]", ""),
+        ("pieces_complementaires", "Pièce B"),  # Pièce A is removed
+        ("reference", DEFAULT),
         ("lieu_signature", DEFAULT),
         ("date_document", DEFAULT),
     ]
@@ -786,9 +833,8 @@ def test_review_edits_the_complements(tmp_path: Path) -> None:
         "autorites",
         "etablissements",
         "decisions",
-        "etape",
         "complements",
-        "signataire",
+        "etape",
         "champ",
     ]
     first, second, third = (review_lines(prompter, n) for n in range(3))
@@ -807,6 +853,8 @@ def test_review_edits_the_complements(tmp_path: Path) -> None:
         "Les propositions budgétaires incluaient la mesure."
     )
     assert prompter.defaults["lieu_signature"] == "Paris"
+    assert prompter.defaults["pieces_complementaires"] == "Pièce A"
+    assert prompter.defaults["date_document"] == "20/11/2026"  # French form, as typed
     assert outcome.statut == "enregistre"
     dossier = load_dossier(path)
     assert dossier.avocat is not None and dossier.avocat.nom == "Maître Camille Fontaine"
@@ -849,7 +897,7 @@ def test_resume_in_the_middle_of_the_complements_asks_only_what_is_missing(
 
     # The deadlines are computed again (a half-answered lawyer does not hide them), then
     # only the questions not answered yet.
-    resumed = [("etape.documents", ["requete"]), *script[at:]]
+    resumed = script[at:]
     outcome, prompter, _ = run_script(tmp_path, resumed, data=data, path=path)
     assert prompter.asked == [name for name, _ in resumed]
     assert "avocat" not in prompter.asked
@@ -888,6 +936,8 @@ def test_resume_a_partial_dossier_asks_only_what_is_missing(tmp_path: Path) -> N
     shutil.copy(DATA / "questionnaire_partiel.yaml", path)
     data, _ = read_dossier_file(path)
     script = [
+        # Asked with the organisme now; absent from the file the old questionnaire wrote.
+        ("organisme.signataire", False),
         ("etablissements[0].coefficient_charges", "1,45"),
         ("etablissements[0].exercices[1].etp", "3,5"),
         ("etablissements[0].exercices[1].financement_recu.cd-72", "4000"),
@@ -914,12 +964,17 @@ def test_resume_a_complete_dossier_goes_to_the_review(tmp_path: Path) -> None:
     data, _ = read_dossier_file(path)
     outcome, prompter, _ = run_script(
         tmp_path,
-        [("etape.documents", DEFAULT), ("revue", "quitter")],
+        [
+            ("decisions[0].documents", DEFAULT),
+            ("decisions[1].documents", DEFAULT),
+            ("revue", "quitter"),
+        ],
         data=data,
         path=path,
         today=date(2026, 11, 25),
     )
-    assert prompter.asked == ["etape.documents", "revue"]
+    # The stage step: the documents to prepare, decision by decision.
+    assert prompter.asked == ["decisions[0].documents", "decisions[1].documents", "revue"]
     assert outcome.statut == "enregistre"
     assert not is_in_progress(EXAMPLES / "mecs-conseil-departemental.yaml")
 
@@ -931,13 +986,10 @@ def test_resume_a_complete_dossier_goes_to_the_review(tmp_path: Path) -> None:
     assert not is_in_progress(path)
     data, _ = read_dossier_file(path)
     _, prompter, _ = run_script(
-        tmp_path,
-        [("etape.documents", DEFAULT), ("revue", "quitter")],
-        data=data,
-        path=path,
-        today=date(2026, 11, 25),
+        tmp_path, [("revue", "quitter")], data=data, path=path, today=date(2026, 11, 25)
     )
-    assert prompter.asked == ["etape.documents", "revue"]
+    # The document choice is saved (the tool's plan): not asked again.
+    assert prompter.asked == ["revue"]
 
 
 def test_resume_reasks_a_value_the_model_now_refuses(tmp_path: Path) -> None:
@@ -946,7 +998,7 @@ def test_resume_reasks_a_value_the_model_now_refuses(tmp_path: Path) -> None:
     data["organisme"]["siren"] = "123456789"
     script = [
         ("organisme.siren", "778899112"),
-        ("etablissements[0].coefficient_charges", INTERRUPT),
+        ("organisme.signataire", INTERRUPT),
     ]
     outcome, prompter, _ = run_script(tmp_path, script, data=data, path=path)
     assert prompter.errors == [
@@ -1016,7 +1068,7 @@ def test_previous_key_asks_the_last_answer_again(tmp_path: Path) -> None:
     script.insert(5, ("organisme.forme_juridique", BACK))
     script.insert(6, ("organisme.raison_sociale", "Association Les Grands Tilleuls"))
     script.insert(7, ("organisme.forme_juridique", DEFAULT))
-    script = [*script, ("etablissements[0].nom", INTERRUPT)]
+    script = [*script, ("autorites[0].type", INTERRUPT)]
     outcome, prompter, path = run_script(tmp_path, script)
     assert outcome.statut == "interrompu"
     # Going back proposes the answer given; the questions after it are asked again.
@@ -1046,12 +1098,19 @@ def test_dates_are_typed_the_french_way(tmp_path: Path) -> None:
         "decisions[0].date_notification",
         "15/03/2026",
     )
+    # Proposed again from the review, the date is written the French way.
+    script[-1:] = [
+        ("revue", "champ"),
+        ("revue.champ", "decisions[0].date"),
+        ("decisions[0].date", DEFAULT),
+        ("revue", "quitter"),
+    ]
     outcome, prompter, path = run_script(tmp_path, script)
     assert outcome.statut == "enregistre"
     assert "date invalide « 31/02/2026 » : format attendu JJ/MM/AAAA ou AAAA-MM-JJ" in (
         prompter.errors
     )
-    assert prompter.defaults["decisions[0].date_notification"] == "10/03/2026"
+    assert prompter.defaults["decisions[0].date"] == "10/03/2026"
     dossier = load_dossier(path)
     assert (dossier.decisions[0].date, dossier.decisions[0].date_notification) == (
         date(2026, 3, 10),
@@ -1087,16 +1146,20 @@ def test_review_edits_one_field_found_by_its_label(tmp_path: Path) -> None:
 def test_the_document_choice_is_saved_in_the_dossier(tmp_path: Path) -> None:
     script = [
         *mecs_script([("etablissements[0].methode", "cout_unitaire")], ("etp", "2")),
-        *ending(revue="quitter", documents=["gracieux", "requete"]),
+        *ending(revue="quitter", documents="gracieux,requete"),
     ]
     _, _, path = run_script(tmp_path, script)
     assert load_dossier(path).decisions[0].documents == ["gracieux", "requete"]
-    # Resumed, the saved choice is proposed again.
+    # Resumed, the saved choice is kept, and proposed again when changed from the review.
     data, _ = read_dossier_file(path)
     _, prompter, _ = run_script(
-        tmp_path, [("etape.documents", DEFAULT), ("revue", "quitter")], data=data, path=path
+        tmp_path,
+        [("revue", "etape"), ("decisions[0].documents", DEFAULT), ("revue", "quitter")],
+        data=data,
+        path=path,
     )
-    assert prompter.defaults["etape.documents"] == ["gracieux", "requete"]
+    assert prompter.defaults["decisions[0].documents"] == "gracieux,requete"
+    assert any("recours gracieux, requête" in line for line in prompter.said)
 
 
 def test_the_tool_s_own_plan_is_saved_as_no_choice(tmp_path: Path) -> None:
