@@ -1169,3 +1169,171 @@ def test_the_tool_s_own_plan_is_saved_as_no_choice(tmp_path: Path) -> None:
     ]
     _, _, path = run_script(tmp_path, script)
     assert load_dossier(path).decisions[0].documents is None
+
+
+# ------------------------------------------------------- the spec, all of it, in the terminal
+
+
+def test_the_terminal_asks_the_facts_of_the_grounds_when_their_condition_holds(
+    tmp_path: Path,
+) -> None:
+    fact = "decisions[0].faits.abattement_sans_contradictoire"
+    piece = "Rapport budgétaire de l'autorité du 2 février 2026"
+    script = mecs_script([("etablissements[0].methode", "cout_unitaire")], ("etp", "2"))
+    at = script.index((f"{fact}.reponse", DEFAULT))
+    script[at : at + 1] = [(f"{fact}.reponse", "oui"), (f"{fact}.piece", piece)]
+    _, prompter, path = run_script(tmp_path, [*script, *ending(revue="quitter")])
+
+    # A MECS under the contradictory procedure: its facts are asked with the decision, in
+    # French, as the web form asks them (both from the spec); the piece only after « oui ».
+    assert prompter.asked.index(f"{fact}.reponse") < prompter.asked.index("decisions.menu")
+    assert prompter.choices[f"{fact}.reponse"] == ["oui", "non", "inconnu"]
+    assert prompter.defaults[f"{fact}.reponse"] == "inconnu"
+    assert "decisions[0].faits.propositions_budgetaires_mesure.piece" not in prompter.asked
+    assert not any("cpom_clause_revision" in name for name in prompter.asked)
+    faits = load_dossier(path).decisions[0].faits
+    assert (
+        faits["abattement_sans_contradictoire"].reponse,
+        faits["abattement_sans_contradictoire"].piece,
+    ) == ("oui", piece)
+    assert faits["propositions_budgetaires_mesure"].reponse == "inconnu"
+
+    # The établissement changes regime from the review: the facts of the contradictory
+    # procedure no longer apply (their answers are dropped), those of a CPOM are asked.
+    data, _ = read_dossier_file(path)
+    resumed = [
+        ("revue", "champ"),
+        ("revue.champ", "etablissements[0].regime_budgetaire"),
+        ("etablissements[0].regime_budgetaire", "cpom_eprd"),
+        *[(f"decisions[0].faits.{fait}.reponse", "non") for fait in FAITS_CPOM],
+        ("decisions.menu", "terminer"),
+        ("revue", "quitter"),
+    ]
+    run_script(tmp_path, resumed, data=data, path=path)
+    dossier = load_dossier(path)
+    assert {k: v.reponse for k, v in dossier.decisions[0].faits.items()} == {
+        "cpom_clause_revision": "non",
+        "etablissements_comparables": "non",
+    }
+
+
+class BookPrompter(ScriptedPrompter):
+    """Answers by question path, in any order: the given answer (a list: one per time the
+    question is asked), else the proposed default."""
+
+    def __init__(self, book: dict[str, Any]) -> None:
+        super().__init__([])
+        self.book = {k: list(v) if isinstance(v, list) else [v] for k, v in book.items()}
+
+    def _next(self, name: str, default: Any) -> Any:
+        self.asked.append(name)
+        self.defaults[name] = default
+        assert self.asked.count(name) < 6, f"question reposée sans fin : {name}"
+        answers = self.book.get(name)
+        if not answers:
+            return default
+        return answers.pop(0) if len(answers) > 1 else answers[0]
+
+
+def _addresses(prefix: str, voie: str, code_postal: str, commune: str) -> dict[str, str]:
+    return {
+        f"{prefix}.voie": voie,
+        f"{prefix}.code_postal": code_postal,
+        f"{prefix}.commune": commune,
+    }
+
+
+# A dossier that opens every branch of the spec: a signatory and a contact, two authorities
+# of the Rhône (the collectivité question), a co-funded FAM costed by ETP (shares,
+# coefficient) under a CPOM and a MECS costed from the payroll under the contradictory
+# procedure with two exercises, one decision for both (établissements and exercices asked,
+# the facts of both regimes answered « oui »), a recours gracieux rejected, a lawyer.
+FULL_BOOK: dict[str, Any] = {
+    "organisme.raison_sociale": "Association Les Tilleuls",
+    "organisme.siren": "778899112",
+    **_addresses("organisme.siege", "1 rue des Tilleuls", "69003", "Lyon"),
+    "organisme.representant_legal.nom": "Claire Martin",
+    "organisme.representant_legal.qualite": "présidente",
+    "organisme.signataire": True,
+    "organisme.signataire.nom": "Paul Durand",
+    "organisme.signataire.qualite": "directeur général",
+    "organisme.signataire.delegation": "délégation du conseil d'administration du 12 mars 2025",
+    "organisme.contact": True,
+    "organisme.contact.nom": "Karim Benali",
+    "autorites[0].type": "conseil_departemental",
+    "autorites[0].nom": "Métropole de Lyon",
+    **_addresses("autorites[0].adresse", "20 rue du Lac", "69003", "Lyon"),
+    "autorites[0].collectivite": "69M",
+    "autorites[1].type": "ars",
+    "autorites[1].nom": "Agence régionale de santé Auvergne-Rhône-Alpes",
+    **_addresses("autorites[1].adresse", "241 rue Garibaldi", "69003", "Lyon"),
+    "autorites.menu": ["ajouter", "terminer"],
+    "etablissements[0].nom": "FAM Le Belvédère",
+    "etablissements[0].finess": "690000011",
+    "etablissements[0].categorie": "fam",
+    **_addresses("etablissements[0].adresse", "40 rue du Belvédère", "69100", "Villeurbanne"),
+    "etablissements[0].financeurs[0].part": "60",
+    "etablissements[0].financeurs[1].part": "40",
+    "etablissements[0].methode": "etp",
+    "etablissements[0].coefficient_charges": "1,45",
+    "etablissements[0].exercices[0].etp": "2",
+    "etablissements[1].nom": "MECS Les Tilleuls",
+    "etablissements[1].finess": "690000029",
+    "etablissements[1].categorie": "mecs",
+    **_addresses("etablissements[1].adresse", "3 chemin des Prés", "69100", "Villeurbanne"),
+    "etablissements[1].methode": "cout_reel",
+    "etablissements[1].exercices[0].cout_reel": "5000",
+    "etablissements[1].exercices[1].cout_reel": "6000",
+    "etablissements[1].exercices.menu": ["ajouter", "terminer"],
+    "etablissements.menu": ["ajouter", "terminer"],
+    "decisions[0].autorite": "cd-69",
+    "decisions[0].date": "01/12/2025",
+    "decisions[0].date_notification": "04/12/2025",
+    **{
+        f"decisions[0].faits.{fait}.{key}": value
+        for fait in (*FAITS_CONTRADICTOIRE, *FAITS_CPOM)
+        for key, value in (("reponse", "oui"), ("piece", f"Pièce sur {fait}"))
+    },
+    "decisions[0].recours_gracieux": True,
+    "decisions[0].recours_gracieux.date_envoi": "05/01/2026",
+    "decisions[0].recours_gracieux.date_reception": "07/01/2026",
+    "decisions[0].rejet_explicite": True,
+    "decisions[0].rejet_explicite.date_notification": "02/03/2026",
+    "avocat": True,
+    "avocat.nom": "Maître Camille Fontaine",
+    "avocat.barreau": "Lyon",
+    **_addresses("avocat.adresse", "30 rue de l'Exemple", "69002", "Lyon"),
+    "faits_complementaires": "Un fait.",
+    "pieces_complementaires": "Pièce A",
+    "revue": "quitter",
+}
+
+
+def test_every_question_of_the_spec_is_asked_by_the_terminal(tmp_path: Path) -> None:
+    """The terminal hard-codes no question and leaves none out: a dossier that opens every
+    branch is asked every question of the spec, and the file is a valid dossier."""
+    from recours.questionnaire import spec
+
+    prompter = BookPrompter(FULL_BOOK)
+    path = tmp_path / "dossier.yaml"
+    outcome = run(prompter, DossierStore(path), today=TODAY, sortie=tmp_path / "documents")
+    assert outcome.statut == "enregistre"
+    expected = set(spec.questions_by_path())
+    asked = set()
+    for name in prompter.asked:
+        generic = spec.generic(name)
+        # An expanded question (financing received from each authority) by its spec path.
+        parent = generic.rsplit(".", 1)[0]
+        asked.add(parent if generic not in expected and parent in expected else generic)
+    assert expected - asked == set(), "questions de la spec jamais posées dans le terminal"
+    assert asked - expected == {
+        "autorites.menu",
+        "etablissements.menu",
+        "etablissements[].exercices.menu",
+        "decisions.menu",
+        "revue",
+    }
+    dossier = load_dossier(path)
+    assert dossier.autorites[0].collectivite == "69M"
+    assert dossier.decisions[0].etablissements == []  # both: stored as « tous »
+    assert dossier.organisme.signataire is not None
