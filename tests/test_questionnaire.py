@@ -559,7 +559,7 @@ def test_departement_must_match_the_finess(tmp_path: Path) -> None:
     ]
     outcome, prompter, _ = run_script(tmp_path, script)
     assert prompter.errors == [
-        "Numéro FINESS (9 caractères ; seul le format est contrôlé) : le FINESS 720000011 ne "
+        "Numéro FINESS de l'établissement (9 caractères) : le FINESS 720000011 ne "
         "correspond pas au département 75"
     ]
     assert prompter.defaults["etablissements[0].corriger"] == "etablissements[0].finess"
@@ -580,7 +580,7 @@ def test_a_finess_that_contradicts_the_departement_can_be_corrected(tmp_path: Pa
     outcome, prompter, path = run_script(tmp_path, script)
     assert outcome.statut == "interrompu"
     assert prompter.errors == [
-        "Numéro FINESS (9 caractères ; seul le format est contrôlé) : le FINESS 750000000 ne "
+        "Numéro FINESS de l'établissement (9 caractères) : le FINESS 750000000 ne "
         "correspond pas au département 72"
     ]
     assert prompter.defaults["etablissements[0].finess"] == "750000000"  # the typed one

@@ -251,8 +251,6 @@ class Questionnaire:
         # Printed before the first question actually asked under it (resuming skips
         # whole sections silently).
         self.heading: str | None = None
-        # Generic paths of the questions asked (the spec test checks none is left out).
-        self.paths_asked: set[str] = set()
 
     # -- primitives ------------------------------------------------------------------
 
@@ -337,7 +335,9 @@ class Questionnaire:
             return ask(message, options, name=name, default=default)
         if q.kind == "checkbox":
             return self.prompter.checkbox(message, options, name=name, default=default)
-        instruction = OPTIONAL_HELP if q.is_optional else None
+        instruction = None
+        if q.is_optional:
+            instruction = "(facultatif)" if default else OPTIONAL_HELP
         if q.kind in ("multiline", "lines"):
             return self.prompter.multiline(
                 message, name=name, default=str(default),
@@ -364,7 +364,6 @@ class Questionnaire:
             self._only_choice(pf, options, current)
             return
         self._say_heading()
-        self.paths_asked.add(spec.generic(path))
         default = self._default(pf, present, current, options)
         if q.description and not self.at_stage:
             self.prompter.say(q.description)
@@ -390,7 +389,6 @@ class Questionnaire:
             self.prompter.error(f"{self.message(pf)} : aucun choix possible pour l'instant.")
             return
         only = options[0]
-        self.paths_asked.add(spec.generic(pf.path))
         value = spec.value_for(
             pf, only.value if q.kind == "select" else [only.value], current,
             spec.scope_of(self.data, pf), self.today,
@@ -441,16 +439,20 @@ class Questionnaire:
             parent = next(s for s in spec.all_sections() if section in s.children)
             title = f"{self._title(parent, indices[:-1])} — {title}"
         self.heading = f"\n— {title} —"
+        if section.intro and (not indices or indices[-1] == 0):
+            self.heading += f"\n{section.intro}"
+        before = self.asked
         while True:
             for pf in self.fields(section, indices):
                 self.ask(pf)
             if not self._check_item(section, indices):
                 break
+        answered = self.asked > before
         answers.after_item(self.data, section, indices)
         self._save()
         for child in section.children:
             self.ask_list(child, indices)
-        if section.id == "exercices":
+        if section.id == "exercices" and answered:
             self._show_cost(*indices)
         self.heading = None
 
@@ -691,7 +693,7 @@ class Questionnaire:
                     Choice("generer", "Tout est exact : enregistrer et générer les documents")
                 )
             choices += [Choice(s.id, f"Modifier : {s.title}") for s in spec.SECTIONS]
-            choices.append(Choice("etape", "Modifier : documents à préparer"))
+            choices.append(Choice("etape", "Modifier : Documents à préparer"))
             choices.append(Choice("champ", "Modifier une seule réponse (recherche par intitulé)"))
             choices.append(Choice("quitter", "Enregistrer et quitter sans générer"))
             self.asked += 1

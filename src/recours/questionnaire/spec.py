@@ -611,7 +611,8 @@ ETABLISSEMENTS = Section(
     "etablissements[]",
     (
         Question("nom", Etablissement, "nom"),
-        Question("finess", Etablissement, "finess"),
+        Question("finess", Etablissement, "finess",
+                 label="Numéro FINESS de l'établissement (9 caractères)"),
         Question("categorie", Etablissement, "categorie", kind="select",
                  label="Catégorie d'établissement", choices=_categories),
         *_adresse("adresse", "Adresse de l'établissement"),
