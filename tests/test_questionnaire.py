@@ -1337,3 +1337,47 @@ def test_every_question_of_the_spec_is_asked_by_the_terminal(tmp_path: Path) -> 
     assert dossier.autorites[0].collectivite == "69M"
     assert dossier.decisions[0].etablissements == []  # both: stored as « tous »
     assert dossier.organisme.signataire is not None
+
+
+def test_previous_key_goes_back_across_sections_and_items(tmp_path: Path) -> None:
+    script = mecs_script([("etablissements[0].methode", "cout_unitaire")], ("etp", "2"))
+    # At the first question of the authorities, back to the last one of the organisme;
+    # at the first question of the decision, back into the établissement's exercise.
+    at = script.index(("autorites[0].type", "conseil_departemental"))
+    script[at:at] = [("autorites[0].type", BACK), ("organisme.contact", DEFAULT)]
+    at = script.index(("decisions[0].nature", DEFAULT))
+    script[at:at] = [
+        ("decisions[0].nature", BACK),
+        ("etablissements[0].exercices[0].financement_recu.cd-72", "500"),
+        ("etablissements[0].exercices.menu", "terminer"),
+        ("etablissements.menu", "terminer"),
+    ]
+    outcome, prompter, path = run_script(tmp_path, [*script, *ending(revue="quitter")])
+    assert outcome.statut == "enregistre"
+    assert prompter.errors == []
+    # The answer given is proposed again.
+    assert prompter.defaults["etablissements[0].exercices[0].financement_recu.cd-72"] == "0"
+    recu = load_dossier(path).etablissements[0].exercices[0].financement_recu
+    assert recu == {"cd-72": Decimal(500)}
+
+
+def test_two_exercises_of_the_same_year_are_refused_where_they_are_typed(
+    tmp_path: Path,
+) -> None:
+    script = mecs_script([("etablissements[0].methode", "cout_unitaire")], ("etp", "2"))
+    at = script.index(("etablissements[0].exercices.menu", "terminer"))
+    script[at:at] = [
+        ("etablissements[0].exercices.menu", "ajouter"),
+        *exercice(0, 1, "2024", ("etp", "3"), "cd-72"),
+        ("etablissements[0].exercices[1].corriger", "etablissements[0].exercices[1].annee"),
+        ("etablissements[0].exercices[1].annee", "2025"),
+    ]
+    at = script.index(("decisions[0].voies_et_delais_mentionnes", DEFAULT))
+    script.insert(at, ("decisions[0].exercices", ["2025"]))
+    _, prompter, path = run_script(tmp_path, [*script, *ending(revue="quitter")])
+    # Said once the exercise is answered, and its year can be changed at once.
+    assert prompter.errors == ["un même exercice figure deux fois"]
+    p = "etablissements[0].exercices[1]"
+    at = prompter.asked.index(f"{p}.financement_recu.cd-72")
+    assert prompter.asked[at + 1 : at + 3] == [f"{p}.corriger", f"{p}.annee"]
+    assert [e.annee for e in load_dossier(path).etablissements[0].exercices] == [2024, 2025]

@@ -156,6 +156,9 @@ def page_problems(
         Dossier.model_validate(without_nulls(data), context=context_for(aujourdhui))
     except ValidationError as exc:
         found += [(p.chemin, p.message) for p in problems_from(exc)]
+    # A rule on the list an item belongs to (two exercises of the same year) is the
+    # item's problem.
+    the_list = prefix.rsplit("[", 1)[0] if section.repeated else None
     errors: dict[str, str] = {}
     others: list[str] = []
     for chemin, message in found:
@@ -166,7 +169,8 @@ def page_problems(
         if chemin in paths:
             errors.setdefault(chemin, message)
         elif (
-            (not prefix and chemin.split(".")[0].split("[")[0] in _root_keys(section))
+            chemin == the_list
+            or (not prefix and chemin.split(".")[0].split("[")[0] in _root_keys(section))
             or (prefix and (chemin == prefix or chemin.startswith((prefix + ".", prefix + "["))))
         ) and (message not in others and message not in errors.values()):
             others.append(message)
