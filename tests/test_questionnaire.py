@@ -1381,3 +1381,58 @@ def test_two_exercises_of_the_same_year_are_refused_where_they_are_typed(
     at = prompter.asked.index(f"{p}.financement_recu.cd-72")
     assert prompter.asked[at + 1 : at + 3] == [f"{p}.corriger", f"{p}.annee"]
     assert [e.annee for e in load_dossier(path).etablissements[0].exercices] == [2024, 2025]
+
+
+def test_a_section_added_to_the_spec_is_asked_without_changing_the_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Any section of the spec is walked: an optional repeated one (the dossier needs none
+    of its items) is proposed, not forced, and an item added is asked question by question."""
+    from recours.dossier.models import MiseEnDemeure
+    from recours.questionnaire import spec
+
+    section = spec.Section(
+        "mises_en_demeure",
+        "Mises en demeure de payer",
+        "mises_en_demeure[]",
+        (
+            spec.Question(
+                "autorite", MiseEnDemeure, "autorite", kind="select", choices=spec._autorites
+            ),
+            spec.Question("payeur", MiseEnDemeure, "payeur"),
+            spec.Question("date_envoi", MiseEnDemeure, "date_envoi", kind="date"),
+        ),
+        item_noun="une mise en demeure",
+    )
+    at = [s.id for s in spec.SECTIONS].index("decisions") + 1
+    monkeypatch.setattr(spec, "SECTIONS", (*spec.SECTIONS[:at], section, *spec.SECTIONS[at:]))
+    base = mecs_script([("etablissements[0].methode", "cout_unitaire")], ("etp", "2"))
+
+    # The stage step stays after the decisions; the new section comes next.
+    stage, *rest = ending(revue="quitter")
+    _, prompter, path = run_script(
+        tmp_path, [*base, stage, ("mises_en_demeure.menu", "terminer"), *rest]
+    )
+    assert prompter.choices["mises_en_demeure.menu"] == ["ajouter", "terminer"]
+    data, _ = read_dossier_file(path)
+    assert data["mises_en_demeure"] == []  # answered "none": not asked again on resume
+
+    script = [
+        *base,
+        stage,
+        ("mises_en_demeure.menu", "ajouter"),
+        ("mises_en_demeure[0].payeur", "Paierie départementale de la Sarthe"),
+        ("mises_en_demeure[0].date_envoi", "02/02/2026"),
+        ("mises_en_demeure.menu", "terminer"),
+        *ending()[1:],
+    ]
+    outcome, prompter, path = run_script(tmp_path, script, path=tmp_path / "autre.yaml")
+    # One authority: said, not asked.
+    assert "mises_en_demeure[0].autorite" not in prompter.asked
+    assert outcome.statut == "genere"
+    (mise,) = load_dossier(path).mises_en_demeure
+    assert (mise.autorite, mise.payeur, mise.date_envoi) == (
+        "cd-72",
+        "Paierie départementale de la Sarthe",
+        date(2026, 2, 2),
+    )

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from recours.dossier.models import Dossier, Etablissement, Exercice, PartFinancement
 from recours.dossier.validation import validate_dossier
@@ -131,10 +131,13 @@ REVIEWED = "# Dossier enregistré par recours nouveau, documents non générés"
 
 
 def final_form(data: Data) -> Data:
-    """The dossier as written once finished: no ``null`` markers, no empty optional list."""
+    """The dossier as written once finished: no ``null`` markers, no empty optional list
+    (an optional list answered "none" is kept as ``[]`` while the questions go on)."""
     final: Data = without_nulls(data)
-    if final.get("pieces_complementaires") == []:
-        del final["pieces_complementaires"]
+    for key in [k for k, v in final.items() if v == []]:
+        info = Dossier.model_fields.get(key)
+        if info is not None and not info.is_required():
+            del final[key]
     return final
 
 
@@ -216,6 +219,18 @@ OPTIONAL_HELP = "(facultatif : Entrée pour laisser vide)"
 SEARCH_FROM = 12
 # Asked at the stage step, once the deadlines are shown, rather than with their section.
 AT_STAGE = frozenset({"decisions[].documents"})
+
+
+def _list_required(section: spec.Section) -> bool:
+    """Whether the dossier needs at least one item of a repeated section (its list field
+    in the owning model has no default)."""
+    names = section.container[:-2].split("[].")
+    owner: type[BaseModel] = Dossier
+    if len(names) > 1:
+        parent = next(s for s in spec.all_sections() if section in s.children)
+        owner = parent.questions[0].model
+    info = owner.model_fields.get(names[-1])
+    return info is None or info.is_required()
 
 
 def _another(noun: str) -> str:
@@ -490,23 +505,26 @@ class Questionnaire:
     def ask_list(self, section: spec.Section, parent: tuple[int, ...] = ()) -> None:
         """A repeated section: complete the items, then add / modify / remove until done."""
         list_path = spec.concrete(section.container[:-2], parent)
-        if not isinstance(spec.get_path(self.data, list_path), list):
+        answered = isinstance(spec.get_path(self.data, list_path), list)
+        if not answered:
             spec.set_path(self.data, list_path, [])
         items: list[Any] = spec.get_path(self.data, list_path)
+        required = _list_required(section)
         before = self.asked
         if not self.editing:
             for index in range(len(items)):
                 self.ask_item(section, (*parent, index))
-            if items and self.asked == before:
+            # An optional list left empty is an answer too (kept as []).
+            if (items or (answered and not required)) and self.asked == before:
                 return
-        if not items:
+        if not items and required:
             self._add(section, parent, items)
         noun = section.item_noun or "un élément"
         while True:
             titles = [self._title(section, (*parent, i)) for i in range(len(items))]
-            choices = [Choice("ajouter", f"Ajouter {_another(noun)}")]
+            choices = [Choice("ajouter", f"Ajouter {_another(noun) if items else noun}")]
             choices += [Choice(f"modifier:{i}", f"Modifier : {t}") for i, t in enumerate(titles)]
-            if len(items) > 1:
+            if len(items) > int(required):
                 choices += [
                     Choice(f"supprimer:{i}", f"Supprimer : {t}") for i, t in enumerate(titles)
                 ]
@@ -517,12 +535,13 @@ class Questionnaire:
                 heading = f"{heading} ({self._title(owner, parent)})"
             self.asked += 1
             answer = self.prompter.select(
-                f"{heading} : {', '.join(titles)}. Que voulez-vous faire ?",
+                f"{heading} : {', '.join(titles) or 'aucun'}. Que voulez-vous faire ?",
                 choices,
                 name=f"{list_path}.menu",
                 default="terminer",
             )
             if answer == "terminer":
+                self._save()
                 return
             if answer == "ajouter":
                 self._add(section, parent, items)
