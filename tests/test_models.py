@@ -13,16 +13,16 @@ from typing import Any
 
 import pytest
 
-from recours.dossier.models import Ligne, Montant, OuiNon
+from recours.dossier.models import Decision, Dossier, Exercice
 from recours.dossier.validation import (
     format_path,
     load_dossier,
     load_yaml,
     validate_dossier,
-    validate_value,
 )
 from recours.errors import DossierInvalidError, FieldProblem, RecoursError
 from recours.law.referentiel import load_referentiel
+from recours.questionnaire.answers import check_field
 
 DATA = Path(__file__).resolve().parent / "data"
 Mutation = Callable[[dict[str, Any]], None]
@@ -423,7 +423,7 @@ def test_single_line_text_is_stripped(dossier_data: dict[str, Any]) -> None:
     ],
 )
 def test_french_decimals_accepted(typed: Any, expected: Decimal) -> None:
-    assert validate_value(Montant, typed) == expected
+    assert check_field(Exercice, "cout_reel", typed) == expected
 
 
 @pytest.mark.parametrize(
@@ -436,7 +436,7 @@ def test_french_decimals_accepted(typed: Any, expected: Decimal) -> None:
 )
 def test_bad_amounts_refused(typed: Any, message: str) -> None:
     with pytest.raises(ValueError, match=f"^{message}$"):
-        validate_value(Montant, typed)
+        check_field(Exercice, "cout_reel", typed)
 
 
 @pytest.mark.parametrize(
@@ -444,15 +444,15 @@ def test_bad_amounts_refused(typed: Any, message: str) -> None:
     [("oui", True), ("Non", False), (" OUI ", True), (True, True), (False, False), ("true", True)],
 )
 def test_oui_non(typed: Any, expected: bool) -> None:
-    assert validate_value(OuiNon, typed) is expected
+    assert check_field(Decision, "voies_et_delais_mentionnes", typed) is expected
 
 
-def test_validate_value_single_line_message() -> None:
-    assert validate_value(Ligne, " Montreuil ") == "Montreuil"
+def test_one_answer_single_line_message() -> None:
+    assert check_field(Dossier, "lieu_signature", " Montreuil ") == "Montreuil"
     with pytest.raises(
         ValueError, match=r"^une seule ligne attendue \(pas de retour à la ligne\)$"
     ):
-        validate_value(Ligne, "a\nb")
+        check_field(Dossier, "lieu_signature", "a\nb")
 
 
 def test_signataire_with_delegation_accepted(dossier_data: dict[str, Any]) -> None:
@@ -827,12 +827,10 @@ def test_today_itself_is_accepted(dossier_data: dict[str, Any]) -> None:
     validate_dossier(dossier_data, "dossier.yaml", aujourdhui=TODAY)
 
 
-def test_validate_value_uses_today() -> None:
-    from recours.dossier.models import DatePassee
-
-    assert validate_value(DatePassee, "2026-03-20", aujourdhui=TODAY) == date(2026, 3, 20)
+def test_one_answer_uses_today() -> None:
+    assert check_field(Decision, "date", "2026-03-20", aujourdhui=TODAY) == date(2026, 3, 20)
     with pytest.raises(ValueError, match="postérieure à la date du jour"):
-        validate_value(DatePassee, "2026-03-21", aujourdhui=TODAY)
+        check_field(Decision, "date", "2026-03-21", aujourdhui=TODAY)
 
 
 HORS_CHAMP = {

@@ -126,13 +126,17 @@ def organisme(siren: str = "778899112") -> list[tuple[str, Any]]:
         ("organisme.representant_legal.civilite", "Madame"),
         ("organisme.representant_legal.nom", "Claire Martin"),
         ("organisme.representant_legal.qualite", "présidente"),
+        ("organisme.signataire", False),
         ("organisme.contact", False),
     ]
 
 
-def autorite(index: int, nom: Any, code_postal: str, commune: str) -> list[tuple[str, Any]]:
+def autorite(
+    index: int, type_: str, nom: Any, code_postal: str, commune: str
+) -> list[tuple[str, Any]]:
     p = f"autorites[{index}]"
     return [
+        (f"{p}.type", type_),
         (f"{p}.nom", nom),
         (f"{p}.service", ""),
         (f"{p}.civilite_titulaire", ""),
@@ -141,8 +145,16 @@ def autorite(index: int, nom: Any, code_postal: str, commune: str) -> list[tuple
     ]
 
 
+def sarthe() -> list[tuple[str, Any]]:
+    """The one authority of the MECS: the département de la Sarthe."""
+    return [
+        *autorite(0, "conseil_departemental", "Département de la Sarthe", "72000", "Le Mans"),
+        ("autorites.menu", "terminer"),
+    ]
+
+
 def mecs_start(finess: str = "720000011") -> list[tuple[str, Any]]:
-    """A MECS in the Sarthe, funded by the département (a new authority)."""
+    """A MECS in the Sarthe, funded by the département (the only authority: not asked)."""
     p = "etablissements[0]"
     return [
         (f"{p}.nom", "MECS Les Tilleuls"),
@@ -151,8 +163,6 @@ def mecs_start(finess: str = "720000011") -> list[tuple[str, Any]]:
         *adresse(f"{p}.adresse", "3 chemin des Prés", "72000", "Le Mans"),
         (f"{p}.departement", DEFAULT),
         (f"{p}.regime_budgetaire", DEFAULT),
-        (f"{p}.financeurs.types", DEFAULT),
-        *autorite(0, "Département de la Sarthe", "72000", "Le Mans"),
     ]
 
 
@@ -165,12 +175,18 @@ def exercice(i: int, j: int, annee: Any, quantity: tuple[str, str], *recu: str) 
     return answers
 
 
+# The facts of the grounds asked for a decision, by the regime of its établissements.
+FAITS_CONTRADICTOIRE = ("propositions_budgetaires_mesure", "abattement_sans_contradictoire")
+FAITS_CPOM = ("cpom_clause_revision", "etablissements_comparables")
+
+
 def decision(
     index: int = 0,
     date_: str = "2026-03-10",
     notification: str = "2026-03-15",
     gracieux: list[tuple[str, Any]] | None = None,
     exercices: bool = False,
+    faits: Sequence[str] = FAITS_CONTRADICTOIRE,
 ) -> list[tuple[str, Any]]:
     p = f"decisions[{index}]"
     answers: list[tuple[str, Any]] = [
@@ -181,6 +197,7 @@ def decision(
         (f"{p}.objet", ""),
         *([(f"{p}.exercices", DEFAULT)] if exercices else []),
         (f"{p}.voies_et_delais_mentionnes", DEFAULT),
+        *[(f"{p}.faits.{fait}.reponse", DEFAULT) for fait in faits],
         (f"{p}.recours_gracieux", gracieux is not None),
     ]
     return answers + (gracieux or [])
@@ -193,7 +210,8 @@ def complements(
     return [
         *(avocat or [("avocat", False)]),
         ("faits_complementaires", faits),
-        *[(f"pieces_complementaires[{i}]", title) for i, title in enumerate([*pieces, ""])],
+        ("pieces_complementaires", "\n".join(pieces)),
+        ("reference", ""),
         ("lieu_signature", DEFAULT),
         ("date_document", DEFAULT),
     ]
@@ -216,20 +234,32 @@ def ending(
     documents: Any = DEFAULT,
     extra: list[tuple[str, Any]] | None = None,
 ) -> list[tuple[str, Any]]:
+    """The stage step (the document choice, when a document is still possible), the
+    compléments and the review."""
     answers: list[tuple[str, Any]] = []
     if documents is not None:
-        answers.append(("etape.documents", documents))
+        answers.append(("decisions[0].documents", documents))
     return [
         *answers,
+        *NO_OTHER_STEPS,
         *(extra if extra is not None else complements()),
-        ("organisme.signataire", "representant"),
         ("revue", revue),
     ]
+
+
+# The optional lists asked after the stage step, answered « non » (nothing sent yet, no
+# funding notified).
+NO_OTHER_STEPS: list[tuple[str, Any]] = [
+    ("demandes_indemnitaires.oui", False),
+    ("financements_notifies.oui", False),
+    ("mises_en_demeure.oui", False),
+]
 
 
 def mecs_script(method: list[tuple[str, Any]], quantity: tuple[str, str]) -> list[Any]:
     return [
         *organisme(),
+        *sarthe(),
         *mecs_start(),
         *method,
         *exercice(0, 0, DEFAULT, quantity, "cd-72"),
@@ -324,17 +354,31 @@ def test_single_authority_each_method(
     assert prompter.asked.index("etablissements[0].exercices.menu") > prompter.asked.index(
         "etablissements[0].exercices[0].financement_recu.cd-72"
     )
-    # Defaults: département from the FINESS, authority from the category, 12 months.
+    # Defaults: département from the FINESS, regime from the category, 12 months.
     assert prompter.defaults["etablissements[0].departement"] == "72"
-    assert prompter.defaults["etablissements[0].financeurs.types"] == ["conseil_departemental"]
+    assert prompter.defaults["etablissements[0].regime_budgetaire"] == "procedure_contradictoire"
     assert prompter.defaults["etablissements[0].exercices[0].mois"] == "12"
-    assert prompter.defaults["decisions[0].date"] == "01/04/2026"  # French form, as typed
-    # One authority only: no share question, and the decision's authority is not asked.
-    assert not any(".part" in name for name in prompter.asked)
+    # One authority only: it is the établissement's and the decision's, said, not asked;
+    # no share question.
+    assert "Autorités de tarification de l'établissement : Département de la Sarthe" in (
+        prompter.said
+    )
+    assert "Autorité qui a pris la décision : Département de la Sarthe" in prompter.said
+    assert "etablissements[0].financeurs" not in prompter.asked
     assert "decisions[0].autorite" not in prompter.asked
-    # The recours gracieux is open: it is the proposed document.
-    assert prompter.choices["etape.documents"] == ["gracieux", "requete"]
-    assert prompter.defaults["etape.documents"] == ["gracieux"]
+    assert not any(".part" in name for name in prompter.asked)
+    # The document choice comes once the deadlines are shown; the tool's plan by default,
+    # which is the recours gracieux while it is open.
+    assert prompter.asked.index("decisions[0].documents") > prompter.asked.index("decisions.menu")
+    assert prompter.choices["decisions[0].documents"] == [
+        "",
+        "gracieux",
+        "requete",
+        "gracieux,requete",
+        "aucun",
+    ]
+    assert prompter.defaults["decisions[0].documents"] == ""
+    assert "Documents à générer : recours gracieux" in prompter.said
 
     assert outcome.statut == "genere"
     dossier = load_dossier(path)
@@ -352,22 +396,25 @@ def fam_script(shares: list[tuple[str, Any]]) -> list[Any]:
     p = "etablissements[0]"
     return [
         *organisme(),
+        *autorite(0, "ars", "Agence régionale de santé d'Île-de-France", "93200", "Saint-Denis"),
+        ("autorites.menu", "ajouter"),
+        *autorite(
+            1, "conseil_departemental", "Département de la Seine-Saint-Denis", "93000", "Bobigny"
+        ),
+        ("autorites.menu", "terminer"),
         (f"{p}.nom", "FAM Le Belvédère"),
         (f"{p}.finess", "930000034"),
         (f"{p}.categorie", "fam"),
         *adresse(f"{p}.adresse", "40 rue du Belvédère", "93100", "Montreuil"),
         (f"{p}.departement", DEFAULT),
         (f"{p}.regime_budgetaire", DEFAULT),
-        (f"{p}.financeurs.types", DEFAULT),
-        *autorite(0, "Agence régionale de santé d'Île-de-France", "93200", "Saint-Denis"),
-        *autorite(1, DEFAULT, "93000", "Bobigny"),
+        (f"{p}.financeurs", DEFAULT),
         *shares,
-        (f"{p}.methode", "cout_reel"),
         *exercice(0, 0, DEFAULT, ("cout_reel", "10000"), "ars-93", "cd-93"),
         (f"{p}.exercices.menu", "terminer"),
         ("etablissements.menu", "terminer"),
         ("decisions[0].autorite", "cd-93"),
-        *decision()[0:],
+        *decision(faits=FAITS_CPOM),
     ]
 
 
@@ -378,20 +425,24 @@ def test_cofinanced_fam_asks_shares_and_reasks_when_they_do_not_sum_to_100(
     shares = [
         (f"{p}[0].part", "60"),
         (f"{p}[1].part", "30"),
-        (f"{p}[0].part", DEFAULT),
+        ("etablissements[0].methode", "cout_reel"),
+        # Once the établissement is answered, its cross-field rules: any answer can change.
+        ("etablissements[0].corriger", f"{p}[1].part"),
         (f"{p}[1].part", "40"),
     ]
     script = [*fam_script(shares), ("decisions.menu", "terminer"), *ending(revue="quitter")]
     outcome, prompter, path = run_script(tmp_path, script)
 
-    assert prompter.defaults["etablissements[0].financeurs.types"] == [
-        "ars",
-        "conseil_departemental",
+    # Both authorities the referential gives for a FAM are proposed.
+    assert prompter.defaults["etablissements[0].financeurs"] == ["ars-93", "cd-93"]
+    assert prompter.defaults["autorites[1].nom"] == "Conseil départemental"
+    assert prompter.errors == [
+        "Autorités de tarification de l'établissement : la somme des parts fait 90 % au lieu "
+        "de 100 %"
     ]
-    assert prompter.defaults["autorites[1].nom"] == "Conseil départemental (Seine-Saint-Denis)"
-    assert prompter.errors == ["la somme des parts fait 90 % au lieu de 100 %"]
-    # The second time, the first share is proposed again as typed.
-    assert prompter.defaults[f"{p}[0].part"] == "60"
+    # The share to correct is proposed again as typed.
+    assert prompter.defaults[f"{p}[1].part"] == "30"
+    assert f"{p}[1].part" in prompter.choices["etablissements[0].corriger"]
     assert outcome.statut == "enregistre"
     dossier = load_dossier(path)
     assert [(f.autorite, f.part) for f in dossier.etablissements[0].financeurs] == [
@@ -403,9 +454,7 @@ def test_cofinanced_fam_asks_shares_and_reasks_when_they_do_not_sum_to_100(
     assert any(share in s for s in prompter.said)
     review = prompter.said[prompter.said.index("════ Récapitulatif du dossier ════") :]
     assert "Montants par autorité :" in review
-    assert any(
-        line.startswith("  - Conseil départemental (Seine-Saint-Denis) : dû 4") for line in review
-    )
+    assert any(line.startswith("  - Département de la Seine-Saint-Denis : dû 4") for line in review)
     assert any(line.startswith("  Total : dû 10") for line in review)
     assert "Dossier enregistré dans" in prompter.output
     assert "recours nouveau --reprendre" in prompter.output
@@ -430,8 +479,6 @@ def test_recours_gracieux_sent_and_rejected_proposes_the_requete(tmp_path: Path)
     ]
     outcome, prompter, _ = run_script(tmp_path, script)
 
-    assert prompter.choices["etape.documents"] == ["requete"]
-    assert prompter.defaults["etape.documents"] == ["requete"]
     assert (
         "  Recours gracieux envoyé le 5 janvier 2026 : il a interrompu le délai de recours contentieux."
         in prompter.said
@@ -455,7 +502,7 @@ def test_expired_deadlines_say_so_and_what_remains(tmp_path: Path) -> None:
     ]
     outcome, prompter, path = run_script(tmp_path, script)
 
-    assert "etape.documents" not in prompter.asked
+    assert "decisions[0].documents" not in prompter.asked
     out = prompter.output
     assert (
         "  Recours gracieux : délai EXPIRÉ le mardi 11 mars 2025 ; un recours gracieux n'est plus possible."
@@ -486,7 +533,13 @@ def test_invalid_answers_get_the_french_message_and_the_question_again(tmp_path:
     body[month_at] = ("etablissements[0].exercices[0].mois", "13")
     body.insert(month_at + 1, ("etablissements[0].exercices[0].mois", "6"))
     date_at = body.index(("decisions[0].date_notification", "2026-03-15"))
-    body.insert(date_at, ("decisions[0].date_notification", "2026-03-01"))
+    body[date_at] = ("decisions[0].date_notification", "2026-03-01")
+    # A rule across fields, once the decision is answered: the date to correct is proposed.
+    menu_at = body.index(("decisions.menu", "terminer"))
+    body[menu_at:menu_at] = [
+        ("decisions[0].corriger", DEFAULT),
+        ("decisions[0].date_notification", "2026-03-15"),
+    ]
     _, prompter, path = run_script(tmp_path, [*script, *body, *ending(revue="quitter")])
 
     assert prompter.errors == [
@@ -494,8 +547,11 @@ def test_invalid_answers_get_the_french_message_and_the_question_again(tmp_path:
         "FINESS invalide : 9 caractères attendus, commençant par le code du département "
         "(ex. 750012345, 2A0001234)",
         "doit être inférieur ou égal à 12",
-        "antérieure à la date de la décision",
+        "Date à laquelle elle vous a été notifiée (réception) : antérieure à la date de la "
+        "décision",
     ]
+    assert prompter.defaults["decisions[0].corriger"] == "decisions[0].date_notification"
+    assert prompter.defaults["decisions[0].date_notification"] == "01/03/2026"
     # The wrong answer is proposed again, to be corrected rather than retyped.
     assert prompter.asked.count("organisme.siren") == 2
     assert prompter.defaults["etablissements[0].exercices[0].mois"] == "13"
@@ -505,30 +561,42 @@ def test_invalid_answers_get_the_french_message_and_the_question_again(tmp_path:
 
 
 def test_departement_must_match_the_finess(tmp_path: Path) -> None:
-    script = [*organisme(), *mecs_start()]
+    script = [*organisme(), *sarthe(), *mecs_start()]
     at = script.index(("etablissements[0].departement", DEFAULT))
     script[at] = ("etablissements[0].departement", "75")
-    script.insert(at + 1, ("etablissements[0].corriger", "departement"))
-    script.insert(at + 2, ("etablissements[0].departement", "72"))
-    script.insert(at + 3, ("etablissements[0].regime_budgetaire", INTERRUPT))
-    script = script[: at + 4]
+    script += [
+        ("etablissements[0].methode", "cout_unitaire"),
+        # Once the établissement is answered: the problem, and any answer can be changed.
+        ("etablissements[0].corriger", "etablissements[0].departement"),
+        ("etablissements[0].departement", "72"),
+        ("etablissements[0].exercices[0].annee", INTERRUPT),
+    ]
     outcome, prompter, _ = run_script(tmp_path, script)
-    assert prompter.errors == ["le FINESS 720000011 ne correspond pas au département 75"]
+    assert prompter.errors == [
+        "Numéro FINESS de l'établissement (9 caractères) : le FINESS 720000011 ne "
+        "correspond pas au département 75"
+    ]
+    assert prompter.defaults["etablissements[0].corriger"] == "etablissements[0].finess"
     assert outcome.statut == "interrompu"
 
 
 def test_a_finess_that_contradicts_the_departement_can_be_corrected(tmp_path: Path) -> None:
     """No dead end: the FINESS typed earlier can be changed instead of the département."""
-    script = [*organisme(), *mecs_start(finess="750000000")]
+    script = [*organisme(), *sarthe(), *mecs_start(finess="750000000")]
     at = script.index(("etablissements[0].departement", DEFAULT))
     script[at] = ("etablissements[0].departement", "72")
-    script.insert(at + 1, ("etablissements[0].corriger", "finess"))
-    script.insert(at + 2, ("etablissements[0].finess", "720000011"))
-    script.insert(at + 3, ("etablissements[0].regime_budgetaire", INTERRUPT))
-    script = script[: at + 4]
+    script += [
+        ("etablissements[0].methode", "cout_unitaire"),
+        ("etablissements[0].corriger", "etablissements[0].finess"),
+        ("etablissements[0].finess", "720000011"),
+        ("etablissements[0].exercices[0].annee", INTERRUPT),
+    ]
     outcome, prompter, path = run_script(tmp_path, script)
     assert outcome.statut == "interrompu"
-    assert prompter.errors == ["le FINESS 750000000 ne correspond pas au département 72"]
+    assert prompter.errors == [
+        "Numéro FINESS de l'établissement (9 caractères) : le FINESS 750000000 ne "
+        "correspond pas au département 72"
+    ]
     assert prompter.defaults["etablissements[0].finess"] == "750000000"  # the typed one
     data, _ = read_dossier_file(path)
     assert (data["etablissements"][0]["finess"], data["etablissements"][0]["departement"]) == (
@@ -561,12 +629,9 @@ def test_review_edits_a_section_and_comes_back(tmp_path: Path) -> None:
                 "etablissements[0].adresse.commune",
                 "etablissements[0].departement",
                 "etablissements[0].regime_budgetaire",
-                "etablissements[0].financeurs.types",
-                "etablissements[0].financeurs.conseil_departemental",
+                "etablissements[0].methode",
             )
         ],
-        *[(name, DEFAULT) for name, _ in autorite(0, "", "", "")],
-        ("etablissements[0].methode", DEFAULT),
         ("etablissements[0].exercices.menu", "modifier:0"),
         ("etablissements[0].exercices[0].annee", DEFAULT),
         ("etablissements[0].exercices[0].mois", DEFAULT),
@@ -574,7 +639,7 @@ def test_review_edits_a_section_and_comes_back(tmp_path: Path) -> None:
         ("etablissements[0].exercices[0].financement_recu.cd-72", "1000"),
         ("etablissements[0].exercices.menu", "terminer"),
         ("etablissements.menu", "terminer"),
-        ("etape.documents", DEFAULT),
+        # The deadlines are shown again; the document choice stays as answered.
         ("revue", "generer"),
     ]
     outcome, prompter, path = run_script(tmp_path, script)
@@ -604,8 +669,6 @@ def test_list_menu_adds_and_removes_etablissements(tmp_path: Path) -> None:
         *adresse(f"{p}.adresse", "5 rue Haute", "72100", "Le Mans"),
         (f"{p}.departement", DEFAULT),
         (f"{p}.regime_budgetaire", DEFAULT),
-        (f"{p}.financeurs.types", DEFAULT),
-        (f"{p}.financeurs.conseil_departemental", "cd-72"),  # the existing authority
         (f"{p}.methode", "cout_reel"),
         *exercice(1, 0, DEFAULT, ("cout_reel", "5000"), "cd-72"),
         (f"{p}.exercices.menu", "terminer"),
@@ -619,7 +682,9 @@ def test_list_menu_adds_and_removes_etablissements(tmp_path: Path) -> None:
     ]
     _outcome, prompter, path = run_script(tmp_path, [*body, *ending(revue="quitter")])
 
-    assert prompter.choices[f"{p}.financeurs.conseil_departemental"] == ["cd-72", ""]
+    # The menu after the removal: one item left, which cannot be removed.
+    assert prompter.choices["etablissements.menu"] == ["ajouter", "modifier:0", "terminer"]
+    assert prompter.asked.count("etablissements.menu") == 3
     assert "Supprimé : MECS Les Tilleuls" in prompter.said
     dossier = load_dossier(path)
     assert [e.nom for e in dossier.etablissements] == ["Foyer de l'enfance"]
@@ -633,7 +698,7 @@ def mecs_requete(extra: list[tuple[str, Any]], revue: str = "generer") -> list[A
     """The MECS flow, choosing the requête, with the given "compléments" answers."""
     return [
         *mecs_script([("etablissements[0].methode", "cout_unitaire")], ("etp", "2")),
-        *ending(revue=revue, documents=["requete"], extra=extra),
+        *ending(revue=revue, documents="requete", extra=extra),
     ]
 
 
@@ -649,7 +714,7 @@ def test_lawyer_branching_and_the_requete_block(tmp_path: Path, with_lawyer: boo
     extra = complements(avocat() if with_lawyer else None)
     outcome, prompter, path = run_script(tmp_path, mecs_requete(extra))
 
-    section = prompter.asked[prompter.asked.index("etape.documents") + 1 :]
+    section = prompter.asked[prompter.asked.index("decisions[0].documents") + 1 :]
     lawyer = [
         "avocat",
         "avocat.nom",
@@ -663,12 +728,13 @@ def test_lawyer_branching_and_the_requete_block(tmp_path: Path, with_lawyer: boo
         "avocat.toque",
     ]
     assert section == [
+        *(name for name, _ in NO_OTHER_STEPS),
         *(lawyer if with_lawyer else ["avocat"]),
         "faits_complementaires",
-        "pieces_complementaires[0]",
+        "pieces_complementaires",
+        "reference",
         "lieu_signature",
         "date_document",
-        "organisme.signataire",
         "revue",
     ]
     assert prompter.defaults["avocat"] is False  # no lawyer unless said so
@@ -728,22 +794,19 @@ def test_multi_line_faits_refuse_control_characters_and_keep_line_breaks(
     )
 
 
-def test_extra_enclosures_are_added_until_an_empty_answer(tmp_path: Path) -> None:
-    extra = complements(pieces=["Procès-verbal du conseil d'administration", "Rapport 2025"])
+def test_extra_enclosures_are_typed_one_per_line(tmp_path: Path) -> None:
+    titles = ["Procès-verbal du conseil d'administration", "Rapport 2025"]
+    extra = complements(pieces=titles)
     extra.insert(
-        extra.index(("pieces_complementaires[1]", "Rapport 2025")),
-        ("pieces_complementaires[1]", "Rapport\x01 2025"),
+        extra.index(("pieces_complementaires", "\n".join(titles))),
+        ("pieces_complementaires", f"{titles[0]}\nRapport\x01 2025\n\n"),
     )
     outcome, prompter, path = run_script(tmp_path, mecs_requete(extra))
 
-    assert [name for name in prompter.asked if name.startswith("pieces")] == [
-        "pieces_complementaires[0]",
-        "pieces_complementaires[1]",
-        "pieces_complementaires[1]",
-        "pieces_complementaires[2]",
-    ]
+    assert prompter.asked.count("pieces_complementaires") == 2
     assert prompter.errors == ["caractère de contrôle interdit (U+0001) à la position 8"]
-    titles = ["Procès-verbal du conseil d'administration", "Rapport 2025"]
+    # The refused lines are proposed again, to be corrected rather than retyped.
+    assert prompter.defaults["pieces_complementaires"] == f"{titles[0]}\nRapport\x01 2025\n\n"
     assert load_dossier(path).pieces_complementaires == titles
     review = review_lines(prompter)
     at = review.index("Pièces jointes supplémentaires :")
@@ -756,17 +819,16 @@ def test_review_edits_the_complements(tmp_path: Path) -> None:
     first_edit = [
         *avocat(),
         ("faits_complementaires", "Les propositions budgétaires incluaient la mesure."),
-        ("pieces_complementaires[0]", "Pièce A"),
-        ("pieces_complementaires[1]", ""),
+        ("pieces_complementaires", "Pièce A"),
+        ("reference", ""),
         ("lieu_signature", "Paris"),
         ("date_document", "20/11/2026"),
     ]
     second_edit = [
         *[(name, DEFAULT) for name, _ in avocat()],
         ("faits_complementaires", DEFAULT),
-        ("pieces_complementaires[0]", ""),  # emptied: Pièce A is removed
-        ("pieces_complementaires[0]", "Pièce B"),
-        ("pieces_complementaires[1]", ""),
+        ("pieces_complementaires", "Pièce B"),  # Pièce A is removed
+        ("reference", DEFAULT),
         ("lieu_signature", DEFAULT),
         ("date_document", DEFAULT),
     ]
@@ -786,9 +848,11 @@ def test_review_edits_the_complements(tmp_path: Path) -> None:
         "autorites",
         "etablissements",
         "decisions",
-        "etape",
+        "demandes_indemnitaires",
+        "financements_notifies",
+        "mises_en_demeure",
         "complements",
-        "signataire",
+        "etape",
         "champ",
     ]
     first, second, third = (review_lines(prompter, n) for n in range(3))
@@ -807,6 +871,8 @@ def test_review_edits_the_complements(tmp_path: Path) -> None:
         "Les propositions budgétaires incluaient la mesure."
     )
     assert prompter.defaults["lieu_signature"] == "Paris"
+    assert prompter.defaults["pieces_complementaires"] == "Pièce A"
+    assert prompter.defaults["date_document"] == "20/11/2026"  # French form, as typed
     assert outcome.statut == "enregistre"
     dossier = load_dossier(path)
     assert dossier.avocat is not None and dossier.avocat.nom == "Maître Camille Fontaine"
@@ -849,7 +915,7 @@ def test_resume_in_the_middle_of_the_complements_asks_only_what_is_missing(
 
     # The deadlines are computed again (a half-answered lawyer does not hide them), then
     # only the questions not answered yet.
-    resumed = [("etape.documents", ["requete"]), *script[at:]]
+    resumed = script[at:]
     outcome, prompter, _ = run_script(tmp_path, resumed, data=data, path=path)
     assert prompter.asked == [name for name, _ in resumed]
     assert "avocat" not in prompter.asked
@@ -888,6 +954,8 @@ def test_resume_a_partial_dossier_asks_only_what_is_missing(tmp_path: Path) -> N
     shutil.copy(DATA / "questionnaire_partiel.yaml", path)
     data, _ = read_dossier_file(path)
     script = [
+        # Asked with the organisme now; absent from the file the old questionnaire wrote.
+        ("organisme.signataire", False),
         ("etablissements[0].coefficient_charges", "1,45"),
         ("etablissements[0].exercices[1].etp", "3,5"),
         ("etablissements[0].exercices[1].financement_recu.cd-72", "4000"),
@@ -914,12 +982,17 @@ def test_resume_a_complete_dossier_goes_to_the_review(tmp_path: Path) -> None:
     data, _ = read_dossier_file(path)
     outcome, prompter, _ = run_script(
         tmp_path,
-        [("etape.documents", DEFAULT), ("revue", "quitter")],
+        [
+            ("decisions[0].documents", DEFAULT),
+            ("decisions[1].documents", DEFAULT),
+            ("revue", "quitter"),
+        ],
         data=data,
         path=path,
         today=date(2026, 11, 25),
     )
-    assert prompter.asked == ["etape.documents", "revue"]
+    # The stage step: the documents to prepare, decision by decision.
+    assert prompter.asked == ["decisions[0].documents", "decisions[1].documents", "revue"]
     assert outcome.statut == "enregistre"
     assert not is_in_progress(EXAMPLES / "mecs-conseil-departemental.yaml")
 
@@ -931,13 +1004,10 @@ def test_resume_a_complete_dossier_goes_to_the_review(tmp_path: Path) -> None:
     assert not is_in_progress(path)
     data, _ = read_dossier_file(path)
     _, prompter, _ = run_script(
-        tmp_path,
-        [("etape.documents", DEFAULT), ("revue", "quitter")],
-        data=data,
-        path=path,
-        today=date(2026, 11, 25),
+        tmp_path, [("revue", "quitter")], data=data, path=path, today=date(2026, 11, 25)
     )
-    assert prompter.asked == ["etape.documents", "revue"]
+    # The document choice is saved (the tool's plan): not asked again.
+    assert prompter.asked == ["revue"]
 
 
 def test_resume_reasks_a_value_the_model_now_refuses(tmp_path: Path) -> None:
@@ -946,7 +1016,7 @@ def test_resume_reasks_a_value_the_model_now_refuses(tmp_path: Path) -> None:
     data["organisme"]["siren"] = "123456789"
     script = [
         ("organisme.siren", "778899112"),
-        ("etablissements[0].coefficient_charges", INTERRUPT),
+        ("organisme.signataire", INTERRUPT),
     ]
     outcome, prompter, _ = run_script(tmp_path, script, data=data, path=path)
     assert prompter.errors == [
@@ -1016,7 +1086,7 @@ def test_previous_key_asks_the_last_answer_again(tmp_path: Path) -> None:
     script.insert(5, ("organisme.forme_juridique", BACK))
     script.insert(6, ("organisme.raison_sociale", "Association Les Grands Tilleuls"))
     script.insert(7, ("organisme.forme_juridique", DEFAULT))
-    script = [*script, ("etablissements[0].nom", INTERRUPT)]
+    script = [*script, ("autorites[0].type", INTERRUPT)]
     outcome, prompter, path = run_script(tmp_path, script)
     assert outcome.statut == "interrompu"
     # Going back proposes the answer given; the questions after it are asked again.
@@ -1046,12 +1116,19 @@ def test_dates_are_typed_the_french_way(tmp_path: Path) -> None:
         "decisions[0].date_notification",
         "15/03/2026",
     )
+    # Proposed again from the review, the date is written the French way.
+    script[-1:] = [
+        ("revue", "champ"),
+        ("revue.champ", "decisions[0].date"),
+        ("decisions[0].date", DEFAULT),
+        ("revue", "quitter"),
+    ]
     outcome, prompter, path = run_script(tmp_path, script)
     assert outcome.statut == "enregistre"
     assert "date invalide « 31/02/2026 » : format attendu JJ/MM/AAAA ou AAAA-MM-JJ" in (
         prompter.errors
     )
-    assert prompter.defaults["decisions[0].date_notification"] == "10/03/2026"
+    assert prompter.defaults["decisions[0].date"] == "10/03/2026"
     dossier = load_dossier(path)
     assert (dossier.decisions[0].date, dossier.decisions[0].date_notification) == (
         date(2026, 3, 10),
@@ -1087,16 +1164,20 @@ def test_review_edits_one_field_found_by_its_label(tmp_path: Path) -> None:
 def test_the_document_choice_is_saved_in_the_dossier(tmp_path: Path) -> None:
     script = [
         *mecs_script([("etablissements[0].methode", "cout_unitaire")], ("etp", "2")),
-        *ending(revue="quitter", documents=["gracieux", "requete"]),
+        *ending(revue="quitter", documents="gracieux,requete"),
     ]
     _, _, path = run_script(tmp_path, script)
     assert load_dossier(path).decisions[0].documents == ["gracieux", "requete"]
-    # Resumed, the saved choice is proposed again.
+    # Resumed, the saved choice is kept, and proposed again when changed from the review.
     data, _ = read_dossier_file(path)
     _, prompter, _ = run_script(
-        tmp_path, [("etape.documents", DEFAULT), ("revue", "quitter")], data=data, path=path
+        tmp_path,
+        [("revue", "etape"), ("decisions[0].documents", DEFAULT), ("revue", "quitter")],
+        data=data,
+        path=path,
     )
-    assert prompter.defaults["etape.documents"] == ["gracieux", "requete"]
+    assert prompter.defaults["decisions[0].documents"] == "gracieux,requete"
+    assert any("recours gracieux, requête" in line for line in prompter.said)
 
 
 def test_the_tool_s_own_plan_is_saved_as_no_choice(tmp_path: Path) -> None:
@@ -1106,3 +1187,310 @@ def test_the_tool_s_own_plan_is_saved_as_no_choice(tmp_path: Path) -> None:
     ]
     _, _, path = run_script(tmp_path, script)
     assert load_dossier(path).decisions[0].documents is None
+
+
+# ------------------------------------------------------- the spec, all of it, in the terminal
+
+
+def test_the_terminal_asks_the_facts_of_the_grounds_when_their_condition_holds(
+    tmp_path: Path,
+) -> None:
+    fact = "decisions[0].faits.abattement_sans_contradictoire"
+    piece = "Rapport budgétaire de l'autorité du 2 février 2026"
+    script = mecs_script([("etablissements[0].methode", "cout_unitaire")], ("etp", "2"))
+    at = script.index((f"{fact}.reponse", DEFAULT))
+    script[at : at + 1] = [(f"{fact}.reponse", "oui"), (f"{fact}.piece", piece)]
+    _, prompter, path = run_script(tmp_path, [*script, *ending(revue="quitter")])
+
+    # A MECS under the contradictory procedure: its facts are asked with the decision, in
+    # French, as the web form asks them (both from the spec); the piece only after « oui ».
+    assert prompter.asked.index(f"{fact}.reponse") < prompter.asked.index("decisions.menu")
+    assert prompter.choices[f"{fact}.reponse"] == ["oui", "non", "inconnu"]
+    assert prompter.defaults[f"{fact}.reponse"] == "inconnu"
+    assert "decisions[0].faits.propositions_budgetaires_mesure.piece" not in prompter.asked
+    assert not any("cpom_clause_revision" in name for name in prompter.asked)
+    faits = load_dossier(path).decisions[0].faits
+    assert (
+        faits["abattement_sans_contradictoire"].reponse,
+        faits["abattement_sans_contradictoire"].piece,
+    ) == ("oui", piece)
+    assert faits["propositions_budgetaires_mesure"].reponse == "inconnu"
+
+    # The établissement changes regime from the review: the facts of the contradictory
+    # procedure no longer apply (their answers are dropped), those of a CPOM are asked.
+    data, _ = read_dossier_file(path)
+    resumed = [
+        ("revue", "champ"),
+        ("revue.champ", "etablissements[0].regime_budgetaire"),
+        ("etablissements[0].regime_budgetaire", "cpom_eprd"),
+        *[(f"decisions[0].faits.{fait}.reponse", "non") for fait in FAITS_CPOM],
+        ("decisions.menu", "terminer"),
+        ("revue", "quitter"),
+    ]
+    run_script(tmp_path, resumed, data=data, path=path)
+    dossier = load_dossier(path)
+    assert {k: v.reponse for k, v in dossier.decisions[0].faits.items()} == {
+        "cpom_clause_revision": "non",
+        "etablissements_comparables": "non",
+    }
+
+
+class BookPrompter(ScriptedPrompter):
+    """Answers by question path, in any order: the given answer (a list: one per time the
+    question is asked), else the proposed default."""
+
+    def __init__(self, book: dict[str, Any]) -> None:
+        super().__init__([])
+        self.book = {k: list(v) if isinstance(v, list) else [v] for k, v in book.items()}
+
+    def _next(self, name: str, default: Any) -> Any:
+        self.asked.append(name)
+        self.defaults[name] = default
+        assert self.asked.count(name) < 6, f"question reposée sans fin : {name}"
+        answers = self.book.get(name)
+        if not answers:
+            return default
+        return answers.pop(0) if len(answers) > 1 else answers[0]
+
+
+def _addresses(prefix: str, voie: str, code_postal: str, commune: str) -> dict[str, str]:
+    return {
+        f"{prefix}.voie": voie,
+        f"{prefix}.code_postal": code_postal,
+        f"{prefix}.commune": commune,
+    }
+
+
+# A dossier that opens every branch of the spec: a signatory and a contact, two authorities
+# of the Rhône (the collectivité question), a co-funded FAM costed by ETP (shares,
+# coefficient) under a CPOM and a MECS costed from the payroll under the contradictory
+# procedure with two exercises, one decision for both (établissements and exercices asked,
+# the facts of both regimes answered « oui »), a recours gracieux rejected, a lawyer.
+FULL_BOOK: dict[str, Any] = {
+    "organisme.raison_sociale": "Association Les Tilleuls",
+    "organisme.siren": "778899112",
+    **_addresses("organisme.siege", "1 rue des Tilleuls", "69003", "Lyon"),
+    "organisme.representant_legal.nom": "Claire Martin",
+    "organisme.representant_legal.qualite": "présidente",
+    "organisme.signataire": True,
+    "organisme.signataire.nom": "Paul Durand",
+    "organisme.signataire.qualite": "directeur général",
+    "organisme.signataire.delegation": "délégation du conseil d'administration du 12 mars 2025",
+    "organisme.contact": True,
+    "organisme.contact.nom": "Karim Benali",
+    "autorites[0].type": "conseil_departemental",
+    "autorites[0].nom": "Métropole de Lyon",
+    **_addresses("autorites[0].adresse", "20 rue du Lac", "69003", "Lyon"),
+    "autorites[0].collectivite": "69M",
+    "autorites[1].type": "ars",
+    "autorites[1].nom": "Agence régionale de santé Auvergne-Rhône-Alpes",
+    **_addresses("autorites[1].adresse", "241 rue Garibaldi", "69003", "Lyon"),
+    "autorites.menu": ["ajouter", "terminer"],
+    "etablissements[0].nom": "FAM Le Belvédère",
+    "etablissements[0].finess": "690000011",
+    "etablissements[0].categorie": "fam",
+    **_addresses("etablissements[0].adresse", "40 rue du Belvédère", "69100", "Villeurbanne"),
+    "etablissements[0].financeurs[0].part": "60",
+    "etablissements[0].financeurs[1].part": "40",
+    "etablissements[0].methode": "etp",
+    "etablissements[0].coefficient_charges": "1,45",
+    "etablissements[0].exercices[0].etp": "2",
+    "etablissements[1].nom": "MECS Les Tilleuls",
+    "etablissements[1].finess": "690000029",
+    "etablissements[1].categorie": "mecs",
+    **_addresses("etablissements[1].adresse", "3 chemin des Prés", "69100", "Villeurbanne"),
+    "etablissements[1].methode": "cout_reel",
+    "etablissements[1].exercices[0].cout_reel": "5000",
+    "etablissements[1].exercices[1].cout_reel": "6000",
+    "etablissements[1].exercices.menu": ["ajouter", "terminer"],
+    "etablissements.menu": ["ajouter", "terminer"],
+    "decisions[0].autorite": "cd-69",
+    "decisions[0].date": "01/12/2025",
+    "decisions[0].date_notification": "04/12/2025",
+    **{
+        f"decisions[0].faits.{fait}.{key}": value
+        for fait in (*FAITS_CONTRADICTOIRE, *FAITS_CPOM)
+        for key, value in (("reponse", "oui"), ("piece", f"Pièce sur {fait}"))
+    },
+    "decisions[0].recours_gracieux": True,
+    "decisions[0].recours_gracieux.date_envoi": "05/01/2026",
+    "decisions[0].recours_gracieux.date_reception": "07/01/2026",
+    "decisions[0].rejet_explicite": True,
+    "decisions[0].rejet_explicite.date_notification": "02/03/2026",
+    # A demande indemnitaire rejected in writing, a funding notified and partly paid, and
+    # the mise en demeure sent for the rest.
+    "demandes_indemnitaires.oui": True,
+    "demandes_indemnitaires[0].autorite": "cd-69",
+    "demandes_indemnitaires[0].date_envoi": "02/02/2026",
+    "demandes_indemnitaires[0].date_reception": "04/02/2026",
+    "demandes_indemnitaires[0].rejet_explicite": True,
+    "demandes_indemnitaires[0].rejet_explicite.date_notification": "10/03/2026",
+    "financements_notifies.oui": True,
+    "financements_notifies[0].autorite": "cd-69",
+    "financements_notifies[0].date_notification": "15/01/2026",
+    "financements_notifies[0].montant_notifie": "1000",
+    "financements_notifies[0].payeur": "Paierie de la Métropole",
+    "financements_notifies[0].payeur_adresse": True,
+    **_addresses(
+        "financements_notifies[0].payeur_adresse", "1 place de l'Exemple", "69003", "Lyon"
+    ),
+    "financements_notifies[0].versements.menu": ["ajouter", "terminer"],
+    "financements_notifies[0].versements[0].date": "20/01/2026",
+    "financements_notifies[0].versements[0].montant": "400",
+    "mises_en_demeure.oui": True,
+    "mises_en_demeure[0].autorite": "cd-69",
+    "mises_en_demeure[0].payeur": "Paierie de la Métropole",
+    "mises_en_demeure[0].date_envoi": "01/03/2026",
+    "avocat": True,
+    "avocat.nom": "Maître Camille Fontaine",
+    "avocat.barreau": "Lyon",
+    **_addresses("avocat.adresse", "30 rue de l'Exemple", "69002", "Lyon"),
+    "faits_complementaires": "Un fait.",
+    "pieces_complementaires": "Pièce A",
+    "revue": "quitter",
+}
+
+
+def test_every_question_of_the_spec_is_asked_by_the_terminal(tmp_path: Path) -> None:
+    """The terminal hard-codes no question and leaves none out: a dossier that opens every
+    branch is asked every question of the spec, and the file is a valid dossier."""
+    from recours.questionnaire import spec
+
+    prompter = BookPrompter(FULL_BOOK)
+    path = tmp_path / "dossier.yaml"
+    outcome = run(prompter, DossierStore(path), today=TODAY, sortie=tmp_path / "documents")
+    assert outcome.statut == "enregistre"
+    expected = set(spec.questions_by_path())
+    asked = set()
+    for name in prompter.asked:
+        generic = spec.generic(name)
+        # An expanded question (financing received from each authority) by its spec path.
+        parent = generic.rsplit(".", 1)[0]
+        asked.add(parent if generic not in expected and parent in expected else generic)
+    assert expected - asked == set(), "questions de la spec jamais posées dans le terminal"
+    assert asked - expected == {
+        "autorites.menu",
+        "etablissements.menu",
+        "etablissements[].exercices.menu",
+        "decisions.menu",
+        "demandes_indemnitaires.oui",
+        "demandes_indemnitaires.menu",
+        "financements_notifies.oui",
+        "financements_notifies.menu",
+        "financements_notifies[].versements.menu",
+        "mises_en_demeure.oui",
+        "mises_en_demeure.menu",
+        "revue",
+    }
+    dossier = load_dossier(path)
+    assert dossier.autorites[0].collectivite == "69M"
+    assert dossier.decisions[0].etablissements == []  # both: stored as « tous »
+    assert dossier.organisme.signataire is not None
+    [demande] = dossier.demandes_indemnitaires
+    assert demande.rejet_explicite is not None
+    assert str(demande.rejet_explicite.date_notification) == "2026-03-10"
+    [financement] = dossier.financements_notifies
+    assert financement.reste_du == 600 and financement.payeur == "Paierie de la Métropole"
+    assert [m.autorite for m in dossier.mises_en_demeure] == ["cd-69"]
+
+
+def test_previous_key_goes_back_across_sections_and_items(tmp_path: Path) -> None:
+    script = mecs_script([("etablissements[0].methode", "cout_unitaire")], ("etp", "2"))
+    # At the first question of the authorities, back to the last one of the organisme;
+    # at the first question of the decision, back into the établissement's exercise.
+    at = script.index(("autorites[0].type", "conseil_departemental"))
+    script[at:at] = [("autorites[0].type", BACK), ("organisme.contact", DEFAULT)]
+    at = script.index(("decisions[0].nature", DEFAULT))
+    script[at:at] = [
+        ("decisions[0].nature", BACK),
+        ("etablissements[0].exercices[0].financement_recu.cd-72", "500"),
+        ("etablissements[0].exercices.menu", "terminer"),
+        ("etablissements.menu", "terminer"),
+    ]
+    outcome, prompter, path = run_script(tmp_path, [*script, *ending(revue="quitter")])
+    assert outcome.statut == "enregistre"
+    assert prompter.errors == []
+    # The answer given is proposed again.
+    assert prompter.defaults["etablissements[0].exercices[0].financement_recu.cd-72"] == "0"
+    recu = load_dossier(path).etablissements[0].exercices[0].financement_recu
+    assert recu == {"cd-72": Decimal(500)}
+
+
+def test_two_exercises_of_the_same_year_are_refused_where_they_are_typed(
+    tmp_path: Path,
+) -> None:
+    script = mecs_script([("etablissements[0].methode", "cout_unitaire")], ("etp", "2"))
+    at = script.index(("etablissements[0].exercices.menu", "terminer"))
+    script[at:at] = [
+        ("etablissements[0].exercices.menu", "ajouter"),
+        *exercice(0, 1, "2024", ("etp", "3"), "cd-72"),
+        ("etablissements[0].exercices[1].corriger", "etablissements[0].exercices[1].annee"),
+        ("etablissements[0].exercices[1].annee", "2025"),
+    ]
+    at = script.index(("decisions[0].voies_et_delais_mentionnes", DEFAULT))
+    script.insert(at, ("decisions[0].exercices", ["2025"]))
+    _, prompter, path = run_script(tmp_path, [*script, *ending(revue="quitter")])
+    # Said once the exercise is answered, and its year can be changed at once.
+    assert prompter.errors == ["un même exercice figure deux fois"]
+    p = "etablissements[0].exercices[1]"
+    at = prompter.asked.index(f"{p}.financement_recu.cd-72")
+    assert prompter.asked[at + 1 : at + 3] == [f"{p}.corriger", f"{p}.annee"]
+    assert [e.annee for e in load_dossier(path).etablissements[0].exercices] == [2024, 2025]
+
+
+def test_a_section_added_to_the_spec_is_asked_without_changing_the_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Any section of the spec is walked: an optional repeated one (the dossier needs none
+    of its items) is proposed, not forced, and an item added is asked question by question."""
+    from recours.dossier.models import MiseEnDemeure
+    from recours.questionnaire import spec
+
+    section = spec.Section(
+        "mises_en_demeure",
+        "Mises en demeure de payer",
+        "mises_en_demeure[]",
+        (
+            spec.Question(
+                "autorite", MiseEnDemeure, "autorite", kind="select", choices=spec._autorites
+            ),
+            spec.Question("payeur", MiseEnDemeure, "payeur"),
+            spec.Question("date_envoi", MiseEnDemeure, "date_envoi", kind="date"),
+        ),
+        item_noun="une mise en demeure",
+    )
+    # The spec's own mises en demeure section is replaced by this one, asked right after
+    # the decisions (and without its yes/no first question: the list menu is offered).
+    others = [s for s in spec.SECTIONS if s.id != "mises_en_demeure"]
+    at = [s.id for s in others].index("decisions") + 1
+    monkeypatch.setattr(spec, "SECTIONS", (*others[:at], section, *others[at:]))
+    base = mecs_script([("etablissements[0].methode", "cout_unitaire")], ("etp", "2"))
+
+    # The stage step stays after the decisions; the new section comes next.
+    stage, *rest = [a for a in ending(revue="quitter") if a[0] != "mises_en_demeure.oui"]
+    _, prompter, path = run_script(
+        tmp_path, [*base, stage, ("mises_en_demeure.menu", "terminer"), *rest]
+    )
+    assert prompter.choices["mises_en_demeure.menu"] == ["ajouter", "terminer"]
+    data, _ = read_dossier_file(path)
+    assert data["mises_en_demeure"] == []  # answered "none": not asked again on resume
+
+    script = [
+        *base,
+        stage,
+        ("mises_en_demeure.menu", "ajouter"),
+        ("mises_en_demeure[0].payeur", "Paierie départementale de la Sarthe"),
+        ("mises_en_demeure[0].date_envoi", "02/02/2026"),
+        ("mises_en_demeure.menu", "terminer"),
+        *[a for a in ending()[1:] if a[0] != "mises_en_demeure.oui"],
+    ]
+    outcome, prompter, path = run_script(tmp_path, script, path=tmp_path / "autre.yaml")
+    # One authority: said, not asked.
+    assert "mises_en_demeure[0].autorite" not in prompter.asked
+    assert outcome.statut == "genere"
+    (mise,) = load_dossier(path).mises_en_demeure
+    assert (mise.autorite, mise.payeur, mise.date_envoi) == (
+        "cd-72",
+        "Paierie départementale de la Sarthe",
+        date(2026, 2, 2),
+    )

@@ -221,7 +221,7 @@ def test_problems_are_placed_by_label_not_by_path() -> None:
         "Exercice 2024 — ETP éligibles"
     )
     assert spec.place(data, "etablissements[0].finess") == (
-        "MECS Les Tilleuls — Numéro FINESS (9 caractères ; seul le format est contrôlé)"
+        "MECS Les Tilleuls — Numéro FINESS de l'établissement (9 caractères)"
     )
     assert spec.place(data, "etablissements[0].exercices[0].financement_recu.cd-72") == (
         "Exercice 2024 — Financement déjà reçu de Département pour 2024 (en euros)"

@@ -202,7 +202,18 @@ ANSWERS: list[tuple[str, str | Keys | Lines | None]] = [
     ("Représentant légal : civilité", None),
     ("Représentant légal : prénom et nom", "Claire Martin"),
     ("Représentant légal : qualité", "présidente"),
+    ("signés par une autre personne", None),
     ("Indiquer une personne à contacter", None),
+    ("Type d'autorité de tarification", Keys(["Down"])),  # the second: conseil départemental
+    ("Nom de l'autorité", "Conseil départemental (Sarthe)"),
+    ("Service destinataire", None),
+    ("Civilité du titulaire", None),
+    ("Adresse de l'autorité : numéro et voie", "1 place Aristide-Briand"),
+    ("Adresse de l'autorité : complément", None),
+    ("Adresse de l'autorité : code postal", "72000"),
+    ("Adresse de l'autorité : commune", "Le Mans"),
+    ("Département de son siège", None),
+    ("? Autorités de tarification :", None),  # "Continuer" is proposed
     ("Nom de l'établissement ou du service", "MECS Les Tilleuls"),
     ("Numéro FINESS", "720000011"),
     ("Catégorie d'établissement", Filter("MECS")),
@@ -211,39 +222,35 @@ ANSWERS: list[tuple[str, str | Keys | Lines | None]] = [
     ("Adresse de l'établissement : code postal", "72000"),
     ("Adresse de l'établissement : commune", "Le Mans"),
     ("Département d'implantation", None),
-    ("Régime budgétaire de l'établissement", None),
-    ("Autorités de tarification de l'établissement", None),
-    ("Conseil départemental : nom", None),
-    ("Conseil départemental : service destinataire", None),
-    ("Conseil départemental : civilité du titulaire", None),
-    ("Conseil départemental : adresse : numéro et voie", "1 place Aristide-Briand"),
-    ("Conseil départemental : adresse : complément", None),
-    ("Conseil départemental : adresse : code postal", "72000"),
-    ("Conseil départemental : adresse : commune", "Le Mans"),
-    ("Conseil départemental : département de son siège", None),
-    ("Méthode de calcul", None),
+    ("Régime budgétaire", None),
+    ("Méthode de calcul du coût", None),
     ("Exercice (année)", None),
-    ("Nombre de mois éligibles en 2024", None),
-    ("ETP éligibles en 2024", "2"),
+    ("Nombre de mois éligibles", None),
+    ("ETP éligibles", "2"),
     ("Financement déjà reçu de", None),
-    ("Exercices de MECS Les Tilleuls", Keys(["Up"])),  # "Continuer" is the last choice
-    ("Établissements saisis", None),
+    ("? Exercices réclamés (MECS Les Tilleuls)", None),
+    ("? Établissements et services :", None),
     ("Nature de la décision", None),
     ("Numéro de la décision", None),
-    ("Date de la décision", "2026-03-10"),
-    ("Date à laquelle elle vous a été notifiée", "2026-03-15"),
+    ("Date de la décision", "10/03/2026"),
+    ("Date à laquelle elle vous a été notifiée", "15/03/2026"),
     ("Objet de la décision", None),
     ("mentionnait-elle les voies et délais", None),
+    ("vos propositions budgétaires", None),
+    ("l'autorité a-t-elle écarté ce coût", None),
     ("Avez-vous déjà envoyé un recours gracieux", None),
-    ("Décisions saisies", None),
-    ("Documents à préparer", None),
+    ("? Décisions contestées :", None),
+    ("Documents à préparer contre cette décision", None),
+    # The optional lists: Enter answers « non » (the default).
+    ("demande indemnitaire préalable", None),
+    ("notifié un financement", None),
+    ("mise en demeure de payer", None),
     ("Êtes-vous représenté par un avocat", None),
     ("Faits complémentaires à exposer", Lines(["Première ligne des faits", "Deuxième ligne"])),
-    ("Pièce jointe supplémentaire n° 1", "Rapport d'activité 2025"),
-    ("Pièce jointe supplémentaire n° 2", None),
+    ("Pièces jointes supplémentaires", Lines(["Rapport d'activité 2025"])),
+    ("Référence interne du dossier", None),
     ("Lieu de signature", None),
     ("Date des documents", None),
-    ("Qui signe les documents", None),
     ("Que voulez-vous faire", None),
 ]
 
@@ -293,7 +300,10 @@ def test_recours_nouveau_end_to_end_in_tmux(tmp_path: Path) -> None:
     ).replace("\u00a0", " ")
     assert "Documents écrits dans documents :" in screen
     assert "Page précédente" in screen  # the « précédent » key is documented on screen
-    assert "? Autorités de tarification de l'établissement : Conseil départemental" in screen
+    # The only authority entered is the établissement's: said, not asked.
+    assert "Autorités de tarification de l'établissement : Conseil départemental (Sarthe)" in (
+        screen
+    )
     assert "done" not in screen and "selection" not in screen  # no English
     assert "Prochaine échéance : recours gracieux" in screen
     document = tmp_path / "documents" / "recours-gracieux_conseil-departemental-sarthe.docx"

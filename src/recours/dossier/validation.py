@@ -1,7 +1,8 @@
 """Loading dossiers and turning pydantic errors into French messages with field paths.
 
 Every input (YAML/JSON file, spreadsheet row, questionnaire answer) goes through
-:func:`validate_dossier` or :func:`validate_value`, so the messages are the same everywhere.
+:func:`validate_dossier` or, one answer at a time, the model field's own validator
+(:func:`recours.questionnaire.answers.check_field`), so the messages are the same everywhere.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from recours.dossier.models import Dossier
@@ -424,14 +425,3 @@ def validate_dossier(
 def load_dossier(path: Path, aujourdhui: date | None = None) -> Dossier:
     data, lines = read_dossier_file(path)
     return validate_dossier(data, str(path), lines, aujourdhui=aujourdhui)
-
-
-def validate_value(annotation: Any, value: Any, aujourdhui: date | None = None) -> Any:
-    """Validate one answer against a field type; raise ValueError with a French message.
-
-    The questionnaire uses this so that typed answers and files share one source of truth.
-    """
-    try:
-        return TypeAdapter(annotation).validate_python(value, context=context_for(aujourdhui))
-    except ValidationError as exc:
-        raise ValueError("; ".join(p.message for p in problems_from(exc))) from None

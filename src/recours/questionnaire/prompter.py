@@ -97,7 +97,9 @@ class QuestionaryPrompter:
                 message,
                 default=default,
                 multiline=True,
-                instruction=instruction or INSTRUCTION_MULTILINE,
+                # The text starts on its own line: prompt_toolkit squeezes a multi-line
+                # field into what is left of the prompt's last line (80 columns).
+                instruction=f"{instruction or INSTRUCTION_MULTILINE}\n",
                 key_bindings=bindings,
                 style=STYLE,
                 **self.terminal,
@@ -124,12 +126,18 @@ class QuestionaryPrompter:
             if search
             else {"instruction": INSTRUCTION_SELECT}
         )
+        # questionary labels the pointed choice's description « Description: » (English,
+        # hard-coded): the descriptions are listed before the question instead, in full.
+        for c in choices:
+            if c.description:
+                questionary.print(f"  • {c.title} : {c.description}", **self._print_terminal())
         answer = _with_back(
             questionary.select(
                 message,
                 _choices(choices),
                 default=default if default in {c.value for c in choices} else None,
                 style=STYLE,
+                show_description=False,
                 **options,
                 **self.terminal,
             )

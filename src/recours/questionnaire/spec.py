@@ -5,7 +5,7 @@ dossier field it fills (``path``, with ``[]`` for list items), takes its French 
 help from the model's ``Field(description)`` unless the spec words it better, may be
 conditional (``when``), offers its choices from the referential (French labels; the
 stored value is the referential key, never shown), and is validated by the model field's
-own type (:func:`recours.questionnaire.flow.check_field`, a pydantic ``TypeAdapter``).
+own type (:func:`recours.questionnaire.answers.check_field`, a pydantic ``TypeAdapter``).
 
 Sections group the questions by page (web) or by heading (terminal); a repeated section
 (``etablissements[]``) is asked once per item.
@@ -128,9 +128,9 @@ class Question:
     def options(self, scope: Scope) -> list[Choice]:
         return self.choices(scope) if self.choices else []
 
-    def check(self, value: Any) -> Any:
+    def check(self, value: Any, aujourdhui: date | None = None) -> Any:
         """Validate one answer with the model field's own type (dates: JJ/MM/AAAA too)."""
-        from recours.questionnaire.flow import AnswerError, check_field
+        from recours.questionnaire.answers import AnswerError, check_field
 
         if self.kind == "date" and isinstance(value, str) and value.strip():
             from recours.formatting import lire_date
@@ -139,7 +139,7 @@ class Question:
                 value = lire_date(value)
             except ValueError as exc:
                 raise AnswerError(str(exc)) from None
-        return check_field(self.model, self.field, value)
+        return check_field(self.model, self.field, value, aujourdhui)
 
 
 @dataclass(frozen=True)
@@ -505,6 +505,38 @@ def _suggested_departement(scope: Scope) -> str | None:
     )
 
 
+def _next_annee(scope: Scope) -> int:
+    """The year after the établissement's other exercises, else the accord's first year."""
+    years = [
+        int(str(x.get("annee")))
+        for x in (scope.parent or {}).get("exercices") or []
+        if isinstance(x, dict) and x is not scope.item and str(x.get("annee", "")).isdigit()
+    ]
+    return max(years) + 1 if years else load_referentiel().accord.date_effet.valeur.year
+
+
+def _suggested_financeurs(scope: Scope) -> list[str]:
+    """The authorities of the types the referential gives for the établissement's category."""
+    ref = load_referentiel()
+    cat = ref.categories.get(str(scope.item.get("categorie")))
+    types = list(cat.autorites) if cat else []
+    return [str(a.get("id")) for a in scope.autorites() if a.get("type") in types]
+
+
+def _suggested_regime(scope: Scope) -> str:
+    """A CPOM with an EPRD where the ARS funds the category, else the contradictory
+    procedure (the usual regimes; the user says which applies)."""
+    cat = load_referentiel().categories.get(str(scope.item.get("categorie")))
+    return "cpom_eprd" if cat and "ars" in cat.autorites else "procedure_contradictoire"
+
+
+def notification_help() -> str:
+    """The notification-date rule, from the referential (with the uncertain e-mail case)."""
+    rule = load_referentiel().notification
+    text = " ".join(rule.regle.valeur.split())
+    return f"{text} {' '.join(rule.courriel_simple.valeur.split())}"
+
+
 def _shown(value: Any) -> str:
     from recours.formatting import date_courte
 
@@ -579,8 +611,7 @@ EXERCICES = Section(
     "Exercices réclamés",
     "etablissements[].exercices[]",
     (
-        Question("annee", Exercice, "annee",
-                 default=lambda _s: load_referentiel().accord.date_effet.valeur.year),
+        Question("annee", Exercice, "annee", default=_next_annee),
         Question("mois", Exercice, "mois", label="Nombre de mois éligibles (1 à 12)",
                  default=lambda _s: 12),
         Question("etp", Exercice, "etp", label="ETP éligibles",
@@ -601,19 +632,22 @@ ETABLISSEMENTS = Section(
     "etablissements[]",
     (
         Question("nom", Etablissement, "nom"),
-        Question("finess", Etablissement, "finess"),
+        Question("finess", Etablissement, "finess",
+                 label="Numéro FINESS de l'établissement (9 caractères)"),
         Question("categorie", Etablissement, "categorie", kind="select",
                  label="Catégorie d'établissement", choices=_categories),
         *_adresse("adresse", "Adresse de l'établissement"),
         Question("departement", Etablissement, "departement", default=_suggested_departement),
         Question("regime_budgetaire", Etablissement, "regime_budgetaire", kind="select",
-                 choices=_regimes),
+                 choices=_regimes, default=_suggested_regime),
         Question("financeurs", Etablissement, "financeurs", kind="checkbox",
-                 label="Autorités de tarification de l'établissement", choices=_autorites),
+                 label="Autorités de tarification de l'établissement", choices=_autorites,
+                 default=_suggested_financeurs),
         Question("financeurs[].part", PartFinancement, "part", expand=_parts, when=_co_funded,
                  fieldset="Établissement cofinancé : part de chaque autorité"),
         Question("methode", Etablissement, "methode", kind="select",
-                 label="Méthode de calcul du coût", choices=_methodes),
+                 label="Méthode de calcul du coût", choices=_methodes,
+                 default=lambda _s: "cout_unitaire"),
         Question("coefficient_charges", Etablissement, "coefficient_charges",
                  label="Coefficient de charges patronales (ex. 1,45)",
                  help="Aucun coefficient officiel n'est publié : indiquez le vôtre.",
@@ -633,11 +667,13 @@ DECISIONS = Section(
                  label="Autorité qui a pris la décision", choices=_autorites,
                  default=lambda s: s.autorites()[0].get("id") if len(s.autorites()) == 1
                  else None),
-        Question("nature", Decision, "nature", kind="select", choices=_natures),
+        Question("nature", Decision, "nature", kind="select", choices=_natures,
+                 default=lambda _s: "arrete_tarification"),
         Question("numero", Decision, "numero"),
         Question("date", Decision, "date", kind="date", label="Date de la décision"),
         Question("date_notification", Decision, "date_notification", kind="date",
-                 label="Date à laquelle elle vous a été notifiée (réception)"),
+                 label="Date à laquelle elle vous a été notifiée (réception)",
+                 help=notification_help()),
         Question("objet", Decision, "objet",
                  label="Objet de la décision (ex. fixant la dotation globale 2026)"),
         Question("etablissements", Decision, "etablissements", kind="checkbox",
@@ -908,6 +944,7 @@ COMPLEMENTS = Section(
                  help="Repris tels quels, avec leurs retours à la ligne, dans l'exposé des "
                  "faits du recours gracieux et de la requête."),
         Question("pieces_complementaires", Dossier, "pieces_complementaires", kind="lines",
+                 label="Pièces jointes supplémentaires (intitulés)",
                  help="Une pièce par ligne. Les pièces habituelles (décision contestée, tableau "
                  "des montants…) sont déjà inventoriées."),
         Question("reference", Dossier, "reference",
@@ -1072,16 +1109,18 @@ def shown(pf: PageField, data: Data) -> str:
     return str(answer).replace("\n", " / ")
 
 
-def value_for(pf: PageField, answer: Any, current: Any, scope: Scope) -> Any:
+def value_for(
+    pf: PageField, answer: Any, current: Any, scope: Scope, aujourdhui: date | None = None
+) -> Any:
     """:func:`value_of` for a page field (the financing received is one dict entry)."""
-    from recours.questionnaire.flow import check_field
+    from recours.questionnaire.answers import check_field
 
     q = pf.question
     if q.field == "financement_recu":
         text = str(answer).strip() or "0"
         aid = pf.path.rsplit(".", 1)[1]
-        return check_field(q.model, q.field, {aid: text})[aid]
-    return value_of(q, answer, current, scope)
+        return check_field(q.model, q.field, {aid: text}, aujourdhui)[aid]
+    return value_of(q, answer, current, scope, aujourdhui)
 
 
 # ------------------------------------------------------------- answers and values
@@ -1114,7 +1153,9 @@ def answer_of(q: Question, value: Any) -> Any:
     return str(value)
 
 
-def value_of(q: Question, answer: Any, current: Any, scope: Scope) -> Any:
+def value_of(
+    q: Question, answer: Any, current: Any, scope: Scope, aujourdhui: date | None = None
+) -> Any:
     """The dossier value of an answer, validated by the model; raise AnswerError.
 
     ``current`` is the stored value (kept parts when the funders change, the group's
@@ -1125,11 +1166,11 @@ def value_of(q: Question, answer: Any, current: Any, scope: Scope) -> Any:
             return current if isinstance(current, dict) else {}
         if answer == "non":
             return None
-        from recours.questionnaire.flow import AnswerError
+        from recours.questionnaire.answers import AnswerError
 
         raise AnswerError("répondez oui ou non")
     if q.field == "documents" and q.model is Decision:
-        return q.check(documents_value(str(answer)))
+        return q.check(documents_value(str(answer)), aujourdhui)
     if q.kind == "checkbox":
         chosen = [str(a) for a in answer]
         if q.key == "financeurs":
@@ -1140,10 +1181,10 @@ def value_of(q: Question, answer: Any, current: Any, scope: Scope) -> Any:
             ]
             if len(value) == 1:
                 value[0].pop("part", None)
-            q.check(value)
+            q.check(value, aujourdhui)
             return value
         if not chosen:
-            from recours.questionnaire.flow import AnswerError
+            from recours.questionnaire.answers import AnswerError
 
             raise AnswerError("cochez au moins une case")
         # Everything chosen is stored as the model's default, the empty list ("tous") — but
@@ -1151,20 +1192,20 @@ def value_of(q: Question, answer: Any, current: Any, scope: Scope) -> Any:
         # exercise).
         if q.key != "exercices" and set(chosen) == {c.value for c in q.options(scope)}:
             return []
-        return q.check(chosen)
+        return q.check(chosen, aujourdhui)
     if q.kind == "lines":
         lines = [line.strip() for line in str(answer).splitlines() if line.strip()]
-        return q.check(lines)
+        return q.check(lines, aujourdhui)
     text = str(answer)
     if q.kind != "multiline":
         text = text.strip()
     if not text.strip():
         if q.is_optional:
             return None
-        from recours.questionnaire.flow import AnswerError
+        from recours.questionnaire.answers import AnswerError
 
         raise AnswerError("champ obligatoire")
-    return q.check(text)
+    return q.check(text, aujourdhui)
 
 
 def place(data: Data, chemin: str) -> str:

@@ -8,17 +8,12 @@ the fields of the page.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pydantic import BaseModel, ValidationError
-
-from recours.dossier.models import Autorite, Decision, Dossier, Etablissement, Organisme
-from recours.dossier.validation import problems_from
-from recours.questionnaire import spec
-from recours.questionnaire.flow import AnswerError, check_field, without_nulls
+from recours.questionnaire import answers, spec
+from recours.questionnaire.answers import AnswerError
 
 Data = dict[str, Any]
 StepKind = Literal["page", "liste", "etape", "revue"]
@@ -132,10 +127,7 @@ def apply_answers(
             outcome.raw[pf.path] = answer
             continue
         spec.set_path(data, pf.path, value)
-    if section.id == "autorites":
-        _ensure_autorite_id(data, indices[0])
-    if section.id == "etablissements":
-        _prune_received(data, indices[0])
+    answers.after_item(data, section, indices)
     after = spec.page_fields(data, section, indices)
     outcome.fields_changed = [f.path for f in after] != [f.path for f in shown]
     _cross_check(data, section, indices, after, outcome)
@@ -146,41 +138,6 @@ def _value(pf: spec.PageField, answer: Any, current: Any, scope: spec.Scope) -> 
     return spec.value_for(pf, answer, current, scope)
 
 
-def _ensure_autorite_id(data: Data, index: int) -> None:
-    """Give a new authority its internal identifier (never shown)."""
-    from recours.questionnaire.flow import _ID_PREFIX
-
-    aut = data["autorites"][index]
-    if aut.get("id") or aut.get("type") not in _ID_PREFIX or not aut.get("departement"):
-        return
-    base = f"{_ID_PREFIX[aut['type']]}-{str(aut['departement']).lower()}"
-    used = {a.get("id") for a in data["autorites"] if isinstance(a, dict)}
-    aid, n = base, 1
-    while aid in used:
-        n += 1
-        aid = f"{base}-{n}"
-    check_field(Autorite, "id", aid)
-    aut["id"] = aid
-
-
-def _prune_received(data: Data, index: int) -> None:
-    """Drop the financing received from an authority that no longer funds the établissement."""
-    etab = data["etablissements"][index]
-    funders = {f.get("autorite") for f in etab.get("financeurs") or [] if isinstance(f, dict)}
-    for ex in etab.get("exercices") or []:
-        recu = ex.get("financement_recu") if isinstance(ex, dict) else None
-        if isinstance(recu, dict):
-            for key in [k for k in recu if k not in funders]:
-                del recu[key]
-
-
-_MODELS: dict[str, type[BaseModel]] = {
-    "organisme": Organisme,
-    "etablissements": Etablissement,
-    "decisions": Decision,
-}
-
-
 def _cross_check(
     data: Data,
     section: spec.Section,
@@ -189,102 +146,22 @@ def _cross_check(
     outcome: Outcome,
 ) -> None:
     """Cross-field rules of the models (FINESS and département, SIREN or SIRET…)."""
-    prefix = spec.concrete(section.container, indices)
-    paths = {f.path for f in fields}
-    children = [
-        f"{prefix}.{c.container[len(section.container) + 1 :].split('[', 1)[0]}"
-        for c in section.children
-    ]
-    found: list[tuple[str, str]] = []
-    model = _MODELS.get(section.id)
-    item = spec.get_path(data, prefix) if prefix else data
-    if model is not None and isinstance(item, dict):
-        found += _item_problems(model, without_nulls(item), prefix)
-    try:
-        Dossier.model_validate(without_nulls(data))
-    except ValidationError as exc:
-        found += [(p.chemin, p.message) for p in problems_from(exc)]
-    for chemin, message in found:
-        if message == MISSING:
-            continue
-        if any(chemin.startswith(c + "[") or chemin == c for c in children if c):
-            continue
-        if chemin in paths:
-            outcome.errors.setdefault(chemin, message)
-        elif (
-            (not prefix and chemin.split(".")[0].split("[")[0] in _root_keys(section))
-            or (prefix and (chemin == prefix or chemin.startswith((prefix + ".", prefix + "["))))
-        ) and (message not in outcome.page_errors and message not in outcome.errors.values()):
+    errors, others = answers.page_problems(data, section, indices, {f.path for f in fields})
+    for chemin, message in errors.items():
+        outcome.errors.setdefault(chemin, message)
+    for message in others:
+        if message not in outcome.page_errors and message not in outcome.errors.values():
             outcome.page_errors.append(message)
-
-
-def _item_problems(model: type[BaseModel], item: Data, prefix: str) -> list[tuple[str, str]]:
-    """Cross-field problems of one item, with placeholders for its unanswered fields
-    (a model's cross-field rules run only once all its fields validate)."""
-    from recours.questionnaire.flow import _SKELETONS
-
-    candidate = {**copy.deepcopy(_SKELETONS[model]), **item}
-    try:
-        model.model_validate(candidate)
-    except ValidationError as exc:
-        problems = problems_from(exc, prefix=tuple(spec.split_path(prefix)))
-        return [(p.chemin, p.message) for p in problems if _answered(item, p.chemin, prefix)]
-    return []
-
-
-def _answered(item: Data, chemin: str, prefix: str) -> bool:
-    """Whether a problem is about the user's answers rather than a placeholder."""
-    relative = chemin[len(prefix) :].lstrip(".")
-    if not relative:
-        return True
-    return spec.has_path(item, str(spec.split_path(relative)[0]))
-
-
-def _root_keys(section: spec.Section) -> set[str]:
-    return {q.key.split(".")[0] for q in section.questions}
 
 
 # ---------------------------------------------------------------- list operations
 
-
-def add_item(data: Data, section_id: str, indices: tuple[int, ...] = ()) -> tuple[int, ...]:
-    """Append an empty item; return the new item's indices."""
-    if section_id == "exercices":
-        etab = data["etablissements"][indices[0]]
-        items = etab.setdefault("exercices", [])
-        years = [int(str(e["annee"])) for e in items if isinstance(e, dict) and "annee" in e]
-        items.append({"annee": max(years) + 1} if years else {})
-        return (indices[0], len(items) - 1)
-    parent = parent_of(section_id)
-    if parent is not None:
-        owner = data[parent.id][indices[0]]
-        children = owner.setdefault(child_key(SECTIONS[section_id]), [])
-        children.append({})
-        return (indices[0], len(children) - 1)
-    items = data.setdefault(section_id, [])
-    items.append({})
-    return (len(items) - 1,)
+add_item = answers.add_item
 
 
 def remove_item(data: Data, section_id: str, indices: tuple[int, ...]) -> None:
     """Remove an item and what pointed at it (an authority's funding and decisions)."""
-    if section_id == "exercices":
-        del data["etablissements"][indices[0]]["exercices"][indices[1]]
-        return
-    parent = parent_of(section_id)
-    if parent is not None:
-        del data[parent.id][indices[0]][child_key(SECTIONS[section_id])][indices[1]]
-        return
-    removed = data[section_id].pop(indices[0])
-    if section_id == "autorites" and isinstance(removed, dict):
-        aid = removed.get("id")
-        for i, etab in enumerate(_items(data, "etablissements")):
-            if isinstance(etab, dict) and isinstance(etab.get("financeurs"), list):
-                etab["financeurs"] = [f for f in etab["financeurs"] if f.get("autorite") != aid]
-                _prune_received(data, i)
-        for dec in _items(data, "decisions"):
-            if isinstance(dec, dict) and dec.get("autorite") == aid:
-                dec.pop("autorite")
+    answers.remove_item(data, SECTIONS[section_id], indices)
 
 
 def item_title(data: Data, section: spec.Section, indices: tuple[int, ...]) -> str:
