@@ -1038,13 +1038,13 @@ def _render_html(
     class RecordingFetcher(TemplateFolderFetcher):
         def __init__(self, roots: list[Path]) -> None:
             super().__init__(roots)
-            self.refused: list[str] = []
+            self.refused_urls: list[str] = []
 
         def fetch(self, url: str, headers: Any = None) -> Any:
             try:
                 return super().fetch(url, headers)
             except ValueError:
-                self.refused.append(url)
+                self.refused_urls.append(url)
                 raise
 
     try:
@@ -1080,14 +1080,14 @@ def _render_html(
                 renderer.render(name, example.context, meta)
             except Exception as exc:
                 _render_problem(rapport, name, example, french_render_error(exc), ("", ""))
-            for url in fetcher.refused:
+            for url in fetcher.refused_urls:
                 message = (
                     f"ressource refusée au rendu PDF « {url} » : seuls les fichiers du dossier "
                     "des modèles sont chargés"
                 )
                 if not any(url in p.message for p in rapport.problemes if p.fichier == name):
                     rapport.add(Probleme(name, ERREUR, message))
-            fetcher.refused.clear()
+            fetcher.refused_urls.clear()
 
 
 # ------------------------------------------------------------------ entry point

@@ -402,6 +402,9 @@ def _walk(value: Any, path: str, kind: str, nodes: dict[str, _Node]) -> None:
     if node is None:
         node = nodes[path] = _Node(_type_of(value))
     node.documents.add(kind)
+    if isinstance(value, BaseModel):
+        value = value.__dict__
+        node.type = "objet"
     if isinstance(value, dict):
         for key, item in value.items():
             _walk(item, f"{path}.{key}" if path else key, kind, nodes)
@@ -467,7 +470,7 @@ class Reference:
 def build_reference(contexts: list[ExampleContext]) -> Reference:
     nodes: dict[str, _Node] = {}
     for example in contexts:
-        for key, value in example.context.items():
+        for key, value in example.context.__dict__.items():
             _walk(value, key, example.kind, nodes)
     variables = []
     for path, node in nodes.items():

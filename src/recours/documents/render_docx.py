@@ -106,6 +106,14 @@ def _listing(text: MultiLine) -> Listing:
     return Listing(str(text))
 
 
+def docx_data(context: Context | dict[str, Any]) -> dict[str, Any]:
+    """What a Word template receives for a context: plain data, multi-line texts as
+    docxtpl Listings (line breaks kept). `modeles verifier` renders its paragraph sources
+    with it."""
+    data: dict[str, Any] = convert_multiline(context, _listing)
+    return data
+
+
 def _superscript_run(run: Any, rpr: Any, children: list[Any], sup: bool) -> Any:
     new = etree.Element(W + "r")
     if rpr is not None:
@@ -178,13 +186,11 @@ class DocxRenderer:
         self._cache: dict[str, Any] = {}
         self._env = make_env()
 
-    def render(self, context: Context, proprietes: Metadonnees) -> bytes:
+    def render(self, context: Context | dict[str, Any], proprietes: Metadonnees) -> bytes:
         template = _CachingTemplate(self._data, self._cache)
         try:
             with render_budget():
-                template.render(
-                    convert_multiline(context, _listing), jinja_env=self._env, autoescape=True
-                )
+                template.render(docx_data(context), jinja_env=self._env, autoescape=True)
         except jinja2.exceptions.SecurityError as exc:
             raise refusal(self.path.name, exc) from None
         except jinja2.TemplateError as exc:
