@@ -125,7 +125,7 @@ def test_multiline_text_stays_multiline_in_the_model() -> None:
 
 
 def test_docs_reference_is_current() -> None:
-    # Regenerate with: recours modeles variables --sortie docs/variables-modeles.md
+    # Regenerate with: recours modeles variables --sortie docs/variables-modeles.md --force
     assert docs_path().read_text(encoding="utf-8") == reference_markdown(template_reference())
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -21,7 +22,7 @@ from num2words import num2words
 
 from recours import formatting as fmt
 from recours.documents import models as tm
-from recours.documents.models import MultiLine
+from recours.documents.models import MultiLine as MultiLine  # re-exported
 from recours.dossier.models import (
     Adresse,
     Autorite,
@@ -38,7 +39,7 @@ from recours.law.deadlines import DeadlineReport
 from recours.law.referentiel import Referentiel, load_referentiel
 
 Context = tm.ContexteDocument
-__all__ = ["Context", "MultiLine"]
+"""What a builder returns: the context model of one document kind."""
 
 
 @dataclass(frozen=True)
@@ -736,3 +737,12 @@ def _pieces_mise_en_demeure(
         *_delegation(dossier.organisme),
     ]
     return _numbered(items + _extra_items(dossier), load_referentiel())
+
+
+BUILDERS: dict[str, Callable[[Analysis, PlannedDocument], Context]] = {
+    GRACIEUX.code: gracieux_context,
+    REQUETE.code: requete_context,
+    DEMANDE_INDEMNITAIRE.code: demande_indemnitaire_context,
+    MISE_EN_DEMEURE.code: mise_en_demeure_context,
+}
+"""The builder of each document kind (its model is `models.CONTEXT_MODELS[kind]`)."""

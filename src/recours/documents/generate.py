@@ -15,17 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from recours.documents.context import (
-    DEMANDE_INDEMNITAIRE,
-    GRACIEUX,
-    MISE_EN_DEMEURE,
-    REQUETE,
-    Context,
-    demande_indemnitaire_context,
-    gracieux_context,
-    mise_en_demeure_context,
-    requete_context,
-)
+from recours.documents.context import BUILDERS, Context
 from recours.documents.models import ContexteMiseEnDemeure
 from recours.documents.sandbox import TEMPLATE_FILES, bundled_templates_dir
 from recours.dossier.models import Dossier
@@ -180,21 +170,14 @@ def _document_warnings(analysis: Analysis, doc: PlannedDocument, ref: Referentie
 
 
 def build_context(analysis: Analysis, doc: PlannedDocument) -> Context:
-    if doc.kind == "gracieux":
-        return gracieux_context(analysis, doc)
-    if doc.kind == "demande_indemnitaire":
-        return demande_indemnitaire_context(analysis, doc)
-    if doc.kind == "mise_en_demeure":
-        return mise_en_demeure_context(analysis, doc)
-    return requete_context(analysis, doc)
+    """The template context of a planned document (its kind's model, documents.models)."""
+    return BUILDERS[doc.kind](analysis, doc)
 
 
 def _metadata(dossier: Dossier, ctx: Context, doc: PlannedDocument, today: date) -> dict[str, Any]:
-    kinds = {k.code: k for k in (GRACIEUX, REQUETE, DEMANDE_INDEMNITAIRE, MISE_EN_DEMEURE)}
-    kind = kinds[doc.kind]
     addressee = ctx.payeur.nom if isinstance(ctx, ContexteMiseEnDemeure) else ctx.autorite.nom
     return {
-        "titre": f"{kind.titre} — {dossier.organisme.raison_sociale} — {addressee}",
+        "titre": f"{ctx.document.titre} — {dossier.organisme.raison_sociale} — {addressee}",
         "auteur": dossier.organisme.raison_sociale,
         "sujet": f"Financement de l'accord du {ctx.accord.date} (« Ségur pour tous »)",
         "date": dossier.date_document or today,

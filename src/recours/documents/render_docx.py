@@ -18,9 +18,10 @@ import jinja2
 from docxtpl import DocxTemplate, Listing
 from lxml import etree  # type: ignore[import-untyped]
 
-from recours.documents.context import Context, MultiLine
+from recours.documents.context import Context
 from recours.documents.docx_safety import external_problems
 from recours.documents.metadata import Metadonnees
+from recours.documents.models import MultiLine
 from recours.documents.sandbox import (
     check_inside,
     convert_multiline,

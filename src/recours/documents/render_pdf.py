@@ -26,8 +26,9 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from recours.documents.context import Context, MultiLine
+from recours.documents.context import Context
 from recours.documents.metadata import Metadonnees
+from recours.documents.models import MultiLine
 from recours.documents.sandbox import (
     STYLESHEET,
     check_inside,

@@ -580,6 +580,9 @@ def html_env(search_path: Sequence[Path]) -> SandboxedEnvironment:
     return make_env(FolderLoader([str(p) for p in search_path], encoding="utf-8"))
 
 
+_PLAIN = frozenset({str, bool, int, float})
+
+
 def convert_multiline(value: Any, convert: Callable[[MultiLine], Any]) -> Any:
     """What templates receive: a copy of a context (a context model of
     `documents.models`, or plain data) as plain dicts and lists, every MultiLine turned
@@ -588,6 +591,8 @@ def convert_multiline(value: Any, convert: Callable[[MultiLine], Any]) -> Any:
     The one place a context model becomes template data: templates see no model object
     (nothing of pydantic a sandboxed template could explore), only its fields.
     """
+    if type(value) in _PLAIN:
+        return value  # most values: skip the isinstance checks (BaseModel's is slow)
     if isinstance(value, MultiLine):
         # An empty text stays a plain empty string so that `{% if texte %}` is false.
         return convert(value) if value else ""
