@@ -29,6 +29,7 @@ from typing import Any
 
 from recours.documents.context import gracieux_context
 from recours.documents.metadata import Metadonnees
+from recours.documents.models import ContexteGracieux
 from recours.documents.render_docx import DocxRenderer
 from recours.documents.render_pdf import PdfRenderer, harfbuzz_subset_available
 from recours.documents.sandbox import bundled_templates_dir, convert_multiline, make_env
@@ -46,17 +47,18 @@ def rss_mib() -> float:
         return int(handle.read().split()[1]) * PAGE / 2**20
 
 
-def contexts(n: int) -> list[dict[str, Any]]:
+def contexts(n: int) -> list[ContexteGracieux]:
     dossier = load_dossier(ROOT / "examples" / "multisite-ars-cpom.yaml", aujourdhui=TODAY)
     analysis = analyse(dossier, TODAY, load_referentiel())
     doc = next(d for d in analysis.documents if d.kind == "gracieux" and d.autorite == "ars-idf")
     base = gracieux_context(analysis, doc)
     out = []
     for i in range(n):
-        ctx = json.loads(json.dumps(base))  # plain copy
-        ctx["organisme"]["raison_sociale"] = f"Association n° {i} & Cie <test>"
-        ctx["montants"]["total_ecart"] = f"{1000 + i},00 €"
-        out.append(ctx)
+        raison_sociale = f"Association n° {i} & Cie <test>"
+        total_ecart = f"{1000 + i},00 €"
+        organisme = base.organisme.model_copy(update={"raison_sociale": raison_sociale})
+        montants = base.montants.model_copy(update={"total_ecart": total_ecart})
+        out.append(base.model_copy(update={"organisme": organisme, "montants": montants}))
     return out
 
 

@@ -144,17 +144,17 @@ def test_destinataire(
     assert dest.formule_appel == appel
     assert dest.defendeur == defendeur
     ctx = autorite_context(auth, REF)
-    assert ctx["defendeur_de"] == defendeur_de
-    assert ctx["titre_titulaire"] == titre_titulaire
-    assert not ctx["a_verifier"]
+    assert ctx.defendeur_de == defendeur_de
+    assert ctx.titre_titulaire == titre_titulaire
+    assert not ctx.a_verifier
 
 
 def test_departement_69_without_collectivite_is_to_check() -> None:
     auth = autorite(departement="69", nom="Département du Rhône", civilite_titulaire="Madame")
     ctx = autorite_context(auth, REF)
-    assert ctx["a_verifier"]
+    assert ctx.a_verifier
     # Neither body is chosen: the generic title of the referential, as before.
-    assert ctx["titre_titulaire"] == "Madame la Présidente du conseil départemental"
+    assert ctx.titre_titulaire == "Madame la Présidente du conseil départemental"
     assert autorite_warnings(auth, REF) == [
         "collectivite : dans le département 69, deux collectivités exercent les compétences "
         "départementales : indiquez 69D (Département du Rhône) ou 69M (Métropole de Lyon), "
@@ -165,7 +165,7 @@ def test_departement_69_without_collectivite_is_to_check() -> None:
 def test_u_rows_are_to_check() -> None:
     # autorites.csv: the Centre-Val de Loire ARS seat is not verified, row 18 is [U].
     auth = autorite(type="ars", departement="18", nom="ARS Centre-Val de Loire")
-    assert autorite_context(auth, REF)["a_verifier"]
+    assert autorite_context(auth, REF).a_verifier
     (warning,) = autorite_warnings(auth, REF)
     assert warning.startswith(
         "departement : la ligne 18 (Cher) de l'annuaire des autorités est marquée « à vérifier » "
@@ -211,10 +211,8 @@ def test_metropole_de_lyon_documents(dossier_data: dict[str, Any], tmp_path: Pat
     gracieux, requete = (
         next(d for d in analysis.documents if d.kind == kind) for kind in ("gracieux", "requete")
     )
-    assert gracieux_context(analysis, gracieux)["autorite"]["formule_appel"] == (
-        "Madame la Présidente"
-    )
-    assert requete_context(analysis, requete)["autorite"]["defendeur_nom"] == "la Métropole de Lyon"
+    assert gracieux_context(analysis, gracieux).autorite.formule_appel == ("Madame la Présidente")
+    assert requete_context(analysis, requete).autorite.defendeur_nom == "la Métropole de Lyon"
     result = generate(
         dossier, sortie=tmp_path, today=TODAY, documents=["gracieux", "requete"], formats=["docx"]
     )
@@ -408,7 +406,7 @@ def test_mayotte_decision_before_2026_names_the_former_head() -> None:
 def test_departement_without_annuaire_row_is_to_check() -> None:
     # 984 (TAAF) is a valid code with a court in tribunaux.csv but no row in autorites.csv.
     auth = autorite(departement="984")
-    assert autorite_context(auth, REF)["a_verifier"]
+    assert autorite_context(auth, REF).a_verifier
     assert autorite_warnings(auth, REF) == [
         "departement : aucune ligne de l'annuaire des autorités pour le département 984 : le "
         "destinataire et le défendeur sont à vérifier"

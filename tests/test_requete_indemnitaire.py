@@ -394,11 +394,11 @@ def test_unknown_receipt_and_acknowledgment_are_not_asserted() -> None:
     ctx = requete_indemnitaire_context(analysis, _requete(analysis))
     # The engine takes the sending date and a compliant acknowledgment (the shorter reading);
     # the requête asserts neither: the receipt is left to fill in, the delay is "supposed".
-    assert not ctx["demande"]["reception_connue"]
+    assert not ctx.demande.reception_connue
     assert "[À COMPLÉTER : date de réception de la demande envoyée le 20 août 2026]" in (
-        _plain(ctx["recevabilite"]["liaison"])
+        _plain(ctx.recevabilite.liaison)
     )
-    assert _plain(ctx["recevabilite"]["delai"]).startswith("À le supposer opposable")
-    assert "comportait les mentions" not in ctx["recevabilite"]["delai"]
-    assert "[À COMPLÉTER" in ctx["interets"]["conclusions"]
-    assert all("Accusé de réception" not in p["intitule"] for p in ctx["pieces"])
+    assert _plain(ctx.recevabilite.delai).startswith("À le supposer opposable")
+    assert "comportait les mentions" not in ctx.recevabilite.delai
+    assert "[À COMPLÉTER" in ctx.interets.conclusions
+    assert all("Accusé de réception" not in p.intitule for p in ctx.pieces)

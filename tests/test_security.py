@@ -1106,7 +1106,7 @@ def test_email_addresses_are_not_hyphenated(tmp_path: Path, context: Context) ->
     from recours.documents.context import MultiLine
 
     ctx: Any = {
-        **context,
+        **dict(context),
         "courriel": "claire.martin@exemple.fr",
         "texte": MultiLine("Écrire à <a&b>\ncontact@exemple.fr ou https://exemple.fr/x"),
     }

@@ -540,3 +540,83 @@ def test_generate_falls_back_to_bundled_templates(tmp_path: Path, runner: CliRun
     word = " ".join(p.text for p in open_docx(str(stem.with_suffix(".docx"))).paragraphs)
     assert "Lettre recommandée" in word
     assert "Modèle du cabinet Durand" not in word
+
+
+# ----------------------------------------------------------------------------- models
+
+
+def test_checker_knows_the_variables_of_the_models_not_of_the_examples(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from recours.authoring import check
+    from recours.authoring.variables import build_reference
+
+    # A reference with no example at all: what the checker knows comes from the models.
+    monkeypatch.setattr(check, "template_reference", lambda: build_reference([]))
+    (tmp_path / "mise_en_demeure.html").write_text(
+        "{% for v in financement.versements %}{{ v.date }} {{ v.montant }}{% endfor %}\n"
+        "{% for v in financement.versements %}{{ v.banque }}{% endfor %}\n"
+        "{{ tribunal.nom }}\n",
+        encoding="utf-8",
+    )
+    rapport = check_templates(tmp_path, render=False)
+    assert [(p.lieu, p.message) for p in rapport.problemes] == [
+        (
+            "ligne 2",
+            "variable inconnue « v.banque » (financement.versements[].banque)",
+        ),
+        (
+            "ligne 3",
+            "variable « tribunal » absente du contexte de la mise en demeure de payer "
+            "(elle n'existe que pour : requête et requête indemnitaire)",
+        ),
+    ]
+
+
+def test_sandbox_refusal_is_worded_by_the_sandbox() -> None:
+    from jinja2.exceptions import SecurityError
+
+    from recours.authoring.check import french_render_error
+    from recours.documents.sandbox import TemplateLimitError, refusal
+
+    refused = SecurityError("accès interdit à l'attribut « __class__ »")
+    assert french_render_error(refused) == (
+        "opération interdite par le bac à sable des modèles (accès interdit à l'attribut "
+        "« __class__ »)"
+    )
+    assert str(refusal("x.html", refused)) == f"x.html : {french_render_error(refused)}"
+    limit = TemplateLimitError("boucles trop longues")
+    assert french_render_error(limit) == "boucles trop longues"
+
+
+ENGINES = {
+    "docxtpl": "recours.documents.render_docx",
+    "weasyprint": "recours.documents.render_pdf",
+    "questionary": "recours.questionnaire.prompter",
+}
+
+
+def _imports(path: Path) -> list[tuple[str, list[str]]]:
+    import ast
+
+    out: list[tuple[str, list[str]]] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out += [(alias.name, []) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            out.append((node.module, [alias.name for alias in node.names]))
+    return out
+
+
+def test_each_engine_is_imported_in_one_module_and_renderers_keep_their_privates() -> None:
+    src = ROOT / "src"
+    found: list[str] = []
+    for path in sorted((src / "recours").rglob("*.py")):
+        module = ".".join(path.relative_to(src).with_suffix("").parts)
+        for imported, names in _imports(path):
+            engine = imported.split(".")[0]
+            if engine in ENGINES and ENGINES[engine] != module:
+                found.append(f"{module} imports {imported}")
+            if imported in ENGINES.values() and imported != module:
+                found += [f"{module} imports {imported}.{n}" for n in names if n.startswith("_")]
+    assert found == []

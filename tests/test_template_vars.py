@@ -4,33 +4,128 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
+import pytest
 from click.testing import CliRunner
+from pydantic import BaseModel, Field, ValidationError
 
+from recours.authoring import variables
 from recours.authoring.variables import (
-    DESCRIPTIONS,
+    build_reference,
     description_of,
     docs_path,
+    example_contexts,
     reference_markdown,
     template_reference,
     undescribed,
 )
 from recours.cli.main import main
+from recours.documents import context as context_builders
+from recours.documents import models
+from recours.documents.models import CONTEXT_MODELS, ContexteGracieux, MultiLine
+from recours.documents.sandbox import convert_multiline
+from recours.dossier.validation import load_dossier
+from recours.law.analysis import analyse
+from recours.law.referentiel import load_referentiel
 
 
 def test_every_context_key_has_a_french_description() -> None:
-    # Add the missing paths to DESCRIPTIONS in src/recours/template_vars.py.
+    # Give the field a Field(description=...) in src/recours/documents/models.py.
     assert undescribed(template_reference()) == []
 
 
-def test_no_description_for_a_variable_that_no_longer_exists() -> None:
-    paths = set(template_reference().types)
-    stale = [k for k in DESCRIPTIONS if not k.endswith(".*") and k not in paths]
-    assert stale == []
+def test_a_field_without_description_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Sans(models.ModeleContexte):
+        nom: str = Field(description="Nom")
+        muet: str
+
+    class Contexte(ContexteGracieux):
+        sans: Sans = Field(description="Objet de test")
+
+    monkeypatch.setattr(variables, "CONTEXT_MODELS", {"gracieux": Contexte})
+    variables._model_nodes.cache_clear()
+    try:
+        assert undescribed(build_reference([])) == ["sans.muet"]
+    finally:
+        variables._model_nodes.cache_clear()
+
+
+def _plain(context: BaseModel) -> Any:
+    """A context as plain data, MultiLine kept (what validation round-trips)."""
+    return convert_multiline(context, lambda text: text)
+
+
+def test_every_example_context_validates_strictly_against_its_model() -> None:
+    contexts = example_contexts()
+    assert {c.kind for c in contexts} == set(CONTEXT_MODELS)
+    for example in contexts:
+        model = CONTEXT_MODELS[example.kind]
+        assert type(example.context) is model
+        data = _plain(example.context)
+        again = model.model_validate(data, strict=True)
+        assert _plain(again) == data, (example.exemple, example.libelle)
+
+
+def test_a_key_the_model_lacks_fails_validation() -> None:
+    example = next(c for c in example_contexts() if c.kind == "requete")
+    data = _plain(example.context)
+    data["tribunal"]["adresse"] = "1 place de la Justice"
+    with pytest.raises(ValidationError) as info:
+        CONTEXT_MODELS["requete"].model_validate(data, strict=True)
+    assert [e["loc"] for e in info.value.errors()] == [("tribunal", "adresse")]
+    assert info.value.errors()[0]["type"] == "extra_forbidden"
+
+
+def test_a_builder_producing_a_key_the_model_lacks_fails(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from recours.authoring.variables import EXAMPLE_TODAY, examples_dir
+
+    folder = examples_dir()
+    assert folder is not None
+    dossier = load_dossier(folder / "mecs-conseil-departemental.yaml")
+    analysis = analyse(dossier, EXAMPLE_TODAY, load_referentiel())
+    doc = next(d for d in analysis.documents if d.kind == "gracieux")
+    assert context_builders.gracieux_context(analysis, doc).autorite.nom
+    base = context_builders._base
+
+    def with_extra_key(*args: Any) -> dict[str, Any]:
+        return {**base(*args), "date_audience": "1er janvier 2027"}
+
+    monkeypatch.setattr(context_builders, "_base", with_extra_key)
+    with pytest.raises(ValidationError, match="date_audience"):
+        context_builders.gracieux_context(analysis, doc)
+
+
+def test_a_variable_no_example_fills_is_in_the_reference() -> None:
+    without_examples = build_reference([])
+    with_examples = template_reference()
+    assert [v.chemin for v in without_examples.variables] == [
+        v.chemin for v in with_examples.variables
+    ]
+    assert without_examples.types == with_examples.types
+    by_path = {v.chemin: v for v in without_examples.variables}
+    versement = by_path["financement.versements[].montant"]
+    assert versement.exemple == ""
+    assert versement.description == "Montant du versement"
+    assert versement.documents == ("mise_en_demeure",)
+    assert without_examples.types["exercices[].situations[]"] == "objet"
+    # Every field of every model, at any depth, is a variable.
+    for kind, model in CONTEXT_MODELS.items():
+        for name in model.model_fields:
+            assert kind in without_examples.documents[name], (kind, name)
+    assert {f"avocat.adresse.{n}" for n in models.Adresse.model_fields} <= set(by_path)
+
+
+def test_multiline_text_stays_multiline_in_the_model() -> None:
+    example = next(c for c in example_contexts() if c.context.faits_complementaires)
+    assert isinstance(example.context.faits_complementaires, MultiLine)
+    assert "\n" in example.context.faits_complementaires
 
 
 def test_docs_reference_is_current() -> None:
-    # Regenerate with: recours modeles variables --sortie docs/variables-modeles.md
+    # Regenerate with: recours modeles variables --sortie docs/variables-modeles.md --force
     assert docs_path().read_text(encoding="utf-8") == reference_markdown(template_reference())
 
 

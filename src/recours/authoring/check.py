@@ -37,13 +37,14 @@ from recours.authoring.variables import (
     template_reference,
 )
 from recours.documents.docx_safety import external_problems
+from recours.documents.models import CONTEXT_MODELS
 from recours.documents.sandbox import (
     MAX_TEMPLATE_BYTES,
     STYLESHEET,
     TEMPLATE_FILES,
-    TemplateLimitError,
     bundled_templates_dir,
     make_env,
+    refusal_reason,
 )
 from recours.errors import TemplateError
 from recours.files import os_reason
@@ -577,13 +578,8 @@ class _Checker:
         return None
 
     def kind_label(self) -> str:
-        return {
-            "gracieux": "du recours gracieux",
-            "demande_indemnitaire": "de la demande indemnitaire préalable",
-            "mise_en_demeure": "de la mise en demeure de payer",
-            "recours_hierarchique": "du recours hiérarchique",
-            "requete_indemnitaire": "de la requête indemnitaire",
-        }.get(self.kind or "", "de la requête")
+        model = CONTEXT_MODELS.get(self.kind or "", CONTEXT_MODELS["requete"])
+        return model.libelle_de
 
     def children(self, path: str) -> list[str]:
         """Names under an object path that exist in this template's context."""
@@ -938,10 +934,8 @@ def _template_line(exc: BaseException, filename: str | None) -> int | None:
 
 
 def french_render_error(exc: BaseException) -> str:
-    if isinstance(exc, TemplateLimitError):
-        return str(exc)
     if isinstance(exc, jinja2.exceptions.SecurityError):
-        return f"opération interdite par le bac à sable des modèles : {exc}"
+        return refusal_reason(exc)
     if isinstance(exc, jinja2.UndefinedError):
         m = re.match(r"'(.+?)' is undefined", str(exc))
         if m:
@@ -987,11 +981,8 @@ def _render_docx(
     contexts: list[ExampleContext],
     rapport: RapportModeles,
 ) -> None:
-    from docxtpl import Listing
-
     from recours.documents.metadata import Metadonnees
-    from recours.documents.render_docx import DocxRenderer
-    from recours.documents.sandbox import convert_multiline
+    from recours.documents.render_docx import DocxRenderer, docx_data
 
     env = make_env()
     try:
@@ -1001,7 +992,7 @@ def _render_docx(
         return
     renderer = DocxRenderer(path)
     for example in contexts:
-        ctx = convert_multiline(example.context, lambda t: Listing(str(t)))
+        ctx = docx_data(example.context)
         failed = False
         for template, source in compiled:
             try:
@@ -1030,32 +1021,14 @@ def _render_html(
     pdf: bool,
 ) -> None:
     from recours.documents.metadata import Metadonnees
-    from recours.documents.render_pdf import (
-        PdfRenderer,
-        TemplateFolderFetcher,
-        _html_lines,
-    )
-    from recours.documents.sandbox import convert_multiline
-
-    class RecordingFetcher(TemplateFolderFetcher):
-        def __init__(self, roots: list[Path]) -> None:
-            super().__init__(roots)
-            self.refused: list[str] = []
-
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            try:
-                return super().fetch(url, headers)
-            except ValueError:
-                self.refused.append(url)
-                raise
+    from recours.documents.render_pdf import PdfRenderer, html_data
 
     try:
         renderer = PdfRenderer([folder, bundled_templates_dir()])
     except TemplateError as exc:
         rapport.add(Probleme(STYLESHEET, ERREUR, str(exc)))
         return
-    fetcher = RecordingFetcher(renderer.search_path)
-    renderer.fetcher = fetcher
+    renderer.take_refused()  # refusals while parsing style.css: its own check reports them
     for name in names:
         kind = TEMPLATE_KINDS[name]
         lines = (folder / name).read_text(encoding="utf-8").splitlines()
@@ -1063,7 +1036,7 @@ def _render_html(
         template = renderer.env.get_template(name)
         for example in [c for c in contexts if c.kind == kind]:
             try:
-                template.render(convert_multiline(example.context, _html_lines))
+                template.render(html_data(example.context))
             except Exception as exc:
                 line = _template_line(exc, template.filename)
                 where = (
@@ -1082,14 +1055,13 @@ def _render_html(
                 renderer.render(name, example.context, meta)
             except Exception as exc:
                 _render_problem(rapport, name, example, french_render_error(exc), ("", ""))
-            for url in fetcher.refused:
+            for url in renderer.take_refused():
                 message = (
                     f"ressource refusée au rendu PDF « {url} » : seuls les fichiers du dossier "
                     "des modèles sont chargés"
                 )
                 if not any(url in p.message for p in rapport.problemes if p.fichier == name):
                     rapport.add(Probleme(name, ERREUR, message))
-            fetcher.refused.clear()
 
 
 # ------------------------------------------------------------------ entry point

@@ -1,10 +1,11 @@
 """The template variable reference: every variable a template can use, as a dotted path.
 
-The reference is generated, not written: the document context builders run on the example
-dossiers (examples/*.yaml) and their output is walked (lists become `[]`). Descriptions
-come from one table, DESCRIPTIONS, that a test keeps complete; when a variable comes
-straight from a dossier field, the field and its model description are shown too.
-`recours modeles variables` prints it; docs/variables-modeles.md is its Markdown form.
+The reference is generated, not written: its paths, types and French descriptions come
+from the context models (`documents.models`: one top-level model per document kind; lists
+become `[]`); the example dossiers (examples/*.yaml) only supply the « exemple » column.
+When a variable comes straight from a dossier field, the field and its model description
+are shown too. `recours modeles variables` prints it; docs/variables-modeles.md is its
+Markdown form; `recours modeles verifier` checks templates against it.
 """
 
 from __future__ import annotations
@@ -14,325 +15,27 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel
 
-from recours.documents.context import Context, MultiLine
-from recours.documents.sandbox import TEMPLATE_FILES
+from recours.documents.context import Context
+from recours.documents.models import ARTICLE_KEYS, CONTEXT_MODELS, MultiLine
+from recours.documents.sandbox import TEMPLATE_FILES, convert_multiline
 from recours.dossier import models
 from recours.errors import RecoursError
 from recours.law.referentiel import load_referentiel
 
 # A fixed date (the examples' document date) keeps deadline statuses reproducible.
 EXAMPLE_TODAY = date(2026, 11, 20)
-KINDS = (
-    "gracieux",
-    "requete",
-    "demande_indemnitaire",
-    "mise_en_demeure",
-    "recours_hierarchique",
-    "requete_indemnitaire",
-)
-KIND_LABELS = {
-    "gracieux": "recours gracieux",
-    "requete": "requête",
-    "demande_indemnitaire": "demande indemnitaire préalable",
-    "mise_en_demeure": "mise en demeure de payer",
-    "recours_hierarchique": "recours hiérarchique",
-    "requete_indemnitaire": "requête indemnitaire",
-}
+KINDS = tuple(CONTEXT_MODELS)
+KIND_LABELS = {kind: model.libelle for kind, model in CONTEXT_MODELS.items()}
 
 # Which context each template file is rendered with: the inventory and the amounts table
 # are pièces of the requête.
 TEMPLATE_KINDS = {
     name: (document if document in KINDS else "requete")
     for (document, _fmt), name in TEMPLATE_FILES.items()
-}
-
-_ADRESSE = {
-    "": "Adresse",
-    "voie": "Numéro et voie",
-    "complement": "Complément d'adresse (vide s'il n'y en a pas)",
-    "code_postal": "Code postal",
-    "commune": "Commune",
-    "lignes": "Lignes de l'adresse, prêtes à imprimer l'une sous l'autre",
-    "une_ligne": "Adresse sur une ligne, lignes séparées par des virgules",
-}
-_PERSONNE = {
-    "civilite": "Civilité (Madame, Monsieur ou vide)",
-    "nom": "Prénom et nom",
-    "qualite": "Qualité (fonction)",
-    "nom_complet": "Civilité, prénom et nom",
-}
-_DECISION = {
-    "": "Décision contestée",
-    "id": "Identifiant court de la décision dans le dossier (vide s'il n'y en a pas)",
-    "nature": "Nature de la décision (code du référentiel)",
-    "nature_libelle": "Nature de la décision, en clair",
-    "numero": "Numéro de la décision (vide s'il n'y en a pas)",
-    "date": "Date de la décision, en toutes lettres",
-    "date_notification": "Date de notification, en toutes lettres",
-    "objet": "Objet de la décision (vide s'il n'y en a pas)",
-    "intitule": "Intitulé complet : nature, numéro, date et objet",
-    "fixe_un_tarif": "La décision fixe-t-elle un tarif ?",
-    "conclusions": "Conclusions à prendre : « reformation » ou « annulation »",
-    "exercices": "Exercices concernés (années ; vide : tous)",
-    "etablissements": "Établissements concernés, « nom (FINESS n°) »",
-    "voies_et_delais_mentionnes": "La notification mentionnait-elle les voies et délais de recours ?",
-    "recours_gracieux": "Recours gracieux déjà envoyé contre cette décision",
-    "recours_gracieux.envoye": "Un recours gracieux a-t-il été envoyé ?",
-    "recours_gracieux.date_envoi": "Date d'envoi du recours gracieux (vide sinon)",
-    "recours_gracieux.date_reception": "Date de réception du recours gracieux (vide si inconnue)",
-    "rejet_explicite": "Date de notification du rejet explicite du recours gracieux (vide sinon)",
-}
-
-
-def _prefixed(prefix: str, table: dict[str, str]) -> dict[str, str]:
-    return {(f"{prefix}.{k}" if k else prefix): v for k, v in table.items()}
-
-
-DESCRIPTIONS: dict[str, str] = {
-    "document": "Le document produit",
-    "document.type": "Type de document : « gracieux », « requete », « demande_indemnitaire », "
-    "« mise_en_demeure », « recours_hierarchique » ou « requete_indemnitaire »",
-    "document.titre": "Titre du document (Recours gracieux, Requête, Demande indemnitaire "
-    "préalable, Mise en demeure de payer, Recours hiérarchique, Requête indemnitaire)",
-    "document.date": "Date du document, en toutes lettres",
-    "document.date_iso": "Date du document au format AAAA-MM-JJ",
-    "document.lieu": "Lieu de signature (par défaut : commune du siège)",
-    "document.reference": "Référence interne du dossier (vide s'il n'y en a pas)",
-    "document.dans_le_delai": "Vrai si le document est établi dans le délai (sinon, il ne doit "
-    "pas le dire : document généré hors délai à la demande de l'utilisateur)",
-    "document.a_faire_signer_par_avocat": "Vrai pour une requête générée sans avocat là où "
-    "l'obligation d'avocat est incertaine, ou pour une requête indemnitaire où elle est "
-    "obligatoire (--sans-avocat) : la requête doit le signaler",
-    "regles": "Durées du référentiel écrites en toutes lettres, pour les phrases des modèles",
-    "regles.recours": "Délai de recours contentieux, en toutes lettres",
-    "regles.rejet_implicite": "Durée du silence valant rejet implicite, en toutes lettres",
-    "regles.delai_raisonnable": "Délai raisonnable sans mention des voies et délais, en toutes lettres",
-    "organisme": "L'organisme gestionnaire qui forme le recours",
-    "organisme.raison_sociale": "Raison sociale",
-    "organisme.forme_juridique": "Forme juridique",
-    "organisme.siren": "SIREN (déduit du SIRET s'il n'est pas saisi)",
-    "organisme.siret": "SIRET du siège (vide s'il n'est pas saisi)",
-    "organisme.rna": "Numéro RNA (vide s'il n'est pas saisi)",
-    **_prefixed("organisme.siege", {**_ADRESSE, "": "Adresse du siège social"}),
-    "organisme.representant_legal": "Représentant légal",
-    **_prefixed("organisme.representant_legal", _PERSONNE),
-    "organisme.signataire": "Signataire du document (le représentant légal s'il n'y a pas de délégation)",
-    **_prefixed("organisme.signataire", _PERSONNE),
-    "organisme.signataire.delegation": "Référence de la délégation de signature (vide sans délégation)",
-    "organisme.signataire.est_representant_legal": "Le signataire est-il le représentant légal ?",
-    "organisme.contact": "Personne à contacter pour le suivi du dossier",
-    "organisme.contact.nom": "Nom du contact (vide s'il n'y en a pas)",
-    "organisme.contact.telephone": "Téléphone du contact (vide s'il n'y en a pas)",
-    "organisme.contact.courriel": "Courriel du contact (vide s'il n'y en a pas)",
-    "accord": "L'accord « Ségur pour tous », d'après le référentiel",
-    "accord.titre": "Titre de l'accord, en minuscule initiale (« L'{{ accord.titre }} »)",
-    "accord.date": "Date de signature, en toutes lettres",
-    "accord.montant_mensuel": "Montant mensuel brut de l'indemnité pour un temps plein",
-    "accord.date_effet": "Date d'effet, en toutes lettres",
-    "accord.agrement": "Arrêté d'agrément et sa publication",
-    "accord.extension": "Arrêté d'extension et sa publication",
-    "accord.cout_unitaire_dgcs": "Coût unitaire retenu par la DGCS",
-    "accord.instruction_dgcs": "Instruction de la DGCS qui fixe ce coût unitaire",
-    "textes": "Références complètes des textes, par clé (textes.crpa_l411_2)",
-    "textes.*": "Référence complète — {objet}",
-    "textes_courts": "Références abrégées des textes, par clé (textes_courts.crpa_l411_2)",
-    "textes_courts.*": "Référence abrégée — {objet}",
-    "faits_complementaires": "Faits complémentaires saisis dans le dossier, sur plusieurs lignes",
-    "avocat": "L'avocat, s'il est indiqué dans le dossier",
-    "avocat.present": "Un avocat est-il indiqué ?",
-    "avocat.nom": "Nom de l'avocat ou du cabinet (vide sans avocat)",
-    "avocat.barreau": "Barreau (vide sans avocat)",
-    **_prefixed("avocat.adresse", {**_ADRESSE, "": "Adresse de l'avocat (vide sans avocat)"}),
-    "avocat.telephone": "Téléphone de l'avocat (vide s'il n'y en a pas)",
-    "avocat.courriel": "Courriel de l'avocat (vide s'il n'y en a pas)",
-    "avocat.toque": "Numéro de toque ou de case (vide s'il n'y en a pas)",
-    "autorite": "L'autorité de tarification destinataire (ou défenderesse)",
-    "autorite.id": "Identifiant court de l'autorité dans le dossier",
-    "autorite.type": "Type d'autorité (code du référentiel)",
-    "autorite.type_libelle": "Type d'autorité, en clair",
-    "autorite.nom": "Nom de l'autorité",
-    "autorite.service": "Service destinataire (vide s'il n'y en a pas)",
-    **_prefixed("autorite.adresse", {**_ADRESSE, "": "Adresse de l'autorité"}),
-    "autorite.titre_titulaire": "Titre du chef de l'autorité pour l'adresse, selon sa civilité "
-    "(« Madame la Présidente du conseil départemental de la Sarthe », « Madame la Maire de "
-    "Paris »)",
-    "autorite.formule_appel": "Formule d'appel (« Madame la Présidente », « Monsieur le Préfet "
-    "de région »…)",
-    "autorite.titre_autorite": "La fonction, sans article ni genre (« président du conseil "
-    "départemental de la Sarthe »)",
-    "autorite.titre": "Le chef de l'autorité dans une phrase, selon sa civilité (« la présidente "
-    "du conseil départemental de la Sarthe »)",
-    "autorite.titre_de": "Le même, précédé de « de » (« du président du conseil… »)",
-    "autorite.titre_a": "Le même, précédé de « à » (« au président du conseil… »)",
-    "autorite.defendeur": "Défendeur et son représentant (« le département de la Sarthe, "
-    "représenté par… »)",
-    "autorite.defendeur_nom": "Nom du défendeur dans une phrase (« le département de la Sarthe », "
-    "« la Métropole de Lyon », « l'État »)",
-    "autorite.defendeur_de": "Le même, précédé de « de » (« du département de la Sarthe »)",
-    "autorite.defendeur_a": "Le même, précédé de « à » (« au département de la Sarthe »)",
-    "autorite.collectivite": "Collectivité qui exerce les compétences départementales, d'après "
-    "l'annuaire des autorités (vide pour l'État et l'ARS)",
-    "autorite.region": "Région du département de l'autorité (annuaire des autorités)",
-    "autorite.ars": "Agence régionale de santé de cette région (annuaire des autorités)",
-    "autorite.a_verifier": "L'annuaire des autorités marque-t-il cette autorité « à vérifier » ?",
-    "autorite.departement": "Département du siège de l'autorité",
-    "autorite.collectivite_territoriale": "L'autorité est-elle une collectivité territoriale ?",
-    "etablissements": "Établissements et services concernés par le document",
-    "etablissements[].nom": "Nom de l'établissement ou du service",
-    "etablissements[].finess": "Numéro FINESS",
-    "etablissements[].categorie": "Catégorie d'ESMS (code du référentiel)",
-    "etablissements[].categorie_libelle": "Catégorie d'ESMS, en clair",
-    **_prefixed("etablissements[].adresse", {**_ADRESSE, "": "Adresse de l'établissement"}),
-    "etablissements[].departement": "Département d'implantation (code)",
-    "etablissements[].departement_nom": "Département d'implantation (nom)",
-    "etablissements[].regime_budgetaire": "Régime budgétaire (code du référentiel)",
-    "etablissements[].regime_libelle": "Régime budgétaire, en clair",
-    "etablissements[].methode": "Méthode de calcul du coût (code)",
-    "etablissements[].methode_libelle": "Méthode de calcul du coût, en clair",
-    **_prefixed(
-        "decision",
-        {**_DECISION, "": "La décision attaquée (requête et recours hiérarchique)"},
-    ),
-    **_prefixed("decisions[]", {k: v for k, v in _DECISION.items() if k}),
-    "decisions": "Décisions contestées (une seule dans la requête)",
-    "montants": "Montants dus, reçus et restant dus pour l'autorité et les établissements concernés",
-    "montants.lignes": "Une ligne par établissement et par exercice",
-    "montants.lignes[].etablissement": "Nom de l'établissement",
-    "montants.lignes[].finess": "FINESS de l'établissement",
-    "montants.lignes[].annee": "Exercice",
-    "montants.lignes[].formule": "Détail du calcul du coût",
-    "montants.lignes[].cout_total": "Coût total de la mesure pour l'exercice",
-    "montants.lignes[].part": "Part de l'autorité dans le financement",
-    "montants.lignes[].du": "Montant dû par l'autorité",
-    "montants.lignes[].recu": "Montant reçu de l'autorité",
-    "montants.lignes[].ecart": "Reste dû (dû moins reçu)",
-    "montants.par_exercice": "Totaux par exercice",
-    "montants.par_exercice[].annee": "Exercice",
-    "montants.par_exercice[].du": "Total dû pour l'exercice",
-    "montants.par_exercice[].recu": "Total reçu pour l'exercice",
-    "montants.par_exercice[].ecart": "Reste dû pour l'exercice",
-    "montants.total_du": "Total dû",
-    "montants.total_recu": "Total reçu",
-    "montants.total_ecart": "Total restant dû",
-    "montants.total_ecart_en_lettres": "Total restant dû, en toutes lettres",
-    "montants.total_ecart_valeur": "Total restant dû, nombre brut (1234.50) pour les comparaisons",
-    "montants.exercices": "Exercices concernés, séparés par des virgules",
-    "moyens": "Moyens de droit retenus d'après les régimes budgétaires et l'autorité",
-    "moyens[].code": "Clé du moyen dans le référentiel",
-    "moyens[].intitule": "Intitulé du moyen",
-    "moyens[].expose": "Exposé du moyen",
-    "moyens[].references": "Références abrégées des textes invoqués",
-    "moyens[].a_verifier": "Le moyen est-il encore à vérifier par un juriste ?",
-    "moyens[].note": "Note interne du référentiel (vide s'il n'y en a pas)",
-    "regimes": "Régimes budgétaires des établissements concernés",
-    "regimes.procedure_contradictoire": "Au moins un établissement en procédure contradictoire ?",
-    "regimes.cpom_eprd": "Au moins un établissement sous CPOM / EPRD ?",
-    "regimes.libelles": "Libellés des régimes présents",
-    "delais": "Délais de recours calculés à la date du document",
-    "delais.gracieux_date_limite": "Date limite du recours gracieux",
-    "delais.gracieux_statut": "Statut du délai de recours gracieux (ouvert, dernier_jour, expire…)",
-    "delais.rejet_implicite": "Date de naissance du rejet implicite (vide sinon)",
-    "delais.contentieux_point_de_depart": "Point de départ du délai de recours contentieux",
-    "delais.contentieux_evenement": "Événement qui fait courir le délai (notification, rejet_implicite…)",
-    "delais.contentieux_date_limite": "Date limite du recours contentieux",
-    "delais.contentieux_statut": "Statut du délai de recours contentieux (ouvert, dernier_jour, expire…)",
-    "delais.delai_raisonnable": "Le délai raisonnable (jurisprudence Czabaj) s'applique-t-il ?",
-    "delais.avertissements": "Avertissements sur les délais",
-    "pieces": "Pièces jointes, numérotées",
-    "pieces[].numero": "Numéro de la pièce",
-    "pieces[].intitule": "Intitulé de la pièce",
-    "pieces[].generee": "La pièce est-elle produite par recours (tableau des montants) ?",
-    "pieces[].fichier": "Nom de fichier de la pièce dans le dossier Télérecours (numéro, puis intitulé)",
-    "pieces[].source": "Fichier PDF de la pièce indiqué dans le dossier (vide s'il n'est pas fourni)",
-    "pieces[].obligatoire": "La pièce est-elle obligatoire pour le dépôt Télérecours (décision attaquée) ?",
-    "telerecours": "Règles de dépôt par Télérecours, d'après le référentiel",
-    "telerecours.pieces": "Une pièce par fichier, intitulé commençant par son numéro (CJA R.414-5)",
-    "telerecours.non_obligatoire": "Télérecours non obligatoire pour l'association sans avocat",
-    "tribunal": "Le tribunal administratif compétent (requêtes seulement)",
-    "tribunal.nom": "Nom du tribunal",
-    "tribunal.regle": "Règle de compétence appliquée",
-    "tribunal.a_verifier": "La compétence est-elle à vérifier ?",
-    "tribunal.avertissement": "Avertissement sur la compétence (vide s'il n'y en a pas)",
-    "avocat_requis": "Obligation de recourir à un avocat (requêtes seulement)",
-    "avocat_requis.obligatoire": "Le ministère d'avocat est-il obligatoire ?",
-    "avocat_requis.certain": "Cette conclusion est-elle certaine ?",
-    "avocat_requis.explication": "Explication de la règle",
-    # Demande indemnitaire préalable.
-    "exercices": "Exercices réclamés, année par année (demande et requête indemnitaires)",
-    "exercices[].annee": "Exercice",
-    "exercices[].situations": "Établissements de l'exercice et leur situation",
-    "exercices[].situations[].etablissement": "Nom de l'établissement",
-    "exercices[].situations[].finess": "FINESS de l'établissement",
-    "exercices[].situations[].montant": "Coût resté à la charge de l'organisme pour l'exercice",
-    "exercices[].situations[].sans_decision": "Vrai si aucune décision de l'autorité n'est "
-    "enregistrée pour cet exercice",
-    "exercices[].situations[].decision_intitule": "Intitulé de la décision devenue définitive "
-    "(vide sans décision)",
-    "exercices[].situations[].decision_notification": "Date de notification de cette décision "
-    "(vide sans décision)",
-    "faute": "Fondement de la faute invoquée (demande et requête indemnitaires)",
-    "faute.refus": "Vrai si une décision a refusé le financement (refus illégal)",
-    "faute.carence": "Vrai si un exercice n'a fait l'objet d'aucune décision (carence)",
-    # Mise en demeure de payer.
-    "payeur": "Destinataire de la mise en demeure : l'organisme qui verse le financement",
-    "payeur.nom": "Nom du payeur",
-    "payeur.lignes": "Lignes du bloc destinataire (titre et nom)",
-    **_prefixed("payeur.adresse", {**_ADRESSE, "": "Adresse du payeur"}),
-    "payeur.est_autorite": "Vrai si la lettre est adressée à l'autorité elle-même (aucun "
-    "payeur indiqué) : pas de copie à l'autorité",
-    "payeur.formule_appel": "Formule d'appel de la lettre",
-    # Recours hiérarchique.
-    "superieur": "Destinataire du recours hiérarchique : le supérieur hiérarchique de l'auteur "
-    "de la décision, tel que le référentiel le désigne",
-    "superieur.designation": "Supérieur hiérarchique, désigné comme dans le référentiel "
-    "(« les ministres de tutelle de l'agence régionale de santé »)",
-    "superieur.titre": "Ligne du destinataire de la lettre (vide si les sources ne permettent "
-    "pas de l'écrire : la lettre n'est alors pas rédigée)",
-    "superieur.formule_appel": "Formule d'appel de la lettre",
-    "superieur.pouvoir": "Phrase du référentiel qui fonde le recours : le pouvoir hiérarchique "
-    "du supérieur sur l'auteur de la décision",
-    "superieur.fondement": "Article qui fonde ce pouvoir hiérarchique (référentiel)",
-    "superieur.confiance": "Fiabilité de la désignation du supérieur dans le référentiel (C2, "
-    "S1 ou U)",
-    "superieur.a_verifier": "Vrai si la désignation du supérieur est marquée incertaine",
-    "superieur.regle_double": "Règle de l'article L.411-2, second alinéa, du CRPA (référentiel), "
-    "commençant par une minuscule : le délai ne recommence à courir qu'après le rejet du "
-    "recours gracieux et du recours hiérarchique",
-    "financement": "Le financement notifié mais non entièrement versé",
-    "financement.exercice": "Exercice du financement",
-    "financement.date_notification": "Date de la notification, en toutes lettres",
-    "financement.reference": "Référence de la notification (vide s'il n'y en a pas)",
-    "financement.montant_notifie": "Montant notifié",
-    "financement.montant_verse": "Total des versements reçus",
-    "financement.reste_du": "Reste dû",
-    "financement.reste_du_en_lettres": "Reste dû, en toutes lettres",
-    "financement.versements": "Versements reçus, par date",
-    "financement.versements[].date": "Date du versement",
-    "financement.versements[].montant": "Montant du versement",
-    # Requête indemnitaire.
-    "demande": "La demande indemnitaire préalable rejetée (requête indemnitaire seulement)",
-    "demande.date_envoi": "Date d'envoi de la demande, en toutes lettres",
-    "demande.date_reception": "Date de réception de la demande par l'autorité (à compléter si "
-    "elle est inconnue)",
-    "demande.reception_connue": "La date de réception de la demande est-elle indiquée ?",
-    "demande.exercices": "Exercices réclamés par la requête, séparés par des virgules",
-    "demande.rejet_explicite": "Vrai si la demande a été rejetée par une décision expresse",
-    "demande.date_rejet_explicite": "Date de notification du rejet exprès (vide sinon)",
-    "demande.rejet_implicite": "Date de naissance du rejet implicite (vide en cas de rejet exprès)",
-    "demande.date_limite": "Dernier jour pour saisir le tribunal (vide si aucun délai ne court : "
-    "seule la prescription quadriennale limite alors l'action)",
-    "demande.sans_delai": "Vrai si aucun délai de recours ne court contre le rejet",
-    "recevabilite": "Phrases de recevabilité de la requête indemnitaire, tirées du référentiel",
-    "recevabilite.liaison": "La demande préalable et son rejet lient le contentieux",
-    "recevabilite.rejet": "Comment la demande a été rejetée (rejet exprès ou silence)",
-    "recevabilite.delai": "Le délai de recours qui court contre ce rejet, ou l'absence de délai",
-    "interets": "Intérêts moratoires et capitalisation, phrases du référentiel",
-    "interets.expose": "Exposé du droit aux intérêts et à leur capitalisation",
-    "interets.conclusions": "Conclusions sur les intérêts et leur capitalisation",
 }
 
 # Context objects that mirror a dossier model: (model, path of the field in the dossier).
@@ -381,13 +84,6 @@ class Variable:
         }
 
 
-@dataclass
-class _Node:
-    type: str
-    documents: set[str] = field(default_factory=set)
-    example: Any = None
-
-
 @dataclass(frozen=True)
 class ExampleContext:
     """A document context built from an example dossier."""
@@ -433,48 +129,103 @@ def example_contexts(today: date = EXAMPLE_TODAY) -> list[ExampleContext]:
     return out
 
 
-def _type_of(value: Any) -> str:
-    if isinstance(value, MultiLine):
+def _scalar_type(annotation: Any) -> str:
+    if annotation is MultiLine:
         return "texte multiligne"
-    if isinstance(value, bool):
+    if annotation is bool:
         return "booléen"
-    if isinstance(value, int | float):
+    if annotation in (int, float):
         return "nombre"
-    if isinstance(value, dict):
-        return "objet"
-    if isinstance(value, list):
-        return "liste"
-    return "texte"
+    if annotation is str:
+        return "texte"
+    raise TypeError(f"type de variable de modèle non décrit : {annotation!r}")
 
 
-def _walk(value: Any, path: str, kind: str, nodes: dict[str, _Node]) -> None:
+@dataclass
+class _Node:
+    type: str
+    description: str
+    documents: set[str] = field(default_factory=set)
+
+
+def _add(nodes: dict[str, _Node], path: str, type_: str, description: str, kind: str) -> None:
     node = nodes.get(path)
     if node is None:
-        node = nodes[path] = _Node(_type_of(value))
+        node = nodes[path] = _Node(type_, description)
+    node.description = node.description or description
     node.documents.add(kind)
+
+
+def _article_keys() -> dict[str, str]:
+    """The referential's articles by the key templates use (textes.crpa_l411_2): their
+    subject."""
+    return {
+        key.replace("-", "_").replace(".", "_"): article.objet.rstrip(".")
+        for key, article in load_referentiel().articles.items()
+    }
+
+
+def _walk_type(
+    nodes: dict[str, _Node],
+    annotation: Any,
+    path: str,
+    description: str,
+    kind: str,
+    extra: dict[str, Any],
+) -> None:
+    """Add the variable `path` of type `annotation` and everything under it."""
+    origin = get_origin(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        _add(nodes, path, "objet", description, kind)
+        _walk_model(nodes, annotation, path, kind)
+    elif origin is list:
+        _add(nodes, path, "liste", description, kind)
+        (item,) = get_args(annotation)
+        _walk_type(nodes, item, f"{path}[]", "", kind, {})
+    elif origin is dict:
+        # A table keyed by data (the referential's articles): one variable per key.
+        _add(nodes, path, "objet", description, kind)
+        if extra.get("cles") != ARTICLE_KEYS:
+            raise TypeError(f"{path} : clés de la table non décrites (json_schema_extra)")
+        for key, objet in _article_keys().items():
+            text = str(extra["description_cle"]).format(objet=objet)
+            _walk_type(nodes, get_args(annotation)[1], f"{path}.{key}", text, kind, {})
+    else:
+        _add(nodes, path, _scalar_type(annotation), description, kind)
+
+
+def _walk_model(nodes: dict[str, _Node], model: type[BaseModel], prefix: str, kind: str) -> None:
+    for name, info in model.model_fields.items():
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        path = f"{prefix}.{name}" if prefix else name
+        _walk_type(nodes, info.annotation, path, info.description or "", kind, extra)
+
+
+@functools.cache
+def _model_nodes() -> dict[str, _Node]:
+    """Every variable of every document kind, from the context models, in model order."""
+    nodes: dict[str, _Node] = {}
+    for kind, model in CONTEXT_MODELS.items():
+        _walk_model(nodes, model, "", kind)
+    return nodes
+
+
+def _collect_examples(value: Any, path: str, examples: dict[str, Any]) -> None:
+    """The first non-empty value of each path in an example's template data."""
     if isinstance(value, dict):
         for key, item in value.items():
-            _walk(item, f"{path}.{key}" if path else key, kind, nodes)
+            _collect_examples(item, f"{path}.{key}" if path else key, examples)
     elif isinstance(value, list):
         for item in value:
-            _walk(item, f"{path}[]", kind, nodes)
-    elif node.example in (None, "") and value != "":
-        node.example = value
+            _collect_examples(item, f"{path}[]", examples)
+    elif value != "" and path not in examples:
+        examples[path] = value
 
 
 def description_of(path: str) -> str | None:
-    """The French description of a variable path, from DESCRIPTIONS (or the referential)."""
-    if path in DESCRIPTIONS:
-        return DESCRIPTIONS[path]
-    head, _, key = path.rpartition(".")
-    pattern = DESCRIPTIONS.get(f"{head}.*")
-    if pattern is None:
-        return None
-    articles = {
-        k.replace("-", "_").replace(".", "_"): a for k, a in load_referentiel().articles.items()
-    }
-    article = articles.get(key)
-    return pattern.format(objet=article.objet.rstrip(".")) if article else None
+    """The French description of a variable path, from the context models."""
+    node = _model_nodes().get(path)
+    return node.description if node is not None else None
 
 
 def _model_field(path: str) -> tuple[str, str]:
@@ -489,9 +240,8 @@ def _model_field(path: str) -> tuple[str, str]:
     return (f"{prefix}.{name}" if prefix else name), info.description or ""
 
 
-def _example_text(node: _Node) -> str:
-    value = node.example
-    if node.type in ("objet", "liste") or value is None:
+def _example_text(value: Any) -> str:
+    if value is None:
         return ""
     if isinstance(value, bool):
         return "vrai" if value else "faux"
@@ -501,7 +251,7 @@ def _example_text(node: _Node) -> str:
 
 @dataclass(frozen=True)
 class Reference:
-    """All template variables, by path (lists as `[]`), in context order."""
+    """All template variables, by path (lists as `[]`), in the context models' order."""
 
     variables: tuple[Variable, ...]
     types: dict[str, str]
@@ -515,25 +265,30 @@ class Reference:
 
 
 def build_reference(contexts: list[ExampleContext]) -> Reference:
-    nodes: dict[str, _Node] = {}
+    """The reference of the context models; the examples give the « exemple » column
+    (a variable no example fills is listed all the same, without example)."""
+    nodes = _model_nodes()
+    examples: dict[str, Any] = {}
     for example in contexts:
-        for key, value in example.context.items():
-            _walk(value, key, example.kind, nodes)
+        _collect_examples(convert_multiline(example.context, str), "", examples)
     variables = []
     for path, node in nodes.items():
-        shown = node.type
-        if node.type == "liste":
-            item = nodes.get(f"{path}[]")
-            shown = "liste d'objets" if item and item.type == "objet" else "liste de textes"
-        champ, aide = _model_field(path)
         if path.endswith("[]"):
             continue
+        shown, sample = node.type, examples.get(path)
+        if node.type == "liste":
+            item = nodes[f"{path}[]"]
+            shown = "liste d'objets" if item.type == "objet" else "liste de textes"
+            sample = examples.get(f"{path}[]") if item.type != "objet" else None
+        elif node.type == "objet":
+            sample = None
+        champ, aide = _model_field(path)
         variables.append(
             Variable(
                 chemin=path,
                 type=shown,
-                description=description_of(path) or "",
-                exemple=_example_text(node) if node.type != "liste" else _list_example(path, nodes),
+                description=node.description,
+                exemple=_example_text(sample),
                 documents=tuple(k for k in KINDS if k in node.documents),
                 champ_dossier=champ,
                 aide_champ=aide,
@@ -546,19 +301,15 @@ def build_reference(contexts: list[ExampleContext]) -> Reference:
     )
 
 
-def _list_example(path: str, nodes: dict[str, _Node]) -> str:
-    item = nodes.get(f"{path}[]")
-    return _example_text(item) if item is not None and item.type != "objet" else ""
-
-
 @functools.cache
 def template_reference() -> Reference:
-    """The reference built from the example dossiers (once per process)."""
-    return build_reference(example_contexts())
+    """The reference of the context models, with examples from the example dossiers when
+    they are there (once per process)."""
+    return build_reference(example_contexts() if examples_dir() is not None else [])
 
 
 def undescribed(reference: Reference) -> list[str]:
-    """Variable paths with no French description (the table must stay complete)."""
+    """Variable paths with no French description (every model field must have one)."""
     return [v.chemin for v in reference.variables if not v.description]
 
 

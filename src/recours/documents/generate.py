@@ -15,21 +15,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from recours.documents.context import (
-    DEMANDE_INDEMNITAIRE,
-    GRACIEUX,
-    MISE_EN_DEMEURE,
-    RECOURS_HIERARCHIQUE,
-    REQUETE,
-    REQUETE_INDEMNITAIRE,
-    Context,
-    demande_indemnitaire_context,
-    gracieux_context,
-    mise_en_demeure_context,
-    recours_hierarchique_context,
-    requete_context,
-    requete_indemnitaire_context,
-)
+from recours.documents.context import BUILDERS, Context
+from recours.documents.models import ContexteMiseEnDemeure
 from recours.documents.sandbox import TEMPLATE_FILES, bundled_templates_dir
 from recours.dossier.models import Dossier
 from recours.errors import FileExistsRefusedError, RecoursError
@@ -194,38 +181,16 @@ def _lawyer_text(analysis: Analysis, doc: PlannedDocument) -> str:
 
 
 def build_context(analysis: Analysis, doc: PlannedDocument) -> Context:
-    if doc.kind == "gracieux":
-        return gracieux_context(analysis, doc)
-    if doc.kind == "demande_indemnitaire":
-        return demande_indemnitaire_context(analysis, doc)
-    if doc.kind == "mise_en_demeure":
-        return mise_en_demeure_context(analysis, doc)
-    if doc.kind == "recours_hierarchique":
-        return recours_hierarchique_context(analysis, doc)
-    if doc.kind == "requete_indemnitaire":
-        return requete_indemnitaire_context(analysis, doc)
-    return requete_context(analysis, doc)
+    """The template context of a planned document (its kind's model, documents.models)."""
+    return BUILDERS[doc.kind](analysis, doc)
 
 
 def _metadata(dossier: Dossier, ctx: Context, doc: PlannedDocument, today: date) -> dict[str, Any]:
-    kinds = {
-        k.code: k
-        for k in (
-            GRACIEUX,
-            REQUETE,
-            DEMANDE_INDEMNITAIRE,
-            MISE_EN_DEMEURE,
-            RECOURS_HIERARCHIQUE,
-            REQUETE_INDEMNITAIRE,
-        )
-    }
-    kind = kinds[doc.kind]
-    accord = ctx["accord"]
-    addressee = ctx["payeur"]["nom"] if doc.kind == "mise_en_demeure" else ctx["autorite"]["nom"]
+    addressee = ctx.payeur.nom if isinstance(ctx, ContexteMiseEnDemeure) else ctx.autorite.nom
     return {
-        "titre": f"{kind.titre} — {dossier.organisme.raison_sociale} — {addressee}",
+        "titre": f"{ctx.document.titre} — {dossier.organisme.raison_sociale} — {addressee}",
         "auteur": dossier.organisme.raison_sociale,
-        "sujet": f"Financement de l'accord du {accord['date']} (« Ségur pour tous »)",
+        "sujet": f"Financement de l'accord du {ctx.accord.date} (« Ségur pour tous »)",
         "date": dossier.date_document or today,
     }
 
@@ -268,13 +233,13 @@ def _check_pieces(
     for doc, ctx in contexts:
         if doc.kind != "requete":
             continue
-        for piece in ctx["pieces"]:
-            if piece["source"]:
-                problem = check_pdf(resolve(piece["source"], base), max_mo)
+        for piece in ctx.pieces:
+            if piece.source:
+                problem = check_pdf(resolve(piece.source, base), max_mo)
                 if problem:
-                    problems.append(f"pièce n° {piece['numero']} ({piece['intitule']}) : {problem}")
-            elif piece["obligatoire"]:
-                missing.append(f"{doc.libelle} : pièce n° {piece['numero']} ({piece['intitule']})")
+                    problems.append(f"pièce n° {piece.numero} ({piece.intitule}) : {problem}")
+            elif piece.obligatoire:
+                missing.append(f"{doc.libelle} : pièce n° {piece.numero} ({piece.intitule})")
     if problems:
         raise RecoursError(
             "pièces du dossier Télérecours à corriger, rien n'a été écrit :\n  - "
@@ -482,18 +447,18 @@ def _write_bordereau(
     pdf = renderers.pdf()
     atomic_write_bytes(folder / "requete.pdf", requete_pdf, force=True)
     result.fichiers.append(WrittenFile(folder / "requete.pdf", "requete", "pdf", None))
-    for piece in ctx["pieces"]:
-        path = folder / piece["fichier"]
-        if piece["generee"]:
+    for piece in ctx.pieces:
+        path = folder / piece.fichier
+        if piece.generee:
             data = pdf.render(
                 TEMPLATE_FILES[("montants", "pdf")],
                 ctx,
-                Metadonnees(**{**meta, "titre": piece["intitule"]}),
+                Metadonnees(**{**meta, "titre": piece.intitule}),
             )
             atomic_write_bytes(path, data, force=True)
             result.fichiers.append(WrittenFile(path, "piece", "pdf", None))
-        elif piece["source"]:
-            atomic_write_bytes(path, resolve(piece["source"], base).read_bytes(), force=True)
+        elif piece.source:
+            atomic_write_bytes(path, resolve(piece.source, base).read_bytes(), force=True)
             result.fichiers.append(WrittenFile(path, "piece", "pdf", None))
         else:
             result.a_fournir.append(str(path))

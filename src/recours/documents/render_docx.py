@@ -22,9 +22,10 @@ from docx.opc.pkgwriter import PackageWriter
 from docxtpl import DocxTemplate, Listing
 from lxml import etree  # type: ignore[import-untyped]
 
-from recours.documents.context import Context, MultiLine
+from recours.documents.context import Context
 from recours.documents.docx_safety import external_problems
 from recours.documents.metadata import Metadonnees
+from recours.documents.models import MultiLine
 from recours.documents.sandbox import (
     check_inside,
     convert_multiline,
@@ -193,6 +194,14 @@ def _listing(text: MultiLine) -> Listing:
     return Listing(str(text))
 
 
+def docx_data(context: Context | dict[str, Any]) -> dict[str, Any]:
+    """What a Word template receives for a context: plain data, multi-line texts as
+    docxtpl Listings (line breaks kept). `modeles verifier` renders its paragraph sources
+    with it."""
+    data: dict[str, Any] = convert_multiline(context, _listing)
+    return data
+
+
 def _superscript_run(run: Any, rpr: Any, children: list[Any], sup: bool) -> Any:
     new = etree.Element(W + "r")
     if rpr is not None:
@@ -266,13 +275,11 @@ class DocxRenderer:
         self._env = make_env()
         self._reusable: dict[str, Any] | None = None
 
-    def render(self, context: Context, proprietes: Metadonnees) -> bytes:
+    def render(self, context: Context | dict[str, Any], proprietes: Metadonnees) -> bytes:
         template = _CachingTemplate(self._data, self._cache)
         try:
             with render_budget():
-                template.render(
-                    convert_multiline(context, _listing), jinja_env=self._env, autoescape=True
-                )
+                template.render(docx_data(context), jinja_env=self._env, autoescape=True)
         except jinja2.exceptions.SecurityError as exc:
             raise refusal(self.path.name, exc) from None
         except jinja2.TemplateError as exc:

@@ -26,8 +26,9 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from recours.documents.context import Context, MultiLine
+from recours.documents.context import Context
 from recours.documents.metadata import Metadonnees
+from recours.documents.models import MultiLine
 from recours.documents.sandbox import (
     STYLESHEET,
     check_inside,
@@ -43,18 +44,21 @@ PDF_VARIANT = "pdf/a-3u"
 
 
 class TemplateFolderFetcher(URLFetcher):  # type: ignore[misc]
-    """Serves file:// URLs inside the allowed folders; refuses everything else."""
+    """Serves file:// URLs inside the allowed folders; refuses everything else.
+
+    The refused URLs are kept (once each) for `modeles verifier`, which reports them.
+    """
 
     def __init__(self, roots: Sequence[Path]) -> None:
         super().__init__(allowed_protocols={"file"}, allow_redirects=False)
         self.roots = [r.resolve() for r in roots]
+        self.refused: dict[str, None] = {}
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
         parsed = urlparse(url)
-        if parsed.scheme != "file":
-            raise ValueError(f"accès refusé hors du dossier des modèles : {url}")
         path = Path(unquote(parsed.path)).resolve()
-        if not any(path.is_relative_to(root) for root in self.roots):
+        if parsed.scheme != "file" or not any(path.is_relative_to(r) for r in self.roots):
+            self.refused[url] = None
             raise ValueError(f"accès refusé hors du dossier des modèles : {url}")
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
@@ -79,6 +83,14 @@ def _protect(text: str) -> Markup:
 
 def _html_lines(text: MultiLine) -> Markup:
     return Markup("<br>").join(_protect(line) for line in str(text).split("\n"))
+
+
+def html_data(context: Context | dict[str, Any]) -> dict[str, Any]:
+    """What an HTML template receives for a context: plain data, multi-line texts with
+    <br> line breaks, e-mail and web addresses never hyphenated. `modeles verifier`
+    renders templates with it."""
+    data: dict[str, Any] = _protect_addresses(convert_multiline(context, _html_lines))
+    return data
 
 
 def _protect_addresses(value: Any) -> Any:
@@ -168,12 +180,10 @@ class PdfRenderer:
             url_fetcher=self.fetcher,
         )
 
-    def html(self, template_name: str, context: Context) -> str:
+    def html(self, template_name: str, context: Context | dict[str, Any]) -> str:
         try:
             template = self.env.get_template(template_name)
-            return typeset_html(
-                template.render(_protect_addresses(convert_multiline(context, _html_lines)))
-            )
+            return typeset_html(template.render(html_data(context)))
         except TemplateError:
             raise
         except jinja2.exceptions.SecurityError as exc:
@@ -189,7 +199,15 @@ class PdfRenderer:
                 f"{template_name} : rendu impossible : {describe_template_error(exc)}"
             ) from None
 
-    def render(self, template_name: str, context: Context, meta: Metadonnees) -> bytes:
+    def take_refused(self) -> list[str]:
+        """The URLs the fetcher refused since the last call (`modeles verifier`)."""
+        refused = list(self.fetcher.refused)
+        self.fetcher.refused.clear()
+        return refused
+
+    def render(
+        self, template_name: str, context: Context | dict[str, Any], meta: Metadonnees
+    ) -> bytes:
         html = self.html(template_name, context)
         with _quiet_weasyprint():
             document = HTML(

@@ -35,9 +35,10 @@ from jinja2.runtime import Context as JinjaContext
 from jinja2.runtime import Undefined
 from jinja2.sandbox import MAX_RANGE, ImmutableSandboxedEnvironment, SandboxedEnvironment
 from jinja2.utils import Namespace, generate_lorem_ipsum
+from pydantic import BaseModel
 
 from recours import formatting as fmt
-from recours.documents.context import MultiLine
+from recours.documents.models import MultiLine
 from recours.errors import TemplateError
 
 TEMPLATE_FILES = {
@@ -92,12 +93,17 @@ class TemplateLimitError(SecurityError):
     """A template went past one of the bounds above (message in French)."""
 
 
-def refusal(name: str, exc: SecurityError) -> TemplateError:
-    """The French message for a template the sandbox stopped: past a bound, or an
-    operation it forbids."""
+def refusal_reason(exc: SecurityError) -> str:
+    """Why the sandbox stopped a template, in French: past a bound, or an operation it
+    forbids."""
     if isinstance(exc, TemplateLimitError):
-        return TemplateError(f"{name} : {exc}")
-    return TemplateError(f"{name} : opération interdite par le bac à sable des modèles ({exc})")
+        return str(exc)
+    return f"opération interdite par le bac à sable des modèles ({exc})"
+
+
+def refusal(name: str, exc: SecurityError) -> TemplateError:
+    """The French error for a template the sandbox stopped (see refusal_reason)."""
+    return TemplateError(f"{name} : {refusal_reason(exc)}")
 
 
 def _number(n: float) -> str:
@@ -578,11 +584,25 @@ def html_env(search_path: Sequence[Path]) -> SandboxedEnvironment:
     return make_env(FolderLoader([str(p) for p in search_path], encoding="utf-8"))
 
 
+_PLAIN = frozenset({str, bool, int, float})
+
+
 def convert_multiline(value: Any, convert: Callable[[MultiLine], Any]) -> Any:
-    """Copy a context, turning every MultiLine into what one output format needs."""
+    """What templates receive: a copy of a context (a context model of
+    `documents.models`, or plain data) as plain dicts and lists, every MultiLine turned
+    into what one output format needs.
+
+    The one place a context model becomes template data: templates see no model object
+    (nothing of pydantic a sandboxed template could explore), only its fields.
+    """
+    if type(value) in _PLAIN:
+        return value  # most values: skip the isinstance checks (BaseModel's is slow)
     if isinstance(value, MultiLine):
         # An empty text stays a plain empty string so that `{% if texte %}` is false.
         return convert(value) if value else ""
+    if isinstance(value, BaseModel):
+        # The instance's fields, in declaration order (extra fields are forbidden).
+        return {k: convert_multiline(v, convert) for k, v in value.__dict__.items()}
     if isinstance(value, dict):
         return {k: convert_multiline(v, convert) for k, v in value.items()}
     if isinstance(value, list):
