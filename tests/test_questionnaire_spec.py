@@ -305,3 +305,13 @@ def test_the_optional_lists_come_after_the_decisions_with_their_question() -> No
     assert spec.place(root, "financements_notifies[0].montant_notifie") == (
         "Financement 2025 — IME — ARS Île-de-France — Montant notifié pour la mesure (en euros)"
     )
+
+
+def test_answers_read_back_from_a_file_are_shown_the_french_way() -> None:
+    # A dossier file parsed as text and numbers (the web form resumes from it): dates and
+    # decimals as the user types them, never « 2026-07-20 » or « 2760.8 ».
+    questions = spec.questions_by_path()
+    date_q = questions["decisions[].date_notification"]
+    assert spec.answer_of(date_q, "2026-07-20") == "20/07/2026"
+    assert spec.answer_of(date_q, "pas une date") == "pas une date"
+    assert spec.answer_of(questions["etablissements[].exercices[].etp"], 2.5) == "2,5"

@@ -573,11 +573,16 @@ def test_checker_knows_the_variables_of_the_models_not_of_the_examples(
     ]
 
 
-def test_sandbox_refusal_is_worded_by_the_sandbox() -> None:
+def test_render_errors_are_worded_once_by_the_sandbox() -> None:
+    # The renderers and the template checker use one translator (sandbox), not two.
+    from jinja2 import Environment, StrictUndefined, UndefinedError
     from jinja2.exceptions import SecurityError
 
-    from recours.authoring.check import french_render_error
-    from recours.documents.sandbox import TemplateLimitError, refusal
+    from recours.authoring import check
+    from recours.documents.sandbox import TemplateLimitError, describe_template_error, refusal
+
+    assert not hasattr(check, "french_render_error")
+    french_render_error = describe_template_error
 
     refused = SecurityError("accès interdit à l'attribut « __class__ »")
     assert french_render_error(refused) == (
@@ -587,6 +592,13 @@ def test_sandbox_refusal_is_worded_by_the_sandbox() -> None:
     assert str(refusal("x.html", refused)) == f"x.html : {french_render_error(refused)}"
     limit = TemplateLimitError("boucles trop longues")
     assert french_render_error(limit) == "boucles trop longues"
+    env = Environment(undefined=StrictUndefined)
+    with pytest.raises(UndefinedError) as info:
+        env.from_string("{{ organisme.raison }}").render(organisme={})
+    assert french_render_error(info.value) == (
+        "variable inconnue « raison » (voir recours modeles variables)"
+    )
+    assert french_render_error(ZeroDivisionError()) == "division par zéro"
 
 
 ENGINES = {

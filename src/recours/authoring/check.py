@@ -43,8 +43,8 @@ from recours.documents.sandbox import (
     STYLESHEET,
     TEMPLATE_FILES,
     bundled_templates_dir,
+    describe_template_error,
     make_env,
-    refusal_reason,
 )
 from recours.errors import TemplateError
 from recours.files import os_reason
@@ -933,24 +933,6 @@ def _template_line(exc: BaseException, filename: str | None) -> int | None:
     return line
 
 
-def french_render_error(exc: BaseException) -> str:
-    if isinstance(exc, jinja2.exceptions.SecurityError):
-        return refusal_reason(exc)
-    if isinstance(exc, jinja2.UndefinedError):
-        m = re.match(r"'(.+?)' is undefined", str(exc))
-        if m:
-            return f"variable « {m.group(1)} » indéfinie"
-        m = re.match(r"'(.+?)' has no attribute '(.+?)'", str(exc))
-        if m:
-            return f"attribut « {m.group(2)} » inexistant"
-        return f"variable indéfinie : {exc}"
-    if isinstance(exc, TemplateError):
-        return str(exc)
-    if isinstance(exc, ZeroDivisionError):
-        return "division par zéro"
-    return f"{type(exc).__name__} : {exc}"
-
-
 def _render_problem(
     rapport: RapportModeles,
     fichier: str,
@@ -999,7 +981,7 @@ def _render_docx(
                 template.render(ctx)
             except Exception as exc:
                 where = source.locate(_template_line(exc, None))
-                _render_problem(rapport, path.name, example, french_render_error(exc), where)
+                _render_problem(rapport, path.name, example, describe_template_error(exc), where)
                 failed = True
                 break
         if failed:
@@ -1010,7 +992,7 @@ def _render_docx(
             )
             rapport.rendus += 1
         except Exception as exc:
-            _render_problem(rapport, path.name, example, french_render_error(exc), ("", ""))
+            _render_problem(rapport, path.name, example, describe_template_error(exc), ("", ""))
 
 
 def _render_html(
@@ -1044,7 +1026,7 @@ def _render_html(
                     if line and 1 <= line <= len(lines)
                     else ("", "")
                 )
-                _render_problem(rapport, name, example, french_render_error(exc), where)
+                _render_problem(rapport, name, example, describe_template_error(exc), where)
                 continue
             rapport.rendus += 1
             if made_pdf:
@@ -1054,7 +1036,7 @@ def _render_html(
                 meta = Metadonnees("Vérification", "recours", "", EXAMPLE_TODAY)
                 renderer.render(name, example.context, meta)
             except Exception as exc:
-                _render_problem(rapport, name, example, french_render_error(exc), ("", ""))
+                _render_problem(rapport, name, example, describe_template_error(exc), ("", ""))
             for url in renderer.take_refused():
                 message = (
                     f"ressource refusée au rendu PDF « {url} » : seuls les fichiers du dossier "

@@ -611,18 +611,22 @@ def convert_multiline(value: Any, convert: Callable[[MultiLine], Any]) -> Any:
 
 
 def describe_template_error(exc: BaseException) -> str:
-    """French description of an error raised while rendering a template."""
-    import re
-
+    """French description of an error raised while rendering a template (the renderers'
+    messages and the template checker's report)."""
     from jinja2 import UndefinedError
 
     text = str(exc)
+    if isinstance(exc, SecurityError):
+        return refusal_reason(exc)
     if isinstance(exc, UndefinedError):
         match = re.search(r"has no attribute '([^']+)'", text) or re.search(
             r"'([^']+)' is undefined", text
         )
         if match:
             return f"variable inconnue « {match.group(1)} » (voir recours modeles variables)"
+        return f"variable indéfinie : {text}"
+    if isinstance(exc, TemplateError):
+        return text
     if isinstance(exc, ZeroDivisionError):
         return "division par zéro"
     return f"{type(exc).__name__} : {text}"

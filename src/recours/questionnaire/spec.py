@@ -1144,12 +1144,20 @@ def answer_of(q: Question, value: Any) -> Any:
         return "oui" if value else "non"
     from recours.formatting import date_courte
 
+    if q.kind == "date" and isinstance(value, str):
+        # A dossier file read back as text: « 2026-07-20 » is shown « 20/07/2026 ».
+        try:
+            value = date.fromisoformat(value.strip())
+        except ValueError:
+            return value
     if isinstance(value, date):
         return date_courte(value)
     from decimal import Decimal
 
     if isinstance(value, Decimal):
         return format(value, "f").replace(".", ",")
+    if isinstance(value, float):
+        return repr(value).replace(".", ",")
     return str(value)
 
 
