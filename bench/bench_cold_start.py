@@ -25,7 +25,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ROOT / "examples" / "chrs-prefet-region.yaml"
+# One document (a recours gracieux): the CHRS example, used before, now also plans a
+# requête indemnitaire, which would double the work measured.
+EXAMPLE = ROOT / "examples" / "mecs-conseil-departemental.yaml"
 
 
 def _time(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
