@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from build_docx_templates import (
     Builder,
     accord_paragraph,
+    applicant_block,
     pieces_block,
     recipient_block,
     sender_block,
@@ -100,18 +101,7 @@ def build_demande_indemnitaire() -> None:
         "supportons la charge sans en avoir reçu le financement. Il s'établit comme suit, "
         "établissement par établissement et exercice par exercice :",
     )
-    b.amounts_table()
-    b.tag("{%p if montants.par_exercice|length > 1 %}")
-    b.p("Corps après tableau", "Soit, par exercice :")
-    b.tag("{%p for x in montants.par_exercice %}")
-    b.p("Énumération", "– Exercice {{ x.annee }} : {{ x.ecart }}")
-    b.tag("{%p endfor %}")
-    b.tag("{%p endif %}")
-    b.p(
-        "Corps",
-        "Le préjudice s'élève ainsi à {{ montants.total_ecart }} "
-        "({{ montants.total_ecart_en_lettres }}).",
-    )
+    damage_amounts(b)
     b.p("Intertitre", "Notre demande")
     b.p(
         "Corps",
@@ -137,6 +127,23 @@ def build_demande_indemnitaire() -> None:
     signature_block(b)
     pieces_block(b)
     b.save("demande_indemnitaire.docx")
+
+
+def damage_amounts(b: Builder) -> None:
+    """The amounts table of a claim, the amount per exercise when there are several, and
+    the total damage in figures and words (demande and requête indemnitaires)."""
+    b.amounts_table()
+    b.tag("{%p if montants.par_exercice|length > 1 %}")
+    b.p("Corps après tableau", "Soit, par exercice :")
+    b.tag("{%p for x in montants.par_exercice %}")
+    b.p("Énumération", "– Exercice {{ x.annee }} : {{ x.ecart }}")
+    b.tag("{%p endfor %}")
+    b.tag("{%p endif %}")
+    b.p(
+        "Corps",
+        "Le préjudice s'élève ainsi à {{ montants.total_ecart }} "
+        "({{ montants.total_ecart_en_lettres }}).",
+    )
 
 
 def _amounts_row(b: Builder) -> None:
@@ -277,23 +284,7 @@ def build_requete_indemnitaire() -> None:
     b.p("Mention", "[À VÉRIFIER AVANT LE DÉPÔT : {{ tribunal.avertissement }}]")
     b.tag("{%p endif %}")
     b.p("Titre principal", "REQUÊTE INDEMNITAIRE")
-    b.p(
-        "Corps",
-        ("b", "POUR : "),
-        "{{ organisme.raison_sociale }}, {{ organisme.forme_juridique }}, SIREN {{ organisme.siren }}"
-        "{% if organisme.rna %}, RNA {{ organisme.rna }}{% endif %}, dont le siège est "
-        "{{ organisme.siege.une_ligne }}, prise en la personne de son représentant légal, "
-        "{{ organisme.representant_legal.nom_complet }}, {{ organisme.representant_legal.qualite }}.",
-    )
-    b.tag("{%p if avocat.present %}")
-    b.p(
-        "Corps",
-        "Ayant pour avocat : {{ avocat.nom }}, avocat au barreau de {{ avocat.barreau }}, "
-        "{{ avocat.adresse.une_ligne }}{% if avocat.toque %}, toque {{ avocat.toque }}{% endif %}"
-        "{% if avocat.telephone %}, tél. {{ avocat.telephone }}{% endif %}"
-        "{% if avocat.courriel %}, {{ avocat.courriel }}{% endif %}.",
-    )
-    b.tag("{%p endif %}")
+    applicant_block(b)
     b.p(
         "Corps",
         ("b", "CONTRE : "),
@@ -389,18 +380,7 @@ def build_requete_indemnitaire() -> None:
         "dont elle supporte la charge sans en avoir reçu le financement. Il s'établit comme suit, "
         "établissement par établissement et exercice par exercice :",
     )
-    b.amounts_table()
-    b.tag("{%p if montants.par_exercice|length > 1 %}")
-    b.p("Corps après tableau", "Soit, par exercice :")
-    b.tag("{%p for x in montants.par_exercice %}")
-    b.p("Énumération", "– Exercice {{ x.annee }} : {{ x.ecart }}")
-    b.tag("{%p endfor %}")
-    b.tag("{%p endif %}")
-    b.p(
-        "Corps",
-        "Le préjudice s'élève ainsi à {{ montants.total_ecart }} "
-        "({{ montants.total_ecart_en_lettres }}).",
-    )
+    damage_amounts(b)
     b.p("Sous-intertitre", "D. Sur les intérêts et leur capitalisation")
     b.p("Corps", "{{ interets.expose }}")
     b.p("Intertitre", "PAR CES MOTIFS")

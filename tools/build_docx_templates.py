@@ -502,6 +502,27 @@ def pieces_block(b: Builder) -> None:
     b.tag("{%p endfor %}")
 
 
+def applicant_block(b: Builder) -> None:
+    """« POUR : » the association and its lawyer (the requêtes)."""
+    b.p(
+        "Corps",
+        ("b", "POUR : "),
+        "{{ organisme.raison_sociale }}, {{ organisme.forme_juridique }}, SIREN {{ organisme.siren }}"
+        "{% if organisme.rna %}, RNA {{ organisme.rna }}{% endif %}, dont le siège est "
+        "{{ organisme.siege.une_ligne }}, prise en la personne de son représentant légal, "
+        "{{ organisme.representant_legal.nom_complet }}, {{ organisme.representant_legal.qualite }}.",
+    )
+    b.tag("{%p if avocat.present %}")
+    b.p(
+        "Corps",
+        "Ayant pour avocat : {{ avocat.nom }}, avocat au barreau de {{ avocat.barreau }}, "
+        "{{ avocat.adresse.une_ligne }}{% if avocat.toque %}, toque {{ avocat.toque }}{% endif %}"
+        "{% if avocat.telephone %}, tél. {{ avocat.telephone }}{% endif %}"
+        "{% if avocat.courriel %}, {{ avocat.courriel }}{% endif %}.",
+    )
+    b.tag("{%p endif %}")
+
+
 def signature_block(b: Builder) -> None:
     """The signatory of a letter: their own name, without « Madame » / « Monsieur », their
     qualité and, when they are not the legal representative, their delegation."""
@@ -614,23 +635,7 @@ def build_requete() -> None:
         'REQUÊTE EN {% if decision.conclusions == "reformation" %}RÉFORMATION'
         "{% else %}ANNULATION{% endif %}",
     )
-    b.p(
-        "Corps",
-        ("b", "POUR : "),
-        "{{ organisme.raison_sociale }}, {{ organisme.forme_juridique }}, SIREN {{ organisme.siren }}"
-        "{% if organisme.rna %}, RNA {{ organisme.rna }}{% endif %}, dont le siège est "
-        "{{ organisme.siege.une_ligne }}, prise en la personne de son représentant légal, "
-        "{{ organisme.representant_legal.nom_complet }}, {{ organisme.representant_legal.qualite }}.",
-    )
-    b.tag("{%p if avocat.present %}")
-    b.p(
-        "Corps",
-        "Ayant pour avocat : {{ avocat.nom }}, avocat au barreau de {{ avocat.barreau }}, "
-        "{{ avocat.adresse.une_ligne }}{% if avocat.toque %}, toque {{ avocat.toque }}{% endif %}"
-        "{% if avocat.telephone %}, tél. {{ avocat.telephone }}{% endif %}"
-        "{% if avocat.courriel %}, {{ avocat.courriel }}{% endif %}.",
-    )
-    b.tag("{%p endif %}")
+    applicant_block(b)
     b.p(
         "Corps",
         ("b", "CONTRE : "),

@@ -466,6 +466,22 @@ RegimesPresents = Annotated[
 DelaisCalcules = Annotated[
     Delais, Field(description="Délais de recours calculés à la date du document")
 ]
+DecisionAttaquee = Annotated[
+    Decision, Field(description="La décision attaquée (requête et recours hiérarchique)")
+]
+TribunalCompetent = Annotated[
+    Tribunal, Field(description="Le tribunal administratif compétent (requêtes seulement)")
+]
+AvocatObligatoire = Annotated[
+    AvocatRequis, Field(description="Obligation de recourir à un avocat (requêtes seulement)")
+]
+ExercicesReclames = Annotated[
+    list[ExerciceReclame],
+    Field(description="Exercices réclamés, année par année (demande et requête indemnitaires)"),
+]
+FauteInvoquee = Annotated[
+    Faute, Field(description="Fondement de la faute invoquée (demande et requête indemnitaires)")
+]
 
 
 class ContexteDocument(ModeleContexte):
@@ -520,18 +536,14 @@ class ContexteRequete(ContexteDocument):
     libelle: ClassVar[str] = "requête"
     libelle_de: ClassVar[str] = "de la requête"
 
-    decision: Decision = Field(description="La décision attaquée (requête et recours hiérarchique)")
+    decision: DecisionAttaquee
     decisions: Decisions
     montants: MontantsReclames
     moyens: Moyens
     regimes: RegimesPresents
     delais: DelaisCalcules
-    tribunal: Tribunal = Field(
-        description="Le tribunal administratif compétent (requêtes seulement)"
-    )
-    avocat_requis: AvocatRequis = Field(
-        description="Obligation de recourir à un avocat (requêtes seulement)"
-    )
+    tribunal: TribunalCompetent
+    avocat_requis: AvocatObligatoire
 
 
 class ContexteDemandeIndemnitaire(ContexteDocument):
@@ -542,12 +554,8 @@ class ContexteDemandeIndemnitaire(ContexteDocument):
     libelle_de: ClassVar[str] = "de la demande indemnitaire préalable"
 
     decisions: Decisions
-    exercices: list[ExerciceReclame] = Field(
-        description="Exercices réclamés, année par année (demande et requête indemnitaires)"
-    )
-    faute: Faute = Field(
-        description="Fondement de la faute invoquée (demande et requête indemnitaires)"
-    )
+    exercices: ExercicesReclames
+    faute: FauteInvoquee
     montants: MontantsReclames
     moyens: Moyens
     regimes: RegimesPresents
@@ -607,7 +615,7 @@ class ContexteRecoursHierarchique(ContexteDocument):
         description="Destinataire du recours hiérarchique : le supérieur hiérarchique de "
         "l'auteur de la décision, tel que le référentiel le désigne"
     )
-    decision: Decision = Field(description="La décision attaquée (requête et recours hiérarchique)")
+    decision: DecisionAttaquee
     decisions: Decisions
     montants: MontantsReclames
     moyens: Moyens
@@ -664,12 +672,8 @@ class ContexteRequeteIndemnitaire(ContexteDocument):
     libelle_de: ClassVar[str] = "de la requête indemnitaire"
 
     decisions: Decisions
-    exercices: list[ExerciceReclame] = Field(
-        description="Exercices réclamés, année par année (demande et requête indemnitaires)"
-    )
-    faute: Faute = Field(
-        description="Fondement de la faute invoquée (demande et requête indemnitaires)"
-    )
+    exercices: ExercicesReclames
+    faute: FauteInvoquee
     montants: MontantsReclames
     moyens: Moyens
     regimes: RegimesPresents
@@ -682,12 +686,8 @@ class ContexteRequeteIndemnitaire(ContexteDocument):
     interets: Interets = Field(
         description="Intérêts moratoires et capitalisation, phrases du référentiel"
     )
-    tribunal: Tribunal = Field(
-        description="Le tribunal administratif compétent (requêtes seulement)"
-    )
-    avocat_requis: AvocatRequis = Field(
-        description="Obligation de recourir à un avocat (requêtes seulement)"
-    )
+    tribunal: TribunalCompetent
+    avocat_requis: AvocatObligatoire
 
 
 CONTEXT_MODELS: dict[str, type[ContexteDocument]] = {
