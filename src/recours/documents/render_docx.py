@@ -130,6 +130,22 @@ def _compressed_members(data: bytes) -> dict[str, tuple[zipfile.ZipInfo, bytes]]
     return members
 
 
+def _stored_large_members(data: bytes) -> bytes:
+    """The template with its large members (the fonts) stored rather than deflated: each
+    render opens the package again, and no longer inflates 1.5 MB of fonts to do so. The
+    members' bytes, sizes and CRCs are those of the template, so _ReusingZipWriter still
+    writes them with the template's compressed bytes."""
+    out = BytesIO()
+    with zipfile.ZipFile(BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            member = source.read(info)
+            large = info.file_size >= _REUSE_MIN_SIZE
+            target.writestr(
+                info, member, compress_type=zipfile.ZIP_STORED if large else info.compress_type
+            )
+    return out.getvalue()
+
+
 class _ReusingZipWriter:
     """python-docx's zip writer (same interface, same entries), except that a member
     left exactly as in the template (same size and CRC-32, the zip format's own check)
@@ -274,9 +290,12 @@ class DocxRenderer:
         self._cache: dict[str, Any] = {}
         self._env = make_env()
         self._reusable: dict[str, Any] | None = None
+        self._opened: bytes | None = None
 
     def render(self, context: Context | dict[str, Any], proprietes: Metadonnees) -> bytes:
-        template = _CachingTemplate(self._data, self._cache)
+        if self._opened is None:
+            self._opened = _stored_large_members(self._data)
+        template = _CachingTemplate(self._opened, self._cache)
         try:
             with render_budget():
                 template.render(docx_data(context), jinja_env=self._env, autoescape=True)
