@@ -315,3 +315,16 @@ def test_answers_read_back_from_a_file_are_shown_the_french_way() -> None:
     assert spec.answer_of(date_q, "2026-07-20") == "20/07/2026"
     assert spec.answer_of(date_q, "pas une date") == "pas une date"
     assert spec.answer_of(questions["etablissements[].exercices[].etp"], 2.5) == "2,5"
+
+
+def test_item_titles_show_dates_the_french_way() -> None:
+    decisions = spec.section("decisions")
+    scope = spec.Scope(
+        root={"autorites": [{"id": "cd-72", "nom": "Département de la Sarthe"}]},
+        item={"numero": "2026-ENF-0412", "date": "2026-10-12", "autorite": "cd-72"},
+    )
+    assert decisions.item_title is not None
+    assert (
+        decisions.item_title(scope)
+        == "Décision 2026-ENF-0412 du 12/10/2026 — Département de la Sarthe"
+    )

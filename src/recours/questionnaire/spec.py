@@ -13,6 +13,7 @@ Sections group the questions by page (web) or by heading (terminal); a repeated 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import re
@@ -538,8 +539,12 @@ def notification_help() -> str:
 
 
 def _shown(value: Any) -> str:
+    """A value in a title: dates as JJ/MM/AAAA, also when the file was read back as text."""
     from recours.formatting import date_courte
 
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        with contextlib.suppress(ValueError):
+            value = date.fromisoformat(value.strip())
     return date_courte(value) if isinstance(value, date) else str(value)
 
 
@@ -716,7 +721,8 @@ DECISIONS = Section(
     ),
     item_noun="une décision",
     item_title=lambda s: " ".join(
-        ["Décision", *(_shown(x) for x in (s.item.get("numero"), s.item.get("date")) if x)]
+        ["Décision", *([str(s.item["numero"])] if s.item.get("numero") else []),
+         *([f"du {_shown(s.item['date'])}"] if s.item.get("date") else [])]
     )
     + (f" — {s.autorite_nom(s.item.get('autorite'))}" if s.item.get("autorite") else ""),
 )  # fmt: skip
