@@ -1317,6 +1317,15 @@ FULL_BOOK: dict[str, Any] = {
     "decisions[0].recours_gracieux.date_reception": "07/01/2026",
     "decisions[0].rejet_explicite": True,
     "decisions[0].rejet_explicite.date_notification": "02/03/2026",
+    # A decision of the DG ARS: the recours hiérarchique already sent is asked for it only.
+    "decisions.menu": ["ajouter", "terminer"],
+    "decisions[1].autorite": "ars-69",
+    "decisions[1].date": "15/01/2026",
+    "decisions[1].date_notification": "20/01/2026",
+    "decisions[1].recours_hierarchique": True,
+    "decisions[1].recours_hierarchique.date_envoi": "10/02/2026",
+    "decisions[1].recours_hierarchique.date_reception": "12/02/2026",
+    "decisions[1].recours_hierarchique.accuse_reception_conforme": "non",
     # A demande indemnitaire rejected in writing, a funding notified and partly paid, and
     # the mise en demeure sent for the rest.
     "demandes_indemnitaires.oui": True,
@@ -1386,6 +1395,9 @@ def test_every_question_of_the_spec_is_asked_by_the_terminal(tmp_path: Path) -> 
     assert dossier.autorites[0].collectivite == "69M"
     assert dossier.decisions[0].etablissements == []  # both: stored as « tous »
     assert dossier.organisme.signataire is not None
+    hierarchique = dossier.decisions[1].recours_hierarchique
+    assert hierarchique is not None and str(hierarchique.date_reception) == "2026-02-12"
+    assert dossier.decisions[0].recours_hierarchique is None  # not asked for a département
     [demande] = dossier.demandes_indemnitaires
     assert demande.rejet_explicite is not None
     assert str(demande.rejet_explicite.date_notification) == "2026-03-10"

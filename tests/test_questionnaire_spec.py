@@ -39,15 +39,7 @@ NOT_ASKED = {
             "[].numero_lrar", "[].sens", "[].montant", "[].juridiction", "[].numero", "[].note",
         )
     },
-    # A recours hiérarchique already sent: entered in the dossier file (or by
-    # `recours delais --envoi-hierarchique`); no question asks it yet.
-    **{
-        f"decisions[].recours_hierarchique{suffix}": "entered in the dossier file"
-        for suffix in (
-            "", ".date_envoi", ".date_reception", ".accuse_reception_conforme",
-            ".date_rejet_explicite", ".fichier",
-        )
-    },
+    "decisions[].recours_hierarchique.fichier": "path to a PDF, in the dossier file",
 }  # fmt: skip
 # Fields one question answers for another path: the funders' checkbox stores the
 # authority of each financeurs[] entry.
