@@ -481,6 +481,22 @@ def _delegation(org: Organisme) -> list[_Item]:
     ]
 
 
+def _capacity_items(org: Organisme) -> list[_Item]:
+    """The association's statuts and what shows its signatory may act for it (a requête)."""
+    return [
+        _Item("Statuts de l'association", source=org.fichier_statuts),
+        *(
+            _delegation(org)
+            or [
+                _Item(
+                    "Pièce justifiant de la qualité pour agir du représentant légal",
+                    source=org.fichier_pouvoir,
+                )
+            ]
+        ),
+    ]
+
+
 def _table_title(ref: Referentiel) -> str:
     date = fmt.date_longue(ref.accord.date_signature.valeur)
     return f"Tableau de calcul des montants dus au titre de l'accord du {date}"
@@ -590,13 +606,7 @@ def _pieces_requete(
                 source=decision.rejet_explicite.fichier,
             )
         )
-    items.append(_Item("Statuts de l'association", source=org.fichier_statuts))
-    items += _delegation(org) or [
-        _Item(
-            "Pièce justifiant de la qualité pour agir du représentant légal",
-            source=org.fichier_pouvoir,
-        )
-    ]
+    items += _capacity_items(org)
     items.append(_Item(_table_title(ref), generee=True))
     items += [_Item(title) for title in faits]
     return _numbered(items + _extra_items(dossier), ref)
@@ -970,13 +980,7 @@ def _pieces_requete_indemnitaire(
             )
         )
     items += [_Item(f"Copie de la décision : {d.intitule}") for d in decisions]
-    items.append(_Item("Statuts de l'association", source=org.fichier_statuts))
-    items += _delegation(org) or [
-        _Item(
-            "Pièce justifiant de la qualité pour agir du représentant légal",
-            source=org.fichier_pouvoir,
-        )
-    ]
+    items += _capacity_items(org)
     items.append(_Item(_table_title(ref), generee=True))
     return _numbered(items + _extra_items(dossier), ref)
 

@@ -842,6 +842,7 @@ def _exercises(
     ref: Referentiel,
 ) -> tuple[ExerciseStatus, ...]:
     """Every établissement x exercise x authority with money owed, and its route."""
+    claims = {a.id: dossier_reclamations(dossier, a.id) for a in dossier.autorites}
     covering: dict[tuple[str, str, int], DecisionAnalysis] = {}
     for da in decisions:
         for etab in da.etablissements:
@@ -897,7 +898,7 @@ def _exercises(
                 decision_definitive=etat == "definitif",
                 notifie_non_verse=unpaid,
                 rejet_implicite_ouvert=d is not None and _implicit_rejection_open(d),
-                reclamations=dossier_reclamations(dossier, part.autorite),
+                reclamations=claims[part.autorite],
             )
             voies = tuple(
                 offer.cle

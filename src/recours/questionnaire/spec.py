@@ -1174,11 +1174,7 @@ def answer_of(q: Question, value: Any) -> Any:
     from recours.formatting import date_courte
 
     if q.kind == "date" and isinstance(value, str):
-        # A dossier file read back as text: « 2026-07-20 » is shown « 20/07/2026 ».
-        try:
-            value = date.fromisoformat(value.strip())
-        except ValueError:
-            return value
+        return _shown(value)  # a file read back as text: « 2026-07-20 » -> « 20/07/2026 »
     if isinstance(value, date):
         return date_courte(value)
     from decimal import Decimal
